@@ -1,0 +1,11 @@
+#pragma once
+// Subcommands of the dixc executable. Each takes the arguments after its name and returns the exit code;
+// errors propagate as exceptions to main(), which prints them.
+#include <string>
+#include <vector>
+
+namespace dixc::app {
+
+int run_scf_command(const std::vector<std::string>& args);
+
+}  // namespace dixc::app

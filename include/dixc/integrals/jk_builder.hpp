@@ -1,0 +1,50 @@
+#pragma once
+// Direct Coulomb and exchange matrices for several density matrices in one sweep over the shell quartets:
+//   J[X]_{mu nu} = sum (mu nu|la si) X_{la si},   K[X]_{mu nu} = sum (mu la|nu si) X_{la si}
+// (theory.md section 1). Response work contracts the same integrals with many first-order densities, so the
+// integrals are computed once per sweep and contracted with every density.
+#include <cstddef>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "dixc/chem/basis.hpp"
+
+namespace dixc::integrals {
+
+enum class DensitySymmetry { symmetric, antisymmetric };
+
+struct JKRequest {
+  const Eigen::MatrixXd* density = nullptr;
+  DensitySymmetry symmetry = DensitySymmetry::symmetric;
+  bool want_j = true;  // J of an antisymmetric density vanishes and is never computed
+  bool want_k = true;
+};
+
+struct JKOptions {
+  double schwarz_threshold = 1e-12;  // skip quartets whose Cauchy-Schwarz bound times |density| falls below this
+  double engine_precision = 1e-15;   // libint2 primitive screening
+};
+
+class JKBuilder {
+ public:
+  JKBuilder(const chem::BasisSet& basis, JKOptions options = {});
+
+  // J and K for every request, in request order. Entries of J or K not asked for are left empty (0x0).
+  void compute(const std::vector<JKRequest>& requests, std::vector<Eigen::MatrixXd>& j,
+               std::vector<Eigen::MatrixXd>& k) const;
+
+  // Convenience for one symmetric density.
+  void compute(const Eigen::MatrixXd& density, Eigen::MatrixXd* j, Eigen::MatrixXd* k) const;
+
+  const chem::BasisSet& basis() const { return basis_; }
+  // Shell-pair Cauchy-Schwarz factors sqrt(|(ab|ab)|_max); public for tests and cost estimates.
+  const Eigen::MatrixXd& schwarz() const { return schwarz_; }
+
+ private:
+  const chem::BasisSet& basis_;
+  JKOptions options_;
+  Eigen::MatrixXd schwarz_;
+};
+
+}  // namespace dixc::integrals

@@ -1,0 +1,68 @@
+// dixc: derivative-informed distillation of exchange-correlation functionals. Dispatches to subcommands and
+// turns exceptions into one-line messages and exit codes (2: bad input, 3: no convergence, 1: anything else).
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dixc/app/commands.hpp"
+#include "dixc/util/error.hpp"
+#include "dixc/version.hpp"
+
+namespace {
+
+struct Command {
+  int (*run)(const std::vector<std::string>&);
+  const char* summary;
+};
+
+const std::map<std::string, Command>& commands() {
+  static const std::map<std::string, Command> table = {
+      {"scf", {dixc::app::run_scf_command, "self-consistent field for one molecule (HF or a DFT functional)"}},
+  };
+  return table;
+}
+
+void print_usage(std::ostream& out) {
+  out << "dixc " << dixc::version_string
+      << " - derivative-informed distillation of exchange-correlation functionals\n\n"
+         "usage: dixc <command> [options]\n       dixc --help | --version\n\ncommands:\n";
+  for (const auto& [name, command] : commands()) out << "  " << name << std::string(12 - name.size(), ' ') << command.summary << "\n";
+  out << "\nRun 'dixc <command> --help' for the options of a command. Units: Angstrom in XYZ input, atomic units "
+         "(Hartree, Bohr) in all output unless a field name says otherwise.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_usage(std::cout);
+    return 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "dixc " << dixc::version_string << " (git " << dixc::git_hash << ")\n";
+    return 0;
+  }
+  const auto it = commands().find(args[0]);
+  if (it == commands().end()) {
+    std::cerr << "dixc: unknown command '" << args[0] << "' (run 'dixc --help' for the list)\n";
+    return 2;
+  }
+  try {
+    return it->second.run({args.begin() + 1, args.end()});
+  } catch (const dixc::InputError& e) {
+    std::cerr << "dixc " << args[0] << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const dixc::ConvergenceError& e) {
+    std::cerr << "dixc " << args[0] << ": error: " << e.what() << "\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "dixc " << args[0] << ": internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,131 @@
+// dixc scf: one SCF calculation, a human-readable log on stdout and optionally the result as JSON.
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "dixc/app/commands.hpp"
+#include "dixc/app/options.hpp"
+#include "dixc/chem/basis.hpp"
+#include "dixc/chem/xyz_reader.hpp"
+#include "dixc/integrals/jk_builder.hpp"
+#include "dixc/scf/fock_builder.hpp"
+#include "dixc/scf/scf.hpp"
+#include "dixc/util/error.hpp"
+#include "dixc/xc/factory.hpp"
+
+namespace po = boost::program_options;
+
+namespace dixc::app {
+
+namespace {
+
+nlohmann::json result_json(const chem::Molecule& molecule, const chem::BasisSet& basis, const std::string& method,
+                           const scf::ScfResult& r) {
+  nlohmann::json j;
+  j["molecule"] = molecule.name;
+  j["formula"] = molecule.formula();
+  j["method"] = method;
+  j["basis"] = basis.name;
+  j["charge"] = molecule.charge;
+  j["multiplicity"] = molecule.multiplicity;
+  j["energy_total"] = r.energy_total;
+  j["energy_components"] = {{"nuclear_repulsion", r.energy.nuclear_repulsion},
+                            {"one_electron", r.energy.one_electron},
+                            {"coulomb", r.energy.coulomb},
+                            {"exchange", r.energy.exchange},
+                            {"xc", r.energy.xc}};
+  j["n_iter"] = r.n_iter;
+  j["converged"] = r.converged;
+  j["gradient_norm"] = r.gradient_norm;
+  j["dipole_au"] = r.dipole_au;
+  const int n_mo = static_cast<int>(r.orbital_energies.size());
+  j["homo"] = r.n_occupied > 0 ? nlohmann::json(r.orbital_energies(r.n_occupied - 1)) : nlohmann::json();
+  j["lumo"] = r.n_occupied < n_mo ? nlohmann::json(r.orbital_energies(r.n_occupied)) : nlohmann::json();
+  j["nbf"] = basis.nbf;
+  j["orbital_energies"] = std::vector<double>(r.orbital_energies.data(), r.orbital_energies.data() + n_mo);
+  j["timings"] = r.timings_s;
+  return j;
+}
+
+}  // namespace
+
+int run_scf_command(const std::vector<std::string>& args) {
+  po::options_description options(
+      "usage: dixc scf MOLECULE.xyz [options]\n\n"
+      "Runs a closed-shell SCF (restricted HF or Kohn-Sham) for the first frame of MOLECULE.xyz (Angstrom).\n"
+      "Prints the iterations and the result; --json writes energies (Eh), dipole (a.u.) and orbital energies.\n\n"
+      "Options");
+  options.add_options()("molecule", po::value<std::string>()->required(), "XYZ file (Angstrom)")(
+      "method,m", po::value<std::string>()->default_value("hf"), "hf (restricted Hartree-Fock)")(
+      "basis", po::value<std::string>()->default_value("def2-svp"), "basis set name (file NAME.g94 on the basis path)")(
+      "charge", po::value<int>(), "total charge (overrides the XYZ comment line; default 0)")(
+      "multiplicity", po::value<int>(), "spin multiplicity; restricted methods need 1")(
+      "frame", po::value<int>()->default_value(0), "frame index in a multi-frame XYZ file")(
+      "guess", po::value<std::string>()->default_value("sad"), "initial guess: sad | core")(
+      "max-iter", po::value<int>()->default_value(100), "maximum SCF iterations")(
+      "conv-energy", po::value<double>()->default_value(1e-10), "energy-change threshold (Eh)")(
+      "conv-gradient", po::value<double>()->default_value(1e-8), "orbital-gradient norm threshold")(
+      "json", po::value<std::string>(), "write the result as JSON to this file")(
+      "quiet,q", po::bool_switch(), "no per-iteration log");
+  po::positional_options_description positional;
+  positional.add("molecule", 1);
+  const auto parsed = parse_options("scf", args, options, positional);
+  if (parsed.help_requested) {
+    std::cout << parsed.help << "\n";
+    return 0;
+  }
+  const auto& vm = parsed.values;
+
+  const std::string path = vm["molecule"].as<std::string>();
+  const auto frames = chem::read_xyz_file(path);
+  const int frame = vm["frame"].as<int>();
+  if (frame < 0 || frame >= static_cast<int>(frames.size()))
+    throw InputError(path + ": frame " + std::to_string(frame) + " requested but the file has " +
+                     std::to_string(frames.size()) + " frame(s)");
+  chem::Molecule molecule = frames[frame];
+  if (vm.count("charge")) molecule.charge = vm["charge"].as<int>();
+  if (vm.count("multiplicity")) molecule.multiplicity = vm["multiplicity"].as<int>();
+  molecule.require_closed_shell();
+  molecule.require_separated_atoms();
+
+  const std::string method = vm["method"].as<std::string>();
+  const chem::BasisSet basis = chem::load_basis(vm["basis"].as<std::string>(), molecule);
+  const auto functional = xc::make_functional({method}, molecule, basis);
+  const integrals::JKBuilder jk(basis);
+  const scf::FockBuilder fock_builder(molecule, basis, jk, *functional);
+
+  scf::ScfOptions scf_options;
+  scf_options.max_iter = vm["max-iter"].as<int>();
+  scf_options.energy_threshold = vm["conv-energy"].as<double>();
+  scf_options.gradient_threshold = vm["conv-gradient"].as<double>();
+  scf_options.guess = scf::parse_guess(vm["guess"].as<std::string>());
+  if (!vm["quiet"].as<bool>()) scf_options.log = &std::cout;
+
+  std::cout << "dixc scf: " << molecule.name << " (" << molecule.formula() << ", " << molecule.atoms.size()
+            << " atoms, " << molecule.n_electrons() << " electrons), " << method << "/" << basis.name << ", "
+            << basis.nbf << " basis functions\n";
+  const scf::ScfResult result = scf::run_scf(molecule, basis, fock_builder, scf_options);
+
+  std::cout << std::fixed << std::setprecision(10) << "total energy      " << result.energy_total << " Eh\n"
+            << "nuclear repulsion " << result.energy.nuclear_repulsion << " Eh\n"
+            << std::setprecision(6) << "dipole (a.u.)     " << result.dipole_au[0] << " " << result.dipole_au[1] << " "
+            << result.dipole_au[2] << "\n"
+            << (result.converged ? "converged" : "NOT CONVERGED") << " in " << result.n_iter << " iterations\n";
+  if (vm.count("json")) {
+    const std::string out = vm["json"].as<std::string>();
+    std::ofstream file(out);
+    if (!file) throw InputError("cannot write JSON output '" + out + "'");
+    file << std::setw(2) << result_json(molecule, basis, method, result) << "\n";
+  }
+  if (!result.converged)
+    throw ConvergenceError("molecule '" + molecule.name + "': SCF did not converge in " +
+                           std::to_string(result.n_iter) + " iterations (|dE| = " +
+                           std::to_string(result.last_energy_change) + ", |g| = " +
+                           std::to_string(result.gradient_norm) + "); try --max-iter or --guess core");
+  return 0;
+}
+
+}  // namespace dixc::app

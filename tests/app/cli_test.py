@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""Command-line behaviour of `dixc`: help, version, `scf` JSON output and one-line errors with exit codes.
+
+usage: cli_test.py DIXC_BINARY TEST_DATA_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+DIXC = sys.argv[1] if len(sys.argv) > 1 else "dixc"
+DATA = sys.argv[2] if len(sys.argv) > 2 else "tests/data"
+
+
+def run(*args):
+    return subprocess.run([DIXC, *args], capture_output=True, text=True, timeout=600)
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def assert_one_line_error(self, proc, code, *fragments):
+        self.assertEqual(proc.returncode, code, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, proc.stderr)
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+
+    def test_help_and_version(self):
+        top = run("--help")
+        self.assertEqual(top.returncode, 0)
+        self.assertIn("scf", top.stdout)
+        scf = run("scf", "--help")
+        self.assertEqual(scf.returncode, 0)
+        for option in ("--method", "--basis", "--charge", "--multiplicity", "--json", "--config"):
+            self.assertIn(option, scf.stdout)
+        version = run("--version")
+        self.assertEqual(version.returncode, 0)
+        self.assertRegex(version.stdout, r"dixc \d+\.\d+\.\d+")
+        self.assertNotEqual(run("no-such-command").returncode, 0)
+
+    def test_scf_json_matches_nwchem_rhf(self):
+        with open(os.path.join(DATA, "reference_nwchem.json")) as f:
+            ref = json.load(f)["molecules"]["H2O"]
+        out = os.path.join(self.tmp.name, "h2o.json")
+        proc = run("scf", os.path.join(DATA, "H2O.xyz"), "--method", "hf", "--json", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(out) as f:
+            result = json.load(f)
+        for key in ("energy_total", "energy_components", "n_iter", "converged", "dipole_au", "homo", "lumo", "nbf",
+                    "orbital_energies"):
+            self.assertIn(key, result)
+        self.assertEqual(set(result["energy_components"]),
+                         {"nuclear_repulsion", "one_electron", "coulomb", "exchange", "xc"})
+        self.assertTrue(result["converged"])
+        self.assertEqual(result["nbf"], ref["nbf"])
+        # The XYZ reader's Angstrom->Bohr conversion is part of what this checks (1e-8 Eh, as the issue asks).
+        self.assertAlmostEqual(result["energy_total"], ref["hf_energy"], delta=1e-8)
+        self.assertAlmostEqual(result["homo"], ref["hf_homo"], delta=2e-7)
+        self.assertIn("total energy", proc.stdout)
+
+    def test_config_file_and_command_line_precedence(self):
+        cfg = self.write("run.ini", "method = hf\nmax-iter = 1\n")
+        # max-iter 1 from the file cannot converge (exit 3); the command line overrides it.
+        self.assertEqual(run("scf", os.path.join(DATA, "H2O.xyz"), "--config", cfg).returncode, 3)
+        proc = run("scf", os.path.join(DATA, "H2O.xyz"), "--config", cfg, "--max-iter", "60", "-q")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def test_malformed_xyz(self):
+        path = self.write("bad.xyz", "3\nwater\nO 0 0 0\nH 0 0.7 zz\nH 0 -0.7 0.5\n")
+        self.assert_one_line_error(run("scf", path), 2, "bad.xyz:4")
+
+    def test_unknown_element(self):
+        path = self.write("xx.xyz", "2\n\nXq 0 0 0\nH 0 0 0.9\n")
+        self.assert_one_line_error(run("scf", path), 2, "xx.xyz:3", "Xq")
+
+    def test_odd_electron_count(self):
+        path = self.write("oh.xyz", "2\n\nO 0 0 0\nH 0 0 0.97\n")
+        self.assert_one_line_error(run("scf", path), 2, "oh", "9")
+        ok = run("scf", path, "--charge", "-1", "-q")
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+
+    def test_non_convergence_is_an_error_not_a_number(self):
+        proc = run("scf", os.path.join(DATA, "H2O.xyz"), "--max-iter", "2", "-q")
+        self.assert_one_line_error(proc, 3, "did not converge")
+
+    def test_missing_file_and_basis(self):
+        self.assert_one_line_error(run("scf", os.path.join(self.tmp.name, "none.xyz")), 2, "none.xyz")
+        self.assert_one_line_error(run("scf", os.path.join(DATA, "H2O.xyz"), "--basis", "nope"), 2, "nope")
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)
