@@ -23,7 +23,7 @@ namespace dixc::app {
 namespace {
 
 nlohmann::json result_json(const chem::Molecule& molecule, const chem::BasisSet& basis, const std::string& method,
-                           const scf::ScfResult& r) {
+                           std::size_t grid_points, const scf::ScfResult& r) {
   nlohmann::json j;
   j["molecule"] = molecule.name;
   j["formula"] = molecule.formula();
@@ -46,6 +46,8 @@ nlohmann::json result_json(const chem::Molecule& molecule, const chem::BasisSet&
   j["lumo"] = r.n_occupied < n_mo ? nlohmann::json(r.orbital_energies(r.n_occupied)) : nlohmann::json();
   j["nbf"] = basis.nbf;
   j["orbital_energies"] = std::vector<double>(r.orbital_energies.data(), r.orbital_energies.data() + n_mo);
+  j["grid_points"] = grid_points;
+  j["n_electrons_integrated"] = r.n_electrons_integrated;
   j["timings"] = r.timings_s;
   return j;
 }
@@ -55,11 +57,14 @@ nlohmann::json result_json(const chem::Molecule& molecule, const chem::BasisSet&
 int run_scf_command(const std::vector<std::string>& args) {
   po::options_description options(
       "usage: dixc scf MOLECULE.xyz [options]\n\n"
-      "Runs a closed-shell SCF (restricted HF or Kohn-Sham) for the first frame of MOLECULE.xyz (Angstrom).\n"
+      "Runs a closed-shell SCF (restricted Hartree-Fock or Kohn-Sham, default B3LYP) for the first frame of MOLECULE.xyz (Angstrom).\n"
       "Prints the iterations and the result; --json writes energies (Eh), dipole (a.u.) and orbital energies.\n\n"
       "Options");
   options.add_options()("molecule", po::value<std::string>()->required(), "XYZ file (Angstrom)")(
-      "method,m", po::value<std::string>()->default_value("hf"), "hf (restricted Hartree-Fock)")(
+      "functional,f", po::value<std::string>()->default_value("b3lyp"),
+      "hf, b3lyp, pbe, blyp, pbe0, svwn, or a libxc name (e.g. HYB_GGA_XC_B3LYP, gga_x_pbe+gga_c_pbe)")(
+      "method,m", po::value<std::string>(), "synonym of --functional")(
+      "grid", po::value<std::string>()->default_value("default"), "DFT grid level: coarse, medium, fine (= default), xfine")(
       "basis", po::value<std::string>()->default_value("def2-svp"), "basis set name (file NAME.g94 on the basis path)")(
       "charge", po::value<int>(), "total charge (overrides the XYZ comment line; default 0)")(
       "multiplicity", po::value<int>(), "spin multiplicity; restricted methods need 1")(
@@ -91,9 +96,10 @@ int run_scf_command(const std::vector<std::string>& args) {
   molecule.require_closed_shell();
   molecule.require_separated_atoms();
 
-  const std::string method = vm["method"].as<std::string>();
+  const std::string method =
+      vm.count("method") ? vm["method"].as<std::string>() : vm["functional"].as<std::string>();
   const chem::BasisSet basis = chem::load_basis(vm["basis"].as<std::string>(), molecule);
-  const auto functional = xc::make_functional({method}, molecule, basis);
+  const auto functional = xc::make_functional({method, vm["grid"].as<std::string>()}, molecule, basis);
   const integrals::JKBuilder jk(basis);
   const scf::FockBuilder fock_builder(molecule, basis, jk, *functional);
 
@@ -118,7 +124,7 @@ int run_scf_command(const std::vector<std::string>& args) {
     const std::string out = vm["json"].as<std::string>();
     std::ofstream file(out);
     if (!file) throw InputError("cannot write JSON output '" + out + "'");
-    file << std::setw(2) << result_json(molecule, basis, method, result) << "\n";
+    file << std::setw(2) << result_json(molecule, basis, method, xc::grid_size(*functional), result) << "\n";
   }
   if (!result.converged)
     throw ConvergenceError("molecule '" + molecule.name + "': SCF did not converge in " +

@@ -1,5 +1,6 @@
 #pragma once
-// Creates an XcFunctional by name, bound to one molecule and basis.
+// Creates an XcFunctional by name, bound to one molecule and basis (and, for DFT, a molecular grid).
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -10,11 +11,16 @@
 namespace dixc::xc {
 
 struct FunctionalSettings {
-  std::string name = "hf";  // "hf"; DFT functionals by libxc name follow with the grid layer
+  std::string name = "b3lyp";  // "hf", a dixc alias or a libxc name (see libxc_functional.hpp)
+  std::string grid = "default";  // grid level (grid_settings.hpp)
+  std::size_t ao_cache_bytes = std::size_t(2) << 30;
 };
 
-// Throws InputError naming the functional when it is unknown.
+// Throws InputError naming the functional or grid level when unknown.
 std::unique_ptr<XcFunctional> make_functional(const FunctionalSettings& settings, const chem::Molecule& molecule,
                                               const chem::BasisSet& basis);
+
+// Number of grid points of a functional made by make_functional (0 for HF).
+std::size_t grid_size(const XcFunctional& functional);
 
 }  // namespace dixc::xc

@@ -1,0 +1,73 @@
+#pragma once
+// Grid integration of a semilocal (LDA/GGA/meta-GGA) energy and its first and second derivatives with respect to
+// the AO density matrix, for any point-wise functional (libxc, learned). The functional only supplies, per
+// point, the energy density and the coefficients (a, b, c) of
+//   V_{mu nu} = sum_p w_p [ a_p phi_mu phi_nu + b_p . grad(phi_mu phi_nu) + c_p/2 grad phi_mu . grad phi_nu ]
+// which is dE/dD for a = de/drho, b = 2 de/dsigma grad rho, c = de/dtau, and the kernel contraction for the
+// corresponding first-order quantities (theory.md sections 2 and 5).
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "dixc/chem/basis.hpp"
+#include "dixc/grid/ao_values.hpp"
+#include "dixc/grid/molecular_grid.hpp"
+#include "dixc/xc/xc_functional.hpp"
+
+namespace dixc::xc {
+
+// Density quantities on the points of one block. sigma = |grad rho|^2; tau = 1/2 sum D grad phi . grad phi.
+struct PointDensity {
+  Eigen::VectorXd rho;
+  Eigen::MatrixX3d grad;  // empty for LDA
+  Eigen::VectorXd sigma;  // empty for LDA
+  Eigen::VectorXd tau;    // empty unless a meta-GGA asks for it
+};
+
+struct PointPotential {
+  Eigen::VectorXd a;   // coefficient of phi phi
+  Eigen::MatrixX3d b;  // coefficient of grad(phi phi); empty for LDA
+  Eigen::VectorXd c;   // coefficient of 1/2 grad phi . grad phi; empty without tau
+};
+
+enum class DensityOrder { lda, gga, meta_gga };
+
+class SemilocalIntegrator {
+ public:
+  // ground: density -> (energy density per volume e_p, potential coefficients)
+  using EnergyKernel = std::function<void(const PointDensity&, Eigen::VectorXd& energy_density, PointPotential&)>;
+  // (ground, first-order densities) -> first-order potential coefficients, one per perturbation
+  using ResponseKernel =
+      std::function<void(const PointDensity&, const std::vector<PointDensity>&, std::vector<PointPotential>&)>;
+
+  // ao_cache_bytes: AO values (and gradients) of all blocks are kept in memory when they fit in this budget,
+  // and recomputed per call otherwise.
+  SemilocalIntegrator(const chem::BasisSet& basis, grid::MolecularGrid grid, DensityOrder order,
+                      std::size_t ao_cache_bytes = std::size_t(2) << 30);
+
+  SemilocalEnergyPotential energy_potential(const Eigen::MatrixXd& density, const EnergyKernel& kernel) const;
+  std::vector<Eigen::MatrixXd> kernel_contraction(const Eigen::MatrixXd& density,
+                                                  const std::vector<Eigen::MatrixXd>& perturbations,
+                                                  const ResponseKernel& kernel) const;
+  // rho, grad rho, tau of `density` on every grid point, in grid order (for features, metrics and tests).
+  PointDensity density_on_grid(const Eigen::MatrixXd& density) const;
+
+  const grid::MolecularGrid& grid() const { return grid_; }
+  DensityOrder order() const { return order_; }
+
+ private:
+  const grid::AoBlock& ao_block(std::size_t b, grid::AoBlock& scratch) const;
+  PointDensity block_density(const grid::AoBlock& ao, const Eigen::MatrixXd& density) const;
+  void accumulate(const grid::AoBlock& ao, const grid::GridBlock& block, const PointPotential& v,
+                  Eigen::MatrixXd& out) const;
+
+  const chem::BasisSet& basis_;
+  grid::MolecularGrid grid_;
+  DensityOrder order_;
+  std::vector<double> extents_;
+  std::vector<grid::AoBlock> cache_;  // empty when over budget
+};
+
+}  // namespace dixc::xc

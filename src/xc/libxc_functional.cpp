@@ -1,0 +1,154 @@
+#include "dixc/xc/libxc_functional.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <sstream>
+
+#include <xc.h>
+
+#include "dixc/util/error.hpp"
+
+namespace dixc::xc {
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool is_gga_family(int family) { return family == XC_FAMILY_GGA || family == XC_FAMILY_HYB_GGA; }
+bool is_lda_family(int family) { return family == XC_FAMILY_LDA || family == XC_FAMILY_HYB_LDA; }
+
+}  // namespace
+
+struct LibxcFunctional::Component {
+  xc_func_type func{};
+  double weight = 1.0;
+  bool gga = false;
+  explicit Component(int id, double w) : weight(w) {
+    if (xc_func_init(&func, id, XC_UNPOLARIZED) != 0)
+      throw InputError("libxc cannot initialise functional id " + std::to_string(id));
+    const int family = xc_func_info_get_family(func.info);
+    gga = is_gga_family(family);
+  }
+  ~Component() { xc_func_end(&func); }
+};
+
+std::vector<LibxcComponent> resolve_libxc_name(const std::string& name) {
+  static const std::map<std::string, std::string> aliases = {
+      {"b3lyp", "hyb_gga_xc_b3lyp"}, {"pbe", "gga_x_pbe+gga_c_pbe"},  {"blyp", "gga_x_b88+gga_c_lyp"},
+      {"pbe0", "hyb_gga_xc_pbeh"},   {"svwn", "lda_x+lda_c_vwn_rpa"}, {"lda", "lda_x+lda_c_pw"},
+  };
+  std::string spec = lower(name);
+  if (auto it = aliases.find(spec); it != aliases.end()) spec = it->second;
+  std::vector<LibxcComponent> out;
+  std::stringstream parts(spec);
+  for (std::string part; std::getline(parts, part, '+');) {
+    const int id = xc_functional_get_number(part.c_str());
+    if (id < 0)
+      throw InputError("unknown functional '" + name +
+                       "': not a dixc alias (hf, b3lyp, pbe, blyp, pbe0, svwn, lda) nor a libxc name such as "
+                       "HYB_GGA_XC_B3LYP or gga_x_pbe+gga_c_pbe");
+    out.push_back({id, 1.0});
+  }
+  if (out.empty()) throw InputError("empty functional name");
+  return out;
+}
+
+DensityOrder LibxcFunctional::required_order(const std::string& name) {
+  for (const auto& c : resolve_libxc_name(name)) {
+    Component probe(c.id, c.weight);
+    if (probe.gga) return DensityOrder::gga;
+  }
+  return DensityOrder::lda;
+}
+
+LibxcFunctional::LibxcFunctional(const std::string& name, std::shared_ptr<const SemilocalIntegrator> integrator)
+    : name_(lower(name)), integrator_(std::move(integrator)) {
+  for (const auto& c : resolve_libxc_name(name)) {
+    auto comp = std::make_unique<Component>(c.id, c.weight);
+    const int family = xc_func_info_get_family(comp->func.info);
+    if (!is_gga_family(family) && !is_lda_family(family))
+      throw InputError("functional '" + name + "': only LDA, GGA and global-hybrid GGA functionals are supported "
+                       "(meta-GGA and other families are not)");
+    if (comp->func.cam_omega != 0.0 || comp->func.cam_beta != 0.0)
+      throw InputError("functional '" + name + "': range-separated hybrids are not supported");
+    if (comp->func.nlc_b != 0.0 || comp->func.nlc_C != 0.0)
+      throw InputError("functional '" + name + "': non-local correlation (VV10) is not supported");
+    if (!(xc_func_info_get_flags(comp->func.info) & XC_FLAGS_HAVE_FXC))
+      throw InputError("functional '" + name + "': libxc provides no second derivatives for it");
+    exx_ += c.weight * xc_hyb_exx_coef(&comp->func);
+    gga_ = gga_ || comp->gga;
+    components_.push_back(std::move(comp));
+  }
+  if (gga_ && integrator_->order() == DensityOrder::lda)
+    throw std::logic_error("LibxcFunctional: a GGA needs an integrator with density gradients");
+}
+
+LibxcFunctional::~LibxcFunctional() = default;
+
+SemilocalEnergyPotential LibxcFunctional::semilocal(const Eigen::MatrixXd& density) const {
+  auto kernel = [this](const PointDensity& d, Eigen::VectorXd& e, PointPotential& v) {
+    const std::size_t np = static_cast<std::size_t>(d.rho.size());
+    e = Eigen::VectorXd::Zero(np);
+    v.a = Eigen::VectorXd::Zero(np);
+    Eigen::VectorXd vsigma_total = Eigen::VectorXd::Zero(np);
+    Eigen::VectorXd zk(np), vrho(np), vsigma(np);
+    for (const auto& c : components_) {
+      if (c->gga)
+        xc_gga_exc_vxc(&c->func, np, d.rho.data(), d.sigma.data(), zk.data(), vrho.data(), vsigma.data());
+      else
+        xc_lda_exc_vxc(&c->func, np, d.rho.data(), zk.data(), vrho.data());
+      // libxc returns the energy per particle: e = rho * zk.
+      e += c->weight * d.rho.cwiseProduct(zk);
+      v.a += c->weight * vrho;
+      if (c->gga) vsigma_total += c->weight * vsigma;
+    }
+    if (gga_) v.b = (2.0 * vsigma_total).asDiagonal() * d.grad;
+  };
+  return integrator_->energy_potential(density, kernel);
+}
+
+std::vector<Eigen::MatrixXd> LibxcFunctional::semilocal_kernel(const Eigen::MatrixXd& density,
+                                                               const std::vector<Eigen::MatrixXd>& perturbations) const {
+  // First-order potential (theory.md section 2): with s1 = 2 grad rho . grad rho1,
+  //   a1 = v2rho2 rho1 + v2rhosigma s1,  b1 = 2 (v2rhosigma rho1 + v2sigma2 s1) grad rho + 2 vsigma grad rho1.
+  auto kernel = [this](const PointDensity& d, const std::vector<PointDensity>& first, std::vector<PointPotential>& out) {
+    const std::size_t np = static_cast<std::size_t>(d.rho.size());
+    Eigen::VectorXd v2rho2 = Eigen::VectorXd::Zero(np), v2rhosigma = Eigen::VectorXd::Zero(np),
+                    v2sigma2 = Eigen::VectorXd::Zero(np), vsigma = Eigen::VectorXd::Zero(np);
+    Eigen::VectorXd t1(np), t2(np), t3(np), zk(np), vr(np);
+    for (const auto& c : components_) {
+      if (c->gga) {
+        xc_gga_fxc(&c->func, np, d.rho.data(), d.sigma.data(), t1.data(), t2.data(), t3.data());
+        v2rho2 += c->weight * t1;
+        v2rhosigma += c->weight * t2;
+        v2sigma2 += c->weight * t3;
+        xc_gga_exc_vxc(&c->func, np, d.rho.data(), d.sigma.data(), zk.data(), vr.data(), t1.data());
+        vsigma += c->weight * t1;
+      } else {
+        xc_lda_fxc(&c->func, np, d.rho.data(), t1.data());
+        v2rho2 += c->weight * t1;
+      }
+    }
+    for (std::size_t x = 0; x < first.size(); ++x) {
+      const PointDensity& d1 = first[x];
+      PointPotential& v = out[x];
+      if (!gga_) {
+        v.a = v2rho2.cwiseProduct(d1.rho);
+        v.b.resize(0, 3);
+        continue;
+      }
+      const Eigen::VectorXd s1 = 2.0 * d.grad.cwiseProduct(d1.grad).rowwise().sum();
+      v.a = v2rho2.cwiseProduct(d1.rho) + v2rhosigma.cwiseProduct(s1);
+      const Eigen::VectorXd coef = 2.0 * (v2rhosigma.cwiseProduct(d1.rho) + v2sigma2.cwiseProduct(s1));
+      v.b = coef.asDiagonal() * d.grad;
+      v.b += (2.0 * vsigma).asDiagonal() * d1.grad;
+    }
+  };
+  return integrator_->kernel_contraction(density, perturbations, kernel);
+}
+
+}  // namespace dixc::xc

@@ -1,0 +1,165 @@
+#include "dixc/xc/semilocal_integrator.hpp"
+
+#include <omp.h>
+
+namespace dixc::xc {
+
+namespace {
+
+using Matrix = Eigen::MatrixXd;
+
+Matrix gather(const Matrix& full, const std::vector<int>& idx) {
+  const Eigen::Index n = static_cast<Eigen::Index>(idx.size());
+  Matrix out(n, n);
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index i = 0; i < n; ++i) out(i, j) = full(idx[i], idx[j]);
+  return out;
+}
+
+// Sum of per-thread matrices, symmetrised (each thread adds only complete symmetric contributions, so this just
+// removes rounding asymmetry).
+Matrix reduce(std::vector<Matrix>& parts) {
+  Matrix sum = parts[0];
+  for (std::size_t t = 1; t < parts.size(); ++t) sum += parts[t];
+  return 0.5 * (sum + sum.transpose());
+}
+
+}  // namespace
+
+SemilocalIntegrator::SemilocalIntegrator(const chem::BasisSet& basis, grid::MolecularGrid grid, DensityOrder order,
+                                         std::size_t ao_cache_bytes)
+    : basis_(basis), grid_(std::move(grid)), order_(order), extents_(grid::shell_extents(basis)) {
+  const std::size_t components = order == DensityOrder::lda ? 1 : 4;
+  const std::size_t upper_bound = grid_.size() * basis.nbf * components * sizeof(double);
+  if (upper_bound > ao_cache_bytes) return;
+  cache_.resize(grid_.blocks.size());
+#pragma omp parallel for schedule(dynamic)
+  for (std::size_t b = 0; b < grid_.blocks.size(); ++b)
+    cache_[b] = grid::evaluate_ao(basis_, extents_, grid_.points, grid_.blocks[b], order_ != DensityOrder::lda);
+}
+
+const grid::AoBlock& SemilocalIntegrator::ao_block(std::size_t b, grid::AoBlock& scratch) const {
+  if (!cache_.empty()) return cache_[b];
+  scratch = grid::evaluate_ao(basis_, extents_, grid_.points, grid_.blocks[b], order_ != DensityOrder::lda);
+  return scratch;
+}
+
+PointDensity SemilocalIntegrator::block_density(const grid::AoBlock& ao, const Matrix& density) const {
+  PointDensity d;
+  const Matrix d_sub = gather(density, ao.functions);
+  const Matrix x = ao.value * d_sub;
+  d.rho = ao.value.cwiseProduct(x).rowwise().sum();
+  if (order_ == DensityOrder::lda) return d;
+  d.grad.resize(ao.value.rows(), 3);
+  // grad rho = 2 sum_{mu nu} D_{mu nu} grad phi_mu phi_nu (D symmetric)
+  for (int k = 0; k < 3; ++k) d.grad.col(k) = 2.0 * ao.gradient[k].cwiseProduct(x).rowwise().sum();
+  d.sigma = d.grad.rowwise().squaredNorm();
+  if (order_ == DensityOrder::meta_gga) {
+    d.tau = Eigen::VectorXd::Zero(ao.value.rows());
+    for (int k = 0; k < 3; ++k) d.tau += 0.5 * ao.gradient[k].cwiseProduct(ao.gradient[k] * d_sub).rowwise().sum();
+  }
+  return d;
+}
+
+void SemilocalIntegrator::accumulate(const grid::AoBlock& ao, const grid::GridBlock& block, const PointPotential& v,
+                                     Matrix& out) const {
+  const Eigen::Index np = ao.value.rows();
+  const Eigen::Map<const Eigen::VectorXd> w(grid_.weights.data() + block.begin, np);
+  // B = (w a / 2) phi + sum_k (w b_k) d_k phi, so that phi^T B + B^T phi = sum_p w [a phi phi + b . grad(phi phi)]
+  Matrix bmat = (0.5 * w.cwiseProduct(v.a)).asDiagonal() * ao.value;
+  if (v.b.size() != 0)
+    for (int k = 0; k < 3; ++k) bmat += w.cwiseProduct(v.b.col(k)).asDiagonal() * ao.gradient[k];
+  Matrix local = ao.value.transpose() * bmat;
+  local += local.transpose().eval();
+  if (v.c.size() != 0)
+    for (int k = 0; k < 3; ++k)
+      local += ao.gradient[k].transpose() * (0.5 * w.cwiseProduct(v.c)).asDiagonal() * ao.gradient[k];
+  const auto& idx = ao.functions;
+  for (std::size_t j = 0; j < idx.size(); ++j)
+    for (std::size_t i = 0; i < idx.size(); ++i) out(idx[i], idx[j]) += local(i, j);
+}
+
+SemilocalEnergyPotential SemilocalIntegrator::energy_potential(const Matrix& density, const EnergyKernel& kernel) const {
+  const int nt = omp_get_max_threads();
+  std::vector<Matrix> v(nt, Matrix::Zero(basis_.nbf, basis_.nbf));
+  std::vector<double> energy(grid_.blocks.size()), electrons(grid_.blocks.size());
+#pragma omp parallel
+  {
+    grid::AoBlock scratch;
+    Eigen::VectorXd e;
+    PointPotential pot;
+#pragma omp for schedule(dynamic)
+    for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
+      const auto& block = grid_.blocks[b];
+      const auto& ao = ao_block(b, scratch);
+      const PointDensity d = block_density(ao, density);
+      kernel(d, e, pot);
+      const Eigen::Map<const Eigen::VectorXd> w(grid_.weights.data() + block.begin, d.rho.size());
+      energy[b] = w.dot(e);
+      electrons[b] = w.dot(d.rho);
+      accumulate(ao, block, pot, v[omp_get_thread_num()]);
+    }
+  }
+  SemilocalEnergyPotential out;
+  // Per-block partial sums added in block order: the energy does not depend on the thread count.
+  for (std::size_t b = 0; b < energy.size(); ++b) {
+    out.energy += energy[b];
+    out.n_electrons += electrons[b];
+  }
+  out.potential = reduce(v);
+  return out;
+}
+
+std::vector<Matrix> SemilocalIntegrator::kernel_contraction(const Matrix& density, const std::vector<Matrix>& perturbations,
+                                                            const ResponseKernel& kernel) const {
+  const int nt = omp_get_max_threads();
+  const std::size_t nx = perturbations.size();
+  std::vector<std::vector<Matrix>> v(nx, std::vector<Matrix>(nt, Matrix::Zero(basis_.nbf, basis_.nbf)));
+#pragma omp parallel
+  {
+    grid::AoBlock scratch;
+    std::vector<PointDensity> first(nx);
+    std::vector<PointPotential> pot(nx);
+#pragma omp for schedule(dynamic)
+    for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
+      const auto& ao = ao_block(b, scratch);
+      const PointDensity d = block_density(ao, density);
+      for (std::size_t x = 0; x < nx; ++x) first[x] = block_density(ao, perturbations[x]);
+      kernel(d, first, pot);
+      for (std::size_t x = 0; x < nx; ++x) accumulate(ao, grid_.blocks[b], pot[x], v[x][omp_get_thread_num()]);
+    }
+  }
+  std::vector<Matrix> out(nx);
+  for (std::size_t x = 0; x < nx; ++x) out[x] = reduce(v[x]);
+  return out;
+}
+
+PointDensity SemilocalIntegrator::density_on_grid(const Matrix& density) const {
+  PointDensity all;
+  const Eigen::Index n = static_cast<Eigen::Index>(grid_.size());
+  all.rho.resize(n);
+  if (order_ != DensityOrder::lda) {
+    all.grad.resize(n, 3);
+    all.sigma.resize(n);
+  }
+  if (order_ == DensityOrder::meta_gga) all.tau.resize(n);
+#pragma omp parallel
+  {
+    grid::AoBlock scratch;
+#pragma omp for schedule(dynamic)
+    for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
+      const auto& block = grid_.blocks[b];
+      const PointDensity d = block_density(ao_block(b, scratch), density);
+      const Eigen::Index first = static_cast<Eigen::Index>(block.begin), np = d.rho.size();
+      all.rho.segment(first, np) = d.rho;
+      if (d.grad.size()) {
+        all.grad.middleRows(first, np) = d.grad;
+        all.sigma.segment(first, np) = d.sigma;
+      }
+      if (d.tau.size()) all.tau.segment(first, np) = d.tau;
+    }
+  }
+  return all;
+}
+
+}  // namespace dixc::xc
