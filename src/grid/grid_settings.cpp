@@ -22,9 +22,9 @@ GridSettings make(std::array<int, 4> radial, int angular, bool prune) {
 const std::vector<std::pair<std::string, GridSettings>>& levels() {
   static const std::vector<std::pair<std::string, GridSettings>> table{
       {"coarse", make({50, 60, 70, 80}, 302, true)},
-      {"medium", make({60, 75, 85, 100}, 434, true)},
-      {"fine", make({75, 99, 110, 125}, 590, true)},
-      {"default", make({75, 99, 110, 125}, 590, true)},
+      {"medium", make({60, 75, 85, 100}, 590, true)},
+      {"fine", make({75, 99, 110, 125}, 974, true)},
+      {"default", make({75, 99, 110, 125}, 974, true)},
       {"xfine", make({150, 150, 175, 200}, 1202, false)},
   };
   return table;
