@@ -31,7 +31,7 @@ struct ShellPoints {
 
 MolecularGrid build_molecular_grid(const chem::Molecule& molecule, const GridSettings& settings) {
   lebedev_rule(settings.angular_points);  // validates the size before any work
-  const AtomicPartition partition(molecule, settings.partition);
+  const AtomicPartition partition(molecule, settings.partition, settings.size_adjustment);
 
   std::vector<Shell> shells;
   for (std::size_t a = 0; a < molecule.atoms.size(); ++a) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <string>
 #include <cmath>
 #include <utility>
 
@@ -30,6 +32,20 @@ constexpr double kOuterFraction = 0.77;
 }  // namespace
 
 int pruned_angular_size(double r_bohr, double bragg_radius_bohr, int max_points) {
+  if (const char* env = std::getenv("DIXC_PRUNE")) {  // EXPERIMENT: "x1:n1,x2:n2,..."
+    std::string spec(env);
+    const double x = r_bohr / bragg_radius_bohr;
+    std::size_t pos = 0;
+    while (pos < spec.size()) {
+      std::size_t colon = spec.find(':', pos), comma = spec.find(',', pos);
+      if (comma == std::string::npos) comma = spec.size();
+      double ub = std::stod(spec.substr(pos, colon - pos));
+      int n = std::stoi(spec.substr(colon + 1, comma - colon - 1));
+      if (x < ub) return n;
+      pos = comma + 1;
+    }
+    return max_points;
+  }
   const int max_degree = lebedev_rule(max_points).degree;
   const double x = r_bohr / bragg_radius_bohr;
   double fraction = kOuterFraction;

@@ -18,6 +18,7 @@ struct GridSettings {
   // Smaller Lebedev rules near the nucleus (see pruning.hpp).
   bool prune = true;
   PartitionScheme partition = PartitionScheme::becke;
+  SizeAdjustment size_adjustment = SizeAdjustment::treutler;
   // Points with |weight| below this are dropped (they cannot change any integral at 1e-15 relative).
   double weight_cutoff = 1e-15;
   // Spatial blocks hold between max_block_points/2 and max_block_points points.

@@ -1,0 +1,50 @@
+#pragma once
+// Singlet excitation energies of closed-shell TDDFT/TDHF from the response operators of OrbitalHessian:
+//   RPA (Casida):  (A-B)(A+B)(X+Y) = w^2 (X+Y),   TDA:  A X = w X,  A = ((A+B) + (A-B)) / 2.
+// Both are solved with a block Davidson iteration in the Stratmann-Scuseria-Frisch form (J. Chem. Phys. 109,
+// 8218 (1998)): the subspace problem M- M+ z = w^2 z is solved through the symmetric M-^(1/2) M+ M-^(1/2).
+// Convergence: every requested root's residual norm (|(A+B)Z - w(X-Y)| + |(A-B)(X-Y) - wZ| for RPA,
+// |AX - wX| for TDA) below `residual_threshold`; excitation energies then converge to ~threshold^2.
+// Degenerate roots and roots of other symmetries: the subspace starts with more guesses than roots
+// (n_roots + extra_guesses, plus every orbital-energy difference within 1e-4 Eh of the last one), and a few roots
+// above the requested ones are converged as well, so a state whose guess starts high still gets corrected.
+#include <array>
+#include <iosfwd>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "dixc/response/orbital_hessian.hpp"
+
+namespace dixc::response {
+
+struct TddftOptions {
+  int n_roots = 5;
+  bool tda = false;
+  double residual_threshold = 1e-6;
+  int max_iter = 100;
+  int extra_guesses = 6;
+  std::ostream* log = nullptr;
+};
+
+struct Excitation {
+  double energy = 0.0;                        // Eh
+  double oscillator_strength = 0.0;           // length gauge, 2/3 w |mu|^2
+  std::array<double, 3> transition_dipole{};  // a.u.
+  Eigen::MatrixXd x_plus_y;                   // n_vir x n_occ, normalised (X+Y)^T (X-Y) = 1 (TDA: X^T X = 1)
+  Eigen::MatrixXd x_minus_y;
+};
+
+struct TddftResult {
+  std::vector<Excitation> excitations;  // ascending energy
+  int n_iter = 0;
+  bool converged = false;
+  double max_residual = 0.0;
+};
+
+// dipole_ao: <mu| r_k |nu> (integrals::dipole). Requires canonical-or-not orthonormal orbitals at an SCF
+// solution (the operators are used as given; away from stationarity the result has no physical meaning).
+TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Eigen::MatrixXd, 3>& dipole_ao,
+                        const TddftOptions& options);
+
+}  // namespace dixc::response

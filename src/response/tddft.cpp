@@ -1,0 +1,166 @@
+#include "dixc/response/tddft.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <numeric>
+#include <ostream>
+
+#include "dixc/util/error.hpp"
+
+namespace dixc::response {
+
+namespace {
+
+using Matrix = Eigen::MatrixXd;
+using Vector = Eigen::VectorXd;
+
+Vector flat(const Matrix& m) { return Eigen::Map<const Vector>(m.data(), m.size()); }
+Matrix unflat(const Vector& v, Eigen::Index rows, Eigen::Index cols) { return Eigen::Map<const Matrix>(v.data(), rows, cols); }
+
+// Symmetric matrix function via eigendecomposition.
+template <typename F>
+Matrix symmetric_function(const Matrix& m, F f) {
+  Eigen::SelfAdjointEigenSolver<Matrix> es(m);
+  return es.eigenvectors() * es.eigenvalues().unaryExpr(f).asDiagonal() * es.eigenvectors().transpose();
+}
+
+// Orthonormalises `candidate` against `basis` (twice, for stability) and appends it if anything is left.
+bool append_orthonormal(std::vector<Vector>& basis, Vector candidate) {
+  const double norm0 = candidate.norm();
+  if (norm0 == 0.0) return false;
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& b : basis) candidate -= b.dot(candidate) * b;
+  const double norm = candidate.norm();
+  if (norm < 1e-8 * norm0 || norm < 1e-14) return false;
+  basis.push_back(candidate / norm);
+  return true;
+}
+
+}  // namespace
+
+TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 3>& dipole_ao,
+                        const TddftOptions& options) {
+  const int nv = hessian.n_vir(), no = hessian.n_occ();
+  const Eigen::Index dim = static_cast<Eigen::Index>(nv) * no;
+  const int n_wanted = std::min<int>(options.n_roots, static_cast<int>(dim));
+  if (n_wanted <= 0) return {};
+  // Roots above the requested ones are converged too: a state whose symmetry only its own (higher) guess
+  // carries would otherwise never receive correction vectors and could be missed below the last wanted root.
+  const int n_roots = std::min<int>(n_wanted + std::max(3, options.extra_guesses / 2), static_cast<int>(dim));
+
+  // Diagonal of the orbital-energy part: the preconditioner and the source of guesses.
+  const Matrix fvv = hessian.c_vir().transpose() * hessian.fock() * hessian.c_vir();
+  const Matrix foo = hessian.c_occ().transpose() * hessian.fock() * hessian.c_occ();
+  Vector diag(dim);
+  for (int i = 0; i < no; ++i)
+    for (int a = 0; a < nv; ++a) diag(a + static_cast<Eigen::Index>(nv) * i) = fvv(a, a) - foo(i, i);
+  std::vector<Eigen::Index> order(dim);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](auto l, auto r) { return diag(l) < diag(r); });
+  Eigen::Index n_guess = std::min<Eigen::Index>(dim, n_roots + options.extra_guesses);
+  while (n_guess < dim && diag(order[n_guess]) - diag(order[n_guess - 1]) < 1e-4) ++n_guess;
+
+  std::vector<Vector> basis, apb, amb;  // subspace vectors and their (A+B), (A-B) images
+  for (Eigen::Index g = 0; g < n_guess; ++g) {
+    Vector e = Vector::Zero(dim);
+    e(order[g]) = 1.0;
+    basis.push_back(e);
+  }
+  TddftResult result;
+  std::vector<double> omega(n_roots);
+  Matrix z_sub, xmy_sub;  // subspace eigenvectors (columns)
+  for (int iter = 1; iter <= options.max_iter; ++iter) {
+    // Images of the new vectors, all in one batched pass.
+    std::vector<Matrix> fresh;
+    for (std::size_t k = apb.size(); k < basis.size(); ++k) fresh.push_back(unflat(basis[k], nv, no));
+    const auto prod = hessian.tddft_products(fresh, true, true);
+    for (std::size_t k = 0; k < fresh.size(); ++k) {
+      apb.push_back(flat(prod.a_plus_b[k]));
+      amb.push_back(flat(prod.a_minus_b[k]));
+    }
+    const Eigen::Index m = static_cast<Eigen::Index>(basis.size());
+    Matrix b(dim, m), pb(dim, m), mb(dim, m);
+    for (Eigen::Index k = 0; k < m; ++k) {
+      b.col(k) = basis[k];
+      pb.col(k) = apb[k];
+      mb.col(k) = amb[k];
+    }
+    const Matrix mp = 0.5 * (b.transpose() * pb + (b.transpose() * pb).transpose());
+    const Matrix mm = 0.5 * (b.transpose() * mb + (b.transpose() * mb).transpose());
+
+    std::vector<Vector> residuals(n_roots);
+    result.max_residual = 0.0;
+    if (options.tda) {
+      Eigen::SelfAdjointEigenSolver<Matrix> es(0.5 * (mp + mm));
+      z_sub = es.eigenvectors().leftCols(n_roots);
+      for (int r = 0; r < n_roots; ++r) {
+        omega[r] = es.eigenvalues()(r);
+        residuals[r] = 0.5 * (pb + mb) * z_sub.col(r) - omega[r] * b * z_sub.col(r);
+      }
+      xmy_sub = z_sub;
+    } else {
+      const Matrix mm_sqrt = symmetric_function(mm, [](double x) { return std::sqrt(std::max(x, 0.0)); });
+      Eigen::SelfAdjointEigenSolver<Matrix> es(mm_sqrt * mp * mm_sqrt);
+      if (es.eigenvalues()(0) <= 0.0)
+        throw ConvergenceError("TDDFT: the ground state is unstable (negative or zero w^2 in the RPA subspace)");
+      z_sub.resize(m, n_roots);
+      xmy_sub.resize(m, n_roots);
+      for (int r = 0; r < n_roots; ++r) {
+        omega[r] = std::sqrt(es.eigenvalues()(r));
+        Vector z = mm_sqrt * es.eigenvectors().col(r);
+        Vector xmy = mp * z / omega[r];
+        // Normalise (X+Y)^T (X-Y) = 1.
+        const double s = 1.0 / std::sqrt(z.dot(xmy));
+        z_sub.col(r) = s * z;
+        xmy_sub.col(r) = s * xmy;
+        residuals[r] = (pb * z_sub.col(r) - omega[r] * b * xmy_sub.col(r)) +
+                       (mb * xmy_sub.col(r) - omega[r] * b * z_sub.col(r));
+      }
+    }
+    int added = 0;
+    for (int r = 0; r < n_roots; ++r) {
+      const double norm = residuals[r].norm();
+      result.max_residual = std::max(result.max_residual, norm);
+      if (norm < options.residual_threshold) continue;
+      Vector precond = residuals[r];
+      for (Eigen::Index k = 0; k < dim; ++k) {
+        const double denom = diag(k) - omega[r];
+        precond(k) /= std::abs(denom) < 1e-4 ? (denom < 0 ? -1e-4 : 1e-4) : denom;
+      }
+      added += append_orthonormal(basis, precond) ? 1 : 0;
+    }
+    if (options.log)
+      *options.log << "  davidson iter " << std::setw(3) << iter << "  subspace " << std::setw(4) << m
+                   << "  max residual " << std::scientific << std::setprecision(2) << result.max_residual
+                   << std::defaultfloat << "\n";
+    result.n_iter = iter;
+    if (result.max_residual < options.residual_threshold || added == 0 || iter == options.max_iter) {
+      result.converged = result.max_residual < options.residual_threshold;
+      // Final vectors from the current subspace.
+      const Matrix z_full = b * z_sub, xmy_full = b * xmy_sub;
+      const Matrix& co = hessian.c_occ();
+      const Matrix& cv = hessian.c_vir();
+      for (int r = 0; r < n_wanted; ++r) {
+        Excitation ex;
+        ex.energy = omega[r];
+        ex.x_plus_y = unflat(z_full.col(r), nv, no);
+        ex.x_minus_y = unflat(xmy_full.col(r), nv, no);
+        // Singlet transition dipole: sqrt(2) sum_ia (X+Y)_ai <a| r |i> (spin-adapted, electron charge omitted
+        // since only |mu|^2 enters f).
+        double mu2 = 0.0;
+        for (int k = 0; k < 3; ++k) {
+          const Matrix r_vo = cv.transpose() * dipole_ao[k] * co;
+          ex.transition_dipole[k] = std::sqrt(2.0) * r_vo.cwiseProduct(ex.x_plus_y).sum();
+          mu2 += ex.transition_dipole[k] * ex.transition_dipole[k];
+        }
+        ex.oscillator_strength = 2.0 / 3.0 * ex.energy * mu2;
+        result.excitations.push_back(std::move(ex));
+      }
+      break;
+    }
+  }
+  return result;
+}
+
+}  // namespace dixc::response
