@@ -3,12 +3,13 @@
 #
 # Source of the numbers: Debian 12 package libvotca-2022 (VOTCA-XTP 2022.1, Apache-2.0), whose class
 # votca::xtp::LebedevGrid carries the Lebedev-Laikov rules (V. I. Lebedev and D. N. Laikov, Doklady
-# Mathematics 59, 477 (1999)) in the form of J. Burkardt's sphere_lebedev_rule. We do not copy its code: a small
-# extractor links the library, asks it for every rule, groups the points into octahedral orbits and prints one
-# representative (|x| >= |y| >= |z|) plus weight per orbit. src/grid/lebedev.cpp expands the orbits again, and
-# tests/grid/test_lebedev.cpp checks every rule against exact monomial integrals, which is the real arbiter.
+# Mathematics 59, 477 (1999)) in the form of J. Burkardt's sphere_lebedev_rule. We do not copy its code: a
+# small extractor links the library, asks it for every rule, groups the points into octahedral orbits and
+# prints one representative (|x| >= |y| >= |z|) plus weight per orbit. src/grid/lebedev.cpp expands the
+# orbits again, and tests/grid/test_lebedev.cpp checks every rule against exact monomial integrals, which is
+# the real arbiter. The extractor declares the library's member functions itself (see the comment there).
 #
-# Usage: scripts/gen_lebedev_table.sh            (needs root for apt-get when libvotca-2022 is missing)
+# Usage: scripts/gen_lebedev_table.sh   (needs root for apt-get when libvotca-2022 or Eigen is missing)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 out="$repo/src/grid/lebedev_table.cpp"
@@ -61,19 +62,22 @@ int main() {
     const Index degree = grid.precision_table(rule);
     const Eigen::Matrix4Xd m = grid.ld_by_order(n);
     if (m.cols() != n) { std::fprintf(stderr, "rule %ld: %ld points\n", long(n), long(m.cols())); return 1; }
-    // Orbit key: sorted absolute coordinates; all points of one orbit share it bit for bit and share the weight.
+    // Orbit key: sorted absolute coordinates; all points of an orbit share it bit for bit, and the weight.
     std::map<std::array<double, 3>, std::pair<double, int>, std::greater<>> orbits;
     for (Index i = 0; i < n; ++i) {
       std::array<double, 3> a{std::fabs(m(0, i)), std::fabs(m(1, i)), std::fabs(m(2, i))};
       std::sort(a.begin(), a.end(), std::greater<>());
       auto [it, fresh] = orbits.try_emplace(a, m(3, i), 0);
-      if (!fresh && it->second.first != m(3, i)) { std::fprintf(stderr, "rule %ld: weight mismatch\n", long(n)); return 1; }
+      if (!fresh && it->second.first != m(3, i)) {
+        std::fprintf(stderr, "rule %ld: weight mismatch\n", long(n));
+        return 1;
+      }
       ++it->second.second;
     }
-    std::printf("  // %ld points, degree %ld\n", long(n), long(degree));
+    std::printf("    // %ld points, degree %ld\n", long(n), long(degree));
     for (const auto& [a, wc] : orbits) {
-      std::printf("  {%ld, %ld, %.17g, %.17g, %.17g, %.17g, %d},\n", long(n), long(degree), a[0], a[1], a[2],
-                  wc.first, wc.second);
+      std::printf("    {%ld, %ld, %.17g, %.17g, %.17g, %.17g, %d},\n", long(n), long(degree), a[0], a[1],
+                  a[2], wc.first, wc.second);
     }
     ++n_rules;
   }
@@ -90,7 +94,7 @@ g++ -std=c++17 -O1 -I/usr/include/eigen3 "$work/extract.cpp" -o "$work/extract" 
 // (VOTCA-XTP LebedevGrid, i.e. the Lebedev-Laikov rules). Do not edit by hand; rerun the script.
 //
 // One row per octahedral orbit: rule size, rule degree, representative point (|x| >= |y| >= |z|), weight
-// normalized to a total of 1, and the orbit's point count (6, 8, 12, 24 or 48). lebedev.cpp expands the orbits.
+// normalized to a total of 1, and the orbit's point count (6, 8, 12, 24 or 48). lebedev.cpp expands them.
 #include "lebedev_table.hpp"
 
 namespace dixc::grid::detail {

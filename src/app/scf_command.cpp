@@ -11,6 +11,8 @@
 #include "dixc/chem/basis.hpp"
 #include "dixc/chem/xyz_reader.hpp"
 #include "dixc/integrals/jk_builder.hpp"
+#include "dixc/integrals/one_body.hpp"
+#include "dixc/response/tddft.hpp"
 #include "dixc/scf/fock_builder.hpp"
 #include "dixc/scf/scf.hpp"
 #include "dixc/util/error.hpp"
@@ -73,6 +75,8 @@ int run_scf_command(const std::vector<std::string>& args) {
       "max-iter", po::value<int>()->default_value(100), "maximum SCF iterations")(
       "conv-energy", po::value<double>()->default_value(1e-10), "energy-change threshold (Eh)")(
       "conv-gradient", po::value<double>()->default_value(1e-8), "orbital-gradient norm threshold")(
+      "tddft", po::value<int>()->default_value(0), "number of singlet excitations to compute after the SCF (0: none)")(
+      "tda", po::bool_switch(), "Tamm-Dancoff approximation instead of full RPA (Casida) for --tddft")(
       "json", po::value<std::string>(), "write the result as JSON to this file")(
       "quiet,q", po::bool_switch(), "no per-iteration log");
   po::positional_options_description positional;
@@ -120,17 +124,45 @@ int run_scf_command(const std::vector<std::string>& args) {
             << std::setprecision(6) << "dipole (a.u.)     " << result.dipole_au[0] << " " << result.dipole_au[1] << " "
             << result.dipole_au[2] << "\n"
             << (result.converged ? "converged" : "NOT CONVERGED") << " in " << result.n_iter << " iterations\n";
-  if (vm.count("json")) {
-    const std::string out = vm["json"].as<std::string>();
-    std::ofstream file(out);
-    if (!file) throw InputError("cannot write JSON output '" + out + "'");
-    file << std::setw(2) << result_json(molecule, basis, method, xc::grid_size(*functional), result) << "\n";
-  }
   if (!result.converged)
     throw ConvergenceError("molecule '" + molecule.name + "': SCF did not converge in " +
                            std::to_string(result.n_iter) + " iterations (|dE| = " +
                            std::to_string(result.last_energy_change) + ", |g| = " +
                            std::to_string(result.gradient_norm) + "); try --max-iter or --guess core");
+
+  nlohmann::json json = result_json(molecule, basis, method, xc::grid_size(*functional), result);
+  if (const int n_roots = vm["tddft"].as<int>(); n_roots > 0) {
+    response::TddftOptions tddft_options;
+    tddft_options.n_roots = n_roots;
+    tddft_options.tda = vm["tda"].as<bool>();
+    tddft_options.log = scf_options.log;
+    const response::OrbitalHessian hessian(fock_builder, result.coefficients, result.n_occupied);
+    const auto tddft = response::solve_tddft(hessian, integrals::dipole(basis, {0.0, 0.0, 0.0}), tddft_options);
+    if (!tddft.converged)
+      throw ConvergenceError("molecule '" + molecule.name + "': TDDFT Davidson did not converge (max residual " +
+                             std::to_string(tddft.max_residual) + ")");
+    std::cout << (tddft_options.tda ? "TDA" : "RPA") << " singlet excitations (" << tddft.n_iter
+              << " Davidson iterations):\n   root   energy (eV)   energy (Eh)        f\n";
+    nlohmann::json list = nlohmann::json::array();
+    for (std::size_t r = 0; r < tddft.excitations.size(); ++r) {
+      const auto& ex = tddft.excitations[r];
+      std::cout << std::setw(7) << r + 1 << std::fixed << std::setprecision(4) << std::setw(14)
+                << ex.energy * chem::hartree_in_ev << std::setprecision(8) << std::setw(14) << ex.energy
+                << std::setprecision(6) << std::setw(11) << ex.oscillator_strength << "\n";
+      list.push_back({{"energy_Eh", ex.energy},
+                      {"energy_eV", ex.energy * chem::hartree_in_ev},
+                      {"f", ex.oscillator_strength},
+                      {"transition_dipole_au", ex.transition_dipole}});
+    }
+    json["excitations"] = list;
+    json["tddft_method"] = tddft_options.tda ? "tda" : "rpa";
+  }
+  if (vm.count("json")) {
+    const std::string out = vm["json"].as<std::string>();
+    std::ofstream file(out);
+    if (!file) throw InputError("cannot write JSON output '" + out + "'");
+    file << std::setw(2) << json << "\n";
+  }
   return 0;
 }
 

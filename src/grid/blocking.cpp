@@ -34,7 +34,8 @@ struct Splitter {
     blocks.push_back(block);
   }
 
-  void bounding_box(std::size_t lo, std::size_t hi, std::array<double, 3>& lower, std::array<double, 3>& upper) {
+  void bounding_box(std::size_t lo, std::size_t hi, std::array<double, 3>& lower,
+                    std::array<double, 3>& upper) {
     lower = upper = points[order[lo]];
     for (std::size_t i = lo + 1; i < hi; ++i) {
       for (int k = 0; k < 3; ++k) {
@@ -69,8 +70,8 @@ struct Splitter {
 
 }  // namespace
 
-std::vector<std::size_t> spatial_blocks(const std::vector<std::array<double, 3>>& points, std::size_t max_points,
-                                        std::vector<GridBlock>& blocks) {
+std::vector<std::size_t> spatial_blocks(const std::vector<std::array<double, 3>>& points,
+                                        std::size_t max_points, std::vector<GridBlock>& blocks) {
   if (max_points < 2) throw std::invalid_argument("spatial_blocks: max_points must be at least 2");
   std::vector<std::size_t> order(points.size());
   std::iota(order.begin(), order.end(), std::size_t{0});

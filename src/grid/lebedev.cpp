@@ -23,8 +23,9 @@ void expand_orbit(const detail::LebedevOrbit& orbit, double weight, AngularRule&
     for (int signs = 0; signs < 8; ++signs) {
       std::array<double, 3> v{};
       for (int k = 0; k < 3; ++k) v[k] = (signs >> k & 1) ? -rep[p[k]] : rep[p[k]];
-      const bool seen = std::any_of(rule.points.begin() + first, rule.points.end(),
-                                    [&](const auto& q) { return q[0] == v[0] && q[1] == v[1] && q[2] == v[2]; });
+      const bool seen = std::any_of(rule.points.begin() + first, rule.points.end(), [&](const auto& q) {
+        return q[0] == v[0] && q[1] == v[1] && q[2] == v[2];
+      });
       if (!seen) {
         rule.points.push_back(v);
         rule.weights.push_back(weight);

@@ -56,13 +56,13 @@ MolecularGrid build_molecular_grid(const chem::Molecule& molecule, const GridSet
       const auto& center = molecule.atoms[static_cast<std::size_t>(shell.atom)].position_bohr;
       const AngularRule& ang = *shell.angular;
       for (std::size_t j = 0; j < ang.points.size(); ++j) {
-        const std::array<double, 3> p{center[0] + shell.r * ang.points[j][0], center[1] + shell.r * ang.points[j][1],
+        const std::array<double, 3> p{center[0] + shell.r * ang.points[j][0],
+                                      center[1] + shell.r * ang.points[j][1],
                                       center[2] + shell.r * ang.points[j][2]};
-        const double w = shell.w_radial * ang.weights[j] *
-                         partition.weight(static_cast<std::size_t>(shell.atom), p, scratch);
-        if (std::abs(w) < settings.weight_cutoff) continue;
+        const double w_cell = partition.weight(static_cast<std::size_t>(shell.atom), p, scratch);
+        if (w_cell < settings.partition_cutoff) continue;
         out[s].points.push_back(p);
-        out[s].weights.push_back(w);
+        out[s].weights.push_back(shell.w_radial * ang.weights[j] * w_cell);
       }
     }
   }

@@ -12,7 +12,7 @@ namespace dixc::grid {
 
 namespace {
 
-constexpr double ssf_a = 0.64;  // SSF 1996, eq. 14
+constexpr double kSsfA = 0.64;  // SSF 1996, eq. 14
 
 double distance(const std::array<double, 3>& a, const std::array<double, 3>& b) {
   const double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
@@ -27,16 +27,17 @@ double becke_step(double nu) {
 
 // SSF 1996 eqs. 11-14: g(x) = (35x - 35x^3 + 21x^5 - 5x^7)/16 on |x| < 1, x = mu/a, clamped to +-1 outside.
 double ssf_step(double mu) {
-  if (mu <= -ssf_a) return 1.0;
-  if (mu >= ssf_a) return 0.0;
-  const double x = mu / ssf_a, x2 = x * x;
+  if (mu <= -kSsfA) return 1.0;
+  if (mu >= kSsfA) return 0.0;
+  const double x = mu / kSsfA, x2 = x * x;
   const double g = x * (35.0 + x2 * (-35.0 + x2 * (21.0 - 5.0 * x2))) / 16.0;
   return 0.5 * (1.0 - g);
 }
 
 }  // namespace
 
-AtomicPartition::AtomicPartition(const chem::Molecule& molecule, PartitionScheme scheme, SizeAdjustment adjustment)
+AtomicPartition::AtomicPartition(const chem::Molecule& molecule, PartitionScheme scheme,
+                                 SizeAdjustment adjustment)
     : scheme_(scheme) {
   const std::size_t n = molecule.atoms.size();
   centers_.reserve(n);
@@ -57,7 +58,7 @@ AtomicPartition::AtomicPartition(const chem::Molecule& molecule, PartitionScheme
                          std::to_string(b + 1) + " coincide; the integration grid cannot separate them");
       }
       inv_r_[a * n + b] = 1.0 / r_ab;
-      ssf_radius_[a] = std::min(ssf_radius_[a], 0.5 * (1.0 - ssf_a) * r_ab);
+      ssf_radius_[a] = std::min(ssf_radius_[a], 0.5 * (1.0 - kSsfA) * r_ab);
       // Becke 1988, appendix: u = (chi-1)/(chi+1), a = u/(u^2-1) = (1/chi - chi)/4, clamped to |a| <= 1/2 so
       // that nu = mu + a (1 - mu^2) stays monotonic on [-1, 1]; a_BA = -a_AB. chi = R_A/R_B (Becke) or
       // sqrt(R_A/R_B) (Treutler-Ahlrichs 1995), with Bragg-Slater radii.
@@ -100,8 +101,8 @@ double AtomicPartition::weight(std::size_t atom, const std::array<double, 3>& r,
   for (std::size_t b = 0; b < n; ++b) dist[b] = distance(r, centers_[b]);
   if (scheme_ == PartitionScheme::ssf && dist[atom] < ssf_radius_[atom]) return 1.0;  // SSF screening
   // Own cell function first: when it vanishes (SSF: some mu_AB >= a) the O(N^2) normalization is not needed.
-  // (Bounding the other P_B by their step against the nearest atom skips too few atoms to pay off with Becke's
-  // slowly decaying steps; measured on a 26-atom alkane it made the build slower.)
+  // (Bounding the other P_B by their step against the nearest atom skips too few atoms to pay off with
+  // Becke's slowly decaying steps; measured on a 26-atom alkane it made the build slower.)
   double p_own = 1.0;
   for (std::size_t b = 0; b < n && p_own > 0.0; ++b) {
     if (b != atom) p_own *= step(atom, b, dist[atom], dist[b]);

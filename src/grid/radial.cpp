@@ -10,23 +10,23 @@ namespace dixc::grid {
 
 double treutler_xi(int z) {
   // TA 1995, Table I: H..Kr.
-  static constexpr std::array<double, 36> xi{
-      0.8, 0.9,                                                   // H, He
-      1.8, 1.4, 1.3, 1.1, 0.9, 0.9, 0.9, 0.9,                     // Li..Ne
-      1.4, 1.3, 1.3, 1.2, 1.1, 1.0, 1.0, 1.0,                     // Na..Ar
-      1.5, 1.4, 1.3, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 1.1, 1.1, 1.1,  // K..Zn
-      1.1, 1.0, 0.9, 0.9, 0.9, 0.9};                              // Ga..Kr
+  static constexpr std::array<double, 36> xi{0.8, 0.9,                                // H, He
+                                             1.8, 1.4, 1.3, 1.1, 0.9, 0.9, 0.9, 0.9,  // Li..Ne
+                                             1.4, 1.3, 1.3, 1.2, 1.1, 1.0, 1.0, 1.0,  // Na..Ar
+                                             1.5, 1.4, 1.3, 1.2, 1.2, 1.2, 1.2, 1.2,
+                                             1.2, 1.1, 1.1, 1.1,             // K..Zn
+                                             1.1, 1.0, 0.9, 0.9, 0.9, 0.9};  // Ga..Kr
   if (z < 1 || z > static_cast<int>(xi.size())) {
-    throw std::invalid_argument("treutler_xi: no Treutler-Ahlrichs scaling factor for Z = " + std::to_string(z) +
-                                " (tabulated for 1..36)");
+    throw std::invalid_argument("treutler_xi: no Treutler-Ahlrichs scaling factor for Z = " +
+                                std::to_string(z) + " (tabulated for 1..36)");
   }
   return xi[z - 1];
 }
 
 RadialRule treutler_ahlrichs_rule(int n, double xi) {
   if (n < 1 || !(xi > 0.0)) {
-    throw std::invalid_argument("treutler_ahlrichs_rule: need n >= 1 and xi > 0 (got n = " + std::to_string(n) +
-                                ", xi = " + std::to_string(xi) + ")");
+    throw std::invalid_argument("treutler_ahlrichs_rule: need n >= 1 and xi > 0 (got n = " +
+                                std::to_string(n) + ", xi = " + std::to_string(xi) + ")");
   }
   // Chebyshev second kind on [-1, 1]: int f(x) dx ~ sum_i pi/(n+1) sin(theta_i) f(x_i), x_i = cos(theta_i)
   // (the sin^2 weight of int sqrt(1-x^2) g dx divided by sqrt(1-x^2)). Then dr = r'(x) dx.

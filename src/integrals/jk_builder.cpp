@@ -33,16 +33,83 @@ Matrix shell_block_max(const chem::BasisSet& basis, const std::vector<JKRequest>
   return out;
 }
 
+// Visits the unique shell quartets (s1 s2|s3 s4), s1>=s2, s1>=s3, s3>=s4, (s3 s4) <= (s1 s2), whose Schwarz bound
+// times `dbound(s1,s2,s3,s4)` reaches the threshold. The outer loop over s1 is the unit of parallel work.
+template <typename Bound, typename Visit>
+void for_each_quartet(std::size_t s1, const Matrix& q, double threshold, Bound dbound, Visit visit) {
+  for (std::size_t s2 = 0; s2 <= s1; ++s2) {
+    for (std::size_t s3 = 0; s3 <= s1; ++s3) {
+      const std::size_t s4_max = (s1 == s3) ? s2 : s3;
+      for (std::size_t s4 = 0; s4 <= s4_max; ++s4)
+        if (q(s1, s2) * q(s3, s4) * dbound(s1, s2, s3, s4) >= threshold) visit(s2, s3, s4);
+    }
+  }
+}
+
+// Number of distinct index permutations the unique quartet stands for.
+double degeneracy(std::size_t s1, std::size_t s2, std::size_t s3, std::size_t s4) {
+  return (s1 == s2 ? 1.0 : 2.0) * (s3 == s4 ? 1.0 : 2.0) * (s1 == s3 ? (s2 == s4 ? 1.0 : 2.0) : 2.0);
+}
+
+// Adds one quartet's integrals to the per-thread J/K accumulators of every density (4 of the 8 permutational
+// images for K, 2 for J; the rest come from the transpose at the end).
+struct Accumulators {
+  std::vector<Matrix> j, k;
+};
+
+void contract_quartet(const chem::BasisSet& basis, std::size_t s1, std::size_t s2, std::size_t s3, std::size_t s4,
+                      const double* ints, const std::vector<JKRequest>& requests, const std::vector<bool>& need_j,
+                      const std::vector<bool>& need_k, Accumulators& acc) {
+  const auto& offset = basis.shell_offset;
+  const std::size_t bf1 = offset[s1], n1 = basis.shells[s1].size(), bf2 = offset[s2], n2 = basis.shells[s2].size();
+  const std::size_t bf3 = offset[s3], n3 = basis.shells[s3].size(), bf4 = offset[s4], n4 = basis.shells[s4].size();
+  const double deg = degeneracy(s1, s2, s3, s4);
+  for (std::size_t d = 0; d < requests.size(); ++d) {
+    const Matrix& x = *requests[d].density;
+    Matrix* jd = need_j[d] ? &acc.j[d] : nullptr;
+    Matrix* kd = need_k[d] ? &acc.k[d] : nullptr;
+    for (std::size_t f1 = 0, f1234 = 0; f1 < n1; ++f1) {
+      const std::size_t p = bf1 + f1;
+      for (std::size_t f2 = 0; f2 < n2; ++f2) {
+        const std::size_t qq = bf2 + f2;
+        for (std::size_t f3 = 0; f3 < n3; ++f3) {
+          const std::size_t r = bf3 + f3;
+          for (std::size_t f4 = 0; f4 < n4; ++f4, ++f1234) {
+            const std::size_t s = bf4 + f4;
+            const double v = ints[f1234] * deg;
+            if (jd) {
+              (*jd)(p, qq) += x(r, s) * v;
+              (*jd)(r, s) += x(p, qq) * v;
+            }
+            if (kd) {
+              (*kd)(p, r) += x(qq, s) * v;
+              (*kd)(qq, s) += x(p, r) * v;
+              (*kd)(p, s) += x(qq, r) * v;
+              (*kd)(qq, r) += x(p, s) * v;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+libint2::Engine coulomb_engine(const chem::BasisSet& basis, double precision) {
+  libint2::Engine engine(libint2::Operator::coulomb, basis.max_nprim, basis.max_l, 0);
+  engine.set_precision(precision);
+  return engine;
+}
+
 }  // namespace
 
 JKBuilder::JKBuilder(const chem::BasisSet& basis, JKOptions options) : basis_(basis), options_(options) {
   initialize_libint();
   const std::size_t ns = basis.shells.size();
   schwarz_ = Matrix::Zero(ns, ns);
-  libint2::Engine engine(libint2::Operator::coulomb, basis.max_nprim, basis.max_l, 0);
-  engine.set_precision(0.0);  // the bounds themselves must be exact
-#pragma omp parallel firstprivate(engine)
+  const libint2::Engine prototype = coulomb_engine(basis, 0.0);  // the bounds themselves must be exact
+#pragma omp parallel
   {
+    libint2::Engine engine = prototype;
     const auto& buf = engine.results();
 #pragma omp for schedule(dynamic)
     for (std::size_t a = 0; a < ns; ++a)
@@ -57,6 +124,45 @@ JKBuilder::JKBuilder(const chem::BasisSet& basis, JKOptions options) : basis_(ba
         schwarz_(a, b) = schwarz_(b, a) = std::sqrt(m);
       }
   }
+  store_integrals();
+}
+
+void JKBuilder::store_integrals() {
+  if (options_.in_core_bytes == 0) return;
+  const std::size_t ns = basis_.shells.size();
+  // Densities are bounded by 2 in magnitude for idempotent D; screening stored quartets with a density factor of
+  // 1 keeps every quartet any later call can need at its own threshold times a safety margin of 1e-2.
+  const double threshold = 1e-2 * options_.schwarz_threshold;
+  auto unit = [](std::size_t, std::size_t, std::size_t, std::size_t) { return 1.0; };
+  std::size_t count = 0;
+  std::vector<StoredQuartet> quartets;
+  for (std::size_t s1 = 0; s1 < ns; ++s1)
+    for_each_quartet(s1, schwarz_, threshold, unit, [&](std::size_t s2, std::size_t s3, std::size_t s4) {
+      quartets.push_back({static_cast<std::uint32_t>(s1), static_cast<std::uint32_t>(s2),
+                          static_cast<std::uint32_t>(s3), static_cast<std::uint32_t>(s4), count});
+      count += basis_.shells[s1].size() * basis_.shells[s2].size() * basis_.shells[s3].size() *
+               basis_.shells[s4].size();
+    });
+  if (count * sizeof(double) + quartets.size() * sizeof(StoredQuartet) > options_.in_core_bytes) return;
+  std::vector<double> values(count, 0.0);
+  const libint2::Engine prototype = coulomb_engine(basis_, options_.engine_precision);
+#pragma omp parallel
+  {
+    libint2::Engine engine = prototype;
+    const auto& buf = engine.results();
+#pragma omp for schedule(dynamic, 64)
+    for (std::size_t i = 0; i < quartets.size(); ++i) {
+      const auto& qt = quartets[i];
+      const auto& sh = basis_.shells;
+      engine.compute2<libint2::Operator::coulomb, libint2::BraKet::xx_xx, 0>(sh[qt.s1], sh[qt.s2], sh[qt.s3],
+                                                                              sh[qt.s4]);
+      if (buf[0] == nullptr) continue;
+      const std::size_t n = sh[qt.s1].size() * sh[qt.s2].size() * sh[qt.s3].size() * sh[qt.s4].size();
+      std::copy(buf[0], buf[0] + n, values.begin() + qt.offset);
+    }
+  }
+  stored_ = std::move(quartets);
+  stored_values_ = std::move(values);
 }
 
 void JKBuilder::compute(const Matrix& density, Matrix* j, Matrix* k) const {
@@ -68,91 +174,49 @@ void JKBuilder::compute(const Matrix& density, Matrix* j, Matrix* k) const {
 
 void JKBuilder::compute(const std::vector<JKRequest>& requests, std::vector<Matrix>& j, std::vector<Matrix>& k) const {
   const std::size_t nd = requests.size(), nbf = basis_.nbf, ns = basis_.shells.size();
-  const auto& shells = basis_.shells;
-  const auto& offset = basis_.shell_offset;
   const Matrix dmax = shell_block_max(basis_, requests);
-  const double schwarz_max = ns ? schwarz_.maxCoeff() : 0.0;
+  auto dbound = [&dmax](std::size_t s1, std::size_t s2, std::size_t s3, std::size_t s4) {
+    return std::max({dmax(s1, s2), dmax(s3, s4), dmax(s1, s3), dmax(s2, s4), dmax(s1, s4), dmax(s2, s3)});
+  };
+  const double threshold = options_.schwarz_threshold;
 
   std::vector<bool> need_j(nd), need_k(nd);
   for (std::size_t d = 0; d < nd; ++d) {
     need_j[d] = requests[d].want_j && requests[d].symmetry == DensitySymmetry::symmetric;
     need_k[d] = requests[d].want_k;
   }
-  // Per-thread accumulators over the unique quartets; symmetrised at the end (below).
   const int n_threads = omp_get_max_threads();
-  std::vector<std::vector<Matrix>> j_acc(n_threads), k_acc(n_threads);
-
-  libint2::Engine prototype(libint2::Operator::coulomb, basis_.max_nprim, basis_.max_l, 0);
-  prototype.set_precision(options_.engine_precision);
+  std::vector<Accumulators> acc(n_threads);
+  const libint2::Engine prototype = coulomb_engine(basis_, options_.engine_precision);
 
 #pragma omp parallel
   {
-    const int tid = omp_get_thread_num();
-    auto& jt = j_acc[tid];
-    auto& kt = k_acc[tid];
-    jt.assign(nd, Matrix());
-    kt.assign(nd, Matrix());
+    Accumulators& mine = acc[omp_get_thread_num()];
+    mine.j.assign(nd, Matrix());
+    mine.k.assign(nd, Matrix());
     for (std::size_t d = 0; d < nd; ++d) {
-      if (need_j[d]) jt[d] = Matrix::Zero(nbf, nbf);
-      if (need_k[d]) kt[d] = Matrix::Zero(nbf, nbf);
+      if (need_j[d]) mine.j[d] = Matrix::Zero(nbf, nbf);
+      if (need_k[d]) mine.k[d] = Matrix::Zero(nbf, nbf);
     }
-    libint2::Engine engine = prototype;
-    const auto& buf = engine.results();
-
-    // Unique quartets (s1 s2|s3 s4) with s1>=s2, s1>=s3, s3>=s4 and (s3 s4) <= (s1 s2).
-#pragma omp for schedule(dynamic, 1)
-    for (std::size_t s1 = 0; s1 < ns; ++s1) {
-      const std::size_t bf1 = offset[s1], n1 = shells[s1].size();
-      for (std::size_t s2 = 0; s2 <= s1; ++s2) {
-        const double q12 = schwarz_(s1, s2);
-        if (q12 * schwarz_max * dmax.maxCoeff() < options_.schwarz_threshold) continue;
-        const std::size_t bf2 = offset[s2], n2 = shells[s2].size();
-        for (std::size_t s3 = 0; s3 <= s1; ++s3) {
-          const std::size_t bf3 = offset[s3], n3 = shells[s3].size();
-          const std::size_t s4_max = (s1 == s3) ? s2 : s3;
-          for (std::size_t s4 = 0; s4 <= s4_max; ++s4) {
-            const double dbound = std::max({dmax(s1, s2), dmax(s3, s4), dmax(s1, s3), dmax(s2, s4), dmax(s1, s4),
-                                            dmax(s2, s3)});
-            if (q12 * schwarz_(s3, s4) * dbound < options_.schwarz_threshold) continue;
-            engine.compute2<libint2::Operator::coulomb, libint2::BraKet::xx_xx, 0>(shells[s1], shells[s2],
-                                                                                    shells[s3], shells[s4]);
-            const double* ints = buf[0];
-            if (ints == nullptr) continue;
-            const std::size_t bf4 = offset[s4], n4 = shells[s4].size();
-            // Number of distinct index permutations this quartet stands for.
-            const double deg = (s1 == s2 ? 1.0 : 2.0) * (s3 == s4 ? 1.0 : 2.0) *
-                               (s1 == s3 ? (s2 == s4 ? 1.0 : 2.0) : 2.0);
-            for (std::size_t d = 0; d < nd; ++d) {
-              const Matrix& x = *requests[d].density;
-              Matrix* jd = need_j[d] ? &jt[d] : nullptr;
-              Matrix* kd = need_k[d] ? &kt[d] : nullptr;
-              for (std::size_t f1 = 0, f1234 = 0; f1 < n1; ++f1) {
-                const std::size_t p = bf1 + f1;
-                for (std::size_t f2 = 0; f2 < n2; ++f2) {
-                  const std::size_t q = bf2 + f2;
-                  for (std::size_t f3 = 0; f3 < n3; ++f3) {
-                    const std::size_t r = bf3 + f3;
-                    for (std::size_t f4 = 0; f4 < n4; ++f4, ++f1234) {
-                      const std::size_t s = bf4 + f4;
-                      const double v = ints[f1234] * deg;
-                      if (jd) {
-                        (*jd)(p, q) += x(r, s) * v;
-                        (*jd)(r, s) += x(p, q) * v;
-                      }
-                      if (kd) {
-                        (*kd)(p, r) += x(q, s) * v;
-                        (*kd)(q, s) += x(p, r) * v;
-                        (*kd)(p, s) += x(q, r) * v;
-                        (*kd)(q, r) += x(p, s) * v;
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
+    if (!stored_.empty()) {
+#pragma omp for schedule(dynamic, 256)
+      for (std::size_t i = 0; i < stored_.size(); ++i) {
+        const auto& qt = stored_[i];
+        if (schwarz_(qt.s1, qt.s2) * schwarz_(qt.s3, qt.s4) * dbound(qt.s1, qt.s2, qt.s3, qt.s4) < threshold) continue;
+        contract_quartet(basis_, qt.s1, qt.s2, qt.s3, qt.s4, stored_values_.data() + qt.offset, requests, need_j,
+                         need_k, mine);
       }
+    } else {
+      libint2::Engine engine = prototype;
+      const auto& buf = engine.results();
+      const auto& shells = basis_.shells;
+#pragma omp for schedule(dynamic, 1)
+      for (std::size_t s1 = 0; s1 < ns; ++s1)
+        for_each_quartet(s1, schwarz_, threshold, dbound, [&](std::size_t s2, std::size_t s3, std::size_t s4) {
+          engine.compute2<libint2::Operator::coulomb, libint2::BraKet::xx_xx, 0>(shells[s1], shells[s2], shells[s3],
+                                                                                  shells[s4]);
+          if (buf[0] != nullptr) contract_quartet(basis_, s1, s2, s3, s4, buf[0], requests, need_j, need_k, mine);
+        });
     }
   }
 
@@ -164,14 +228,14 @@ void JKBuilder::compute(const std::vector<JKRequest>& requests, std::vector<Matr
   for (std::size_t d = 0; d < nd; ++d) {
     if (need_j[d]) {
       Matrix sum = Matrix::Zero(nbf, nbf);
-      for (auto& t : j_acc) sum += t[d];
+      for (auto& t : acc) sum += t.j[d];
       j[d] = 0.25 * (sum + sum.transpose());
     } else if (requests[d].want_j) {
       j[d] = Matrix::Zero(nbf, nbf);
     }
     if (need_k[d]) {
       Matrix sum = Matrix::Zero(nbf, nbf);
-      for (auto& t : k_acc) sum += t[d];
+      for (auto& t : acc) sum += t.k[d];
       const double sign = requests[d].symmetry == DensitySymmetry::symmetric ? 1.0 : -1.0;
       k[d] = 0.125 * (sum + sign * sum.transpose());
     }

@@ -1,5 +1,7 @@
 #include "dixc/scf/fock_builder.hpp"
 
+#include <chrono>
+
 #include "dixc/integrals/one_body.hpp"
 
 namespace dixc::scf {
@@ -14,10 +16,13 @@ FockBuilder::FockBuilder(const chem::Molecule& molecule, const chem::BasisSet& b
 
 FockResult FockBuilder::build(const Eigen::MatrixXd& density) const {
   const double c_x = functional_.exact_exchange_fraction();
+  using Clock = std::chrono::steady_clock;
   Eigen::MatrixXd j, k;
-  jk_.compute(density, &j, c_x != 0.0 ? &k : nullptr);
-
   FockResult out;
+  const auto t0 = Clock::now();
+  jk_.compute(density, &j, c_x != 0.0 ? &k : nullptr);
+  const auto t1 = Clock::now();
+  out.seconds_jk = std::chrono::duration<double>(t1 - t0).count();
   out.fock = h_ + j;
   out.energy.nuclear_repulsion = e_nn_;
   out.energy.one_electron = density.cwiseProduct(h_).sum();
@@ -31,6 +36,7 @@ FockResult FockBuilder::build(const Eigen::MatrixXd& density) const {
     out.fock += sl.potential;
     out.energy.xc = sl.energy;
     out.n_electrons_integrated = sl.n_electrons;
+    out.seconds_xc = std::chrono::duration<double>(Clock::now() - t1).count();
   }
   return out;
 }

@@ -70,13 +70,15 @@ ScfResult run_scf(const chem::Molecule& molecule, const chem::BasisSet& basis, c
   Diis diis(options.diis_vectors);
   Matrix c;  // orbitals that produced `density`; empty until the first diagonalisation
   double energy_prev = 0.0;
-  double t_fock = 0.0, t_diag = 0.0;
+  double t_fock = 0.0, t_diag = 0.0, t_jk = 0.0, t_xc = 0.0;
   if (options.log)
     *options.log << "  iter        energy (Eh)         dE (Eh)      |g|      |FDS-SDF|\n";
   for (int iter = 1; iter <= options.max_iter; ++iter) {
     auto t1 = Clock::now();
     FockResult fr = fock_builder.build(density);
     t_fock += seconds_since(t1);
+    t_jk += fr.seconds_jk;
+    t_xc += fr.seconds_xc;
     const double energy = fr.energy.total();
     const double delta = iter == 1 ? energy : energy - energy_prev;
     const Matrix error = x.transpose() * (fr.fock * density * s - s * density * fr.fock) * x;
@@ -113,6 +115,8 @@ ScfResult run_scf(const chem::Molecule& molecule, const chem::BasisSet& basis, c
   }
   result.timings_s["fock"] = t_fock;
   result.timings_s["diagonalize"] = t_diag;
+  result.timings_s["fock_jk"] = t_jk;
+  result.timings_s["fock_xc"] = t_xc;
 
   if (c.size() != 0) canonicalize(result.fock, n_occ, c, result.orbital_energies, eigensolver);
   result.coefficients = c;

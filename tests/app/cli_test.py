@@ -71,6 +71,23 @@ class Cli(unittest.TestCase):
         self.assertAlmostEqual(result["homo"], ref["hf_homo"], delta=2e-7)
         self.assertIn("total energy", proc.stdout)
 
+    def test_b3lyp_tddft_json(self):
+        with open(os.path.join(DATA, "reference_nwchem.json")) as f:
+            ref = json.load(f)["molecules"]["H2O"]
+        out = os.path.join(self.tmp.name, "h2o_td.json")
+        proc = run("scf", os.path.join(DATA, "H2O.xyz"), "--functional", "b3lyp", "--tddft", "3", "--tda", "-q",
+                   "--json", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(out) as f:
+            result = json.load(f)
+        self.assertAlmostEqual(result["energy_total"], ref["energy_total"], delta=1e-6)
+        self.assertGreater(result["grid_points"], 1000)
+        self.assertAlmostEqual(result["n_electrons_integrated"], 10.0, delta=1e-5)
+        self.assertEqual(len(result["excitations"]), 3)
+        for mine, theirs in zip(result["excitations"], ref["excitations_tda"]):
+            self.assertEqual(set(mine), {"energy_Eh", "energy_eV", "f", "transition_dipole_au"})
+            self.assertAlmostEqual(mine["energy_eV"], theirs["energy_eV"], delta=1e-3)
+
     def test_config_file_and_command_line_precedence(self):
         cfg = self.write("run.ini", "method = hf\nmax-iter = 1\n")
         # max-iter 1 from the file cannot converge (exit 3); the command line overrides it.

@@ -1,12 +1,13 @@
 #pragma once
-// Test helper: a model molecular density shaped like a def2-SVP Kohn-Sham density, and model exchange energies.
+// Test helper: a model molecular density shaped like a def2-SVP Kohn-Sham density, and model exchange
+// energies.
 //
-// Each atom carries |phi|^2 of its def2-SVP shells (exponents and 1s/2p contractions of share/basis/def2-svp.g94)
-// with unequal p and d occupations, so the atomic densities are anisotropic; each bonded pair gets a Gaussian
-// bond charge at the product centre of the two valence s primitives. Every term is c q(r - C) exp(-a |r - C|^2)
-// with q = 1, sum_i n_i x_i^2 or n0 (xy)^2 + n1 (yz)^2 + n2 (zx)^2, so N and gradients are exact.
-// It is no SCF density, but it has the features that make grids converge slowly: tight cores (density exponents
-// up to 4500), diffuse valence tails and off-atom anisotropy.
+// Each atom carries |phi|^2 of its def2-SVP shells (exponents and 1s/2p contractions of
+// share/basis/def2-svp.g94) with unequal p and d occupations, so the atomic densities are anisotropic; each
+// bonded pair gets a Gaussian bond charge at the product centre of the two valence s primitives. Every term
+// is c q(r - C) exp(-a |r - C|^2) with q = 1, sum_i n_i x_i^2 or n0 (xy)^2 + n1 (yz)^2 + n2 (zx)^2, so N and
+// gradients are exact. It is no SCF density, but it has the features that make grids converge slowly: tight
+// cores (density exponents up to 4500), diffuse valence tails and off-atom anisotropy.
 #include <array>
 #include <cmath>
 #include <numbers>
@@ -18,14 +19,14 @@
 #include "dixc/chem/molecule.hpp"
 #include "dixc/grid/molecular_grid.hpp"
 
-namespace dixc::grid::testing {
+namespace dixc::grid::gridtest {
 
 struct DensityTerm {
   std::array<double, 3> center;
   double alpha;
   double coef;
-  int kind;                  // 0: s, 1: p-like (x_i^2), 2: d-like ((x_i x_j)^2)
-  std::array<double, 3> n;   // component occupations for kinds 1 and 2
+  int kind;                 // 0: s, 1: p-like (x_i^2), 2: d-like ((x_i x_j)^2)
+  std::array<double, 3> n;  // component occupations for kinds 1 and 2
 };
 
 class ModelDensity {
@@ -78,11 +79,16 @@ class ModelDensity {
 
   static double valence_s(int z) {
     switch (z) {
-      case 1: return 0.44453796;
-      case 6: return 0.40245147363;
-      case 7: return 0.58731856571;
-      case 8: return 0.80975975668;
-      default: throw std::invalid_argument("model density: no data for Z = " + std::to_string(z));
+      case 1:
+        return 0.44453796;
+      case 6:
+        return 0.40245147363;
+      case 7:
+        return 0.58731856571;
+      case 8:
+        return 0.80975975668;
+      default:
+        throw std::invalid_argument("model density: no data for Z = " + std::to_string(z));
     }
   }
 
@@ -123,28 +129,43 @@ class ModelDensity {
         add_shell(c, {{0.8, 1.0}}, 1, {0.01, 0.02, 0.03});
         break;
       case 6:
-        add_s(c, {{1238.4016938, 0.0054568832}, {186.29004992, 0.040638409}, {42.251176346, 0.18025594},
-                  {11.676557932, 0.46315122}, {3.5930506482, 0.44087173}}, 2.0);
+        add_s(c,
+              {{1238.4016938, 0.0054568832},
+               {186.29004992, 0.040638409},
+               {42.251176346, 0.18025594},
+               {11.676557932, 0.46315122},
+               {3.5930506482, 0.44087173}},
+              2.0);
         add_s(c, {{0.40245147363, 1.0}}, 1.2);
         add_s(c, {{0.13090182668, 1.0}}, 0.8);
-        add_shell(c, {{9.4680970621, 0.038387872}, {2.0103545142, 0.21117025}, {0.54771004707, 0.51328172}}, 1,
-                  {0.5, 0.6, 0.4});
+        add_shell(c, {{9.4680970621, 0.038387872}, {2.0103545142, 0.21117025}, {0.54771004707, 0.51328172}},
+                  1, {0.5, 0.6, 0.4});
         add_shell(c, {{0.15268613795, 1.0}}, 1, {0.2, 0.3, 0.2});
         add_shell(c, {{0.8, 1.0}}, 2, {0.03, 0.05, 0.04});
         break;
       case 7:
-        add_s(c, {{1712.8415853, 0.0053934125}, {257.64812677, 0.040221581}, {58.458245853, 0.17931145},
-                  {16.198367905, 0.46376318}, {5.0052600809, 0.44171423}}, 2.0);
+        add_s(c,
+              {{1712.8415853, 0.0053934125},
+               {257.64812677, 0.040221581},
+               {58.458245853, 0.17931145},
+               {16.198367905, 0.46376318},
+               {5.0052600809, 0.44171423}},
+              2.0);
         add_s(c, {{0.58731856571, 1.0}}, 1.2);
         add_s(c, {{0.18764592253, 1.0}}, 0.8);
-        add_shell(c, {{13.571470233, 0.040072399}, {2.9257372874, 0.21807045}, {0.79927750754, 0.51294466}}, 1,
-                  {0.7, 0.8, 0.9});
+        add_shell(c, {{13.571470233, 0.040072399}, {2.9257372874, 0.21807045}, {0.79927750754, 0.51294466}},
+                  1, {0.7, 0.8, 0.9});
         add_shell(c, {{0.21954348034, 1.0}}, 1, {0.3, 0.2, 0.4});
         add_shell(c, {{1.0, 1.0}}, 2, {0.04, 0.03, 0.05});
         break;
       case 8:
-        add_s(c, {{2266.1767785, 0.0053431810}, {340.87010191, 0.039890039}, {77.363135167, 0.17853912},
-                  {21.479644940, 0.46427685}, {6.6589433124, 0.44309745}}, 2.0);
+        add_s(c,
+              {{2266.1767785, 0.0053431810},
+               {340.87010191, 0.039890039},
+               {77.363135167, 0.17853912},
+               {21.479644940, 0.46427685},
+               {6.6589433124, 0.44309745}},
+              2.0);
         add_s(c, {{0.80975975668, 1.0}}, 1.2);
         add_s(c, {{0.25530772234, 1.0}}, 0.8);
         add_shell(c, {{17.721504317, 0.043394573}, {3.8635505440, 0.23094121}, {1.0480920883, 0.51375311}}, 1,
@@ -201,8 +222,8 @@ inline chem::Molecule test_molecule(const std::string& name) {
     m.atoms = {atom(6, 0, 0, 0), atom(1, 0.6291, 0.6291, 0.6291), atom(1, -0.6291, -0.6291, 0.6291),
                atom(1, -0.6291, 0.6291, -0.6291), atom(1, 0.6291, -0.6291, -0.6291)};
   } else if (name == "C2H4") {
-    m.atoms = {atom(6, 0, 0, 0.6695),         atom(6, 0, 0, -0.6695),         atom(1, 0, 0.9289, 1.2321),
-               atom(1, 0, -0.9289, 1.2321),   atom(1, 0, 0.9289, -1.2321),    atom(1, 0, -0.9289, -1.2321)};
+    m.atoms = {atom(6, 0, 0, 0.6695),       atom(6, 0, 0, -0.6695),      atom(1, 0, 0.9289, 1.2321),
+               atom(1, 0, -0.9289, 1.2321), atom(1, 0, 0.9289, -1.2321), atom(1, 0, -0.9289, -1.2321)};
   } else if (name == "HCN") {
     m.atoms = {atom(1, 0, 0, -1.0640), atom(6, 0, 0, 0), atom(7, 0, 0, 1.1560)};
   } else {
@@ -211,4 +232,4 @@ inline chem::Molecule test_molecule(const std::string& name) {
   return m;
 }
 
-}  // namespace dixc::grid::testing
+}  // namespace dixc::grid::gridtest

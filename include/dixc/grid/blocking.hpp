@@ -1,5 +1,6 @@
 #pragma once
-// Spatial blocking of grid points: XC evaluation screens basis functions per block, so a block must be compact.
+// Spatial blocking of grid points: XC evaluation screens basis functions per block, so a block must be
+// compact.
 #include <array>
 #include <cstddef>
 #include <vector>
@@ -18,7 +19,7 @@ struct GridBlock {
 // max_points points; leaves are emitted depth first, so blocks are between max_points/2 and max_points large.
 // Returns the permutation (new position -> old index) and fills `blocks` in terms of the permuted order.
 // Deterministic: ties are broken by the original index, and points inside a block keep their original order.
-std::vector<std::size_t> spatial_blocks(const std::vector<std::array<double, 3>>& points, std::size_t max_points,
-                                        std::vector<GridBlock>& blocks);
+std::vector<std::size_t> spatial_blocks(const std::vector<std::array<double, 3>>& points,
+                                        std::size_t max_points, std::vector<GridBlock>& blocks);
 
 }  // namespace dixc::grid

@@ -6,7 +6,7 @@
 // appendix, using chi = sqrt(R_A/R_B) of Bragg-Slater radii as Treutler and Ahlrichs (J. Chem. Phys. 102, 346
 // (1995)) recommend. Measured on def2-SVP-like model densities of H2O, CH4, C2H4 and HCN (see
 // tests/grid/test_grid_accuracy.cpp), at the same 75/99 x 974 pruned grid:
-//   - Stratmann-Scuseria-Frisch (Chem. Phys. Lett. 257, 213 (1996)) errs by up to 1e-7 Eh in LDA exchange
+//   - Stratmann-Scuseria-Frisch (Chem. Phys. Lett. 257, 213 (1996)) errs by up to 4e-7 Eh in LDA exchange
 //     where Becke stays below 1e-8 Eh; its steeper cell function needs denser angular grids.
 //   - Becke's own chi = R_A/R_B shrinks hydrogen cells so much that tight H-centred functions become visible
 //     on the heavy atom's grid (1e-6 relative error for a normalized exp(-30 r^2) on H in CH4, 2e-7 with
@@ -23,7 +23,7 @@ namespace dixc::grid {
 
 enum class PartitionScheme {
   becke,  // Becke 1988: s = (1 - p(p(p(nu))))/2, p(x) = 3/2 x - 1/2 x^3, nu size-adjusted
-  ssf,    // Stratmann-Scuseria-Frisch 1996: piecewise polynomial in mu/0.64, no size adjustment (as published)
+  ssf,  // Stratmann-Scuseria-Frisch 1996: piecewise polynomial in mu/0.64, no size adjustment (as published)
 };
 
 // Size adjustment of the Becke cells (ignored by SSF): nu = mu + a (1 - mu^2), a = (1/chi - chi)/4.
@@ -40,7 +40,8 @@ class AtomicPartition {
   AtomicPartition(const chem::Molecule& molecule, PartitionScheme scheme,
                   SizeAdjustment adjustment = SizeAdjustment::treutler);
 
-  // w_A(r) for the atom with index `atom`. Thread-safe; `scratch` avoids an allocation per call and is resized.
+  // w_A(r) for the atom with index `atom`. Thread-safe; `scratch` avoids an allocation per call and is
+  // resized.
   double weight(std::size_t atom, const std::array<double, 3>& r, std::vector<double>& scratch) const;
 
   // All w_A(r) into `out` (resized to the number of atoms).

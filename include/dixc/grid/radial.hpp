@@ -11,7 +11,8 @@ struct RadialRule {
   std::vector<double> w;
 };
 
-// Treutler-Ahlrichs scaling factor xi for Z = 1..36 (TA 1995, Table I). Throws std::invalid_argument otherwise.
+// Treutler-Ahlrichs scaling factor xi for Z = 1..36 (TA 1995, Table I). Throws std::invalid_argument
+// otherwise.
 double treutler_xi(int z);
 
 // n-point M4 rule: x_i = cos(i pi / (n+1)), r_i = xi/ln2 * (1 + x_i)^0.6 * ln(2 / (1 - x_i)).

@@ -4,6 +4,7 @@
 // (theory.md section 1). Response work contracts the same integrals with many first-order densities, so the
 // integrals are computed once per sweep and contracted with every density.
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -24,6 +25,9 @@ struct JKRequest {
 struct JKOptions {
   double schwarz_threshold = 1e-12;  // skip quartets whose Cauchy-Schwarz bound times |density| falls below this
   double engine_precision = 1e-15;   // libint2 primitive screening
+  // Keep the Schwarz-screened unique integrals in memory when they fit in this many bytes (small molecules:
+  // every later J/K build is then a contraction from memory); 0 forces the direct algorithm.
+  std::size_t in_core_bytes = std::size_t(2) << 30;
 };
 
 class JKBuilder {
@@ -40,11 +44,20 @@ class JKBuilder {
   const chem::BasisSet& basis() const { return basis_; }
   // Shell-pair Cauchy-Schwarz factors sqrt(|(ab|ab)|_max); public for tests and cost estimates.
   const Eigen::MatrixXd& schwarz() const { return schwarz_; }
+  bool in_core() const { return !stored_.empty(); }
 
  private:
+  struct StoredQuartet {
+    std::uint32_t s1, s2, s3, s4;
+    std::size_t offset;  // into stored_values_
+  };
+  void store_integrals();
+
   const chem::BasisSet& basis_;
   JKOptions options_;
   Eigen::MatrixXd schwarz_;
+  std::vector<StoredQuartet> stored_;
+  std::vector<double> stored_values_;
 };
 
 }  // namespace dixc::integrals

@@ -15,6 +15,8 @@ struct FockResult {
   Eigen::MatrixXd fock;
   EnergyComponents energy;
   double n_electrons_integrated = 0.0;  // from the XC grid; 0 for HF
+  double seconds_jk = 0.0;              // wall time of the J/K build
+  double seconds_xc = 0.0;              // wall time of the grid integration
 };
 
 class FockBuilder {
