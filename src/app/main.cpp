@@ -19,6 +19,8 @@ struct Command {
 const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
       {"scf", {dixc::app::run_scf_command, "self-consistent field for one molecule (HF or a DFT functional)"}},
+      {"generate", {dixc::app::run_generate_command, "reference dataset (SCF, TDDFT, XC derivative targets) in HDF5, MPI-parallel"}},
+      {"inspect", {dixc::app::run_inspect_command, "summary, consistency check (--verify) or comparison (--diff) of datasets"}},
   };
   return table;
 }
@@ -27,7 +29,7 @@ void print_usage(std::ostream& out) {
   out << "dixc " << dixc::version_string
       << " - derivative-informed distillation of exchange-correlation functionals\n\n"
          "usage: dixc <command> [options]\n       dixc --help | --version\n\ncommands:\n";
-  for (const auto& [name, command] : commands()) out << "  " << name << std::string(12 - name.size(), ' ') << command.summary << "\n";
+  for (const auto& [name, command] : commands()) out << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') << command.summary << "\n";
   out << "\nRun 'dixc <command> --help' for the options of a command. Units: Angstrom in XYZ input, atomic units "
          "(Hartree, Bohr) in all output unless a field name says otherwise.\n";
 }

@@ -1,0 +1,218 @@
+// dixc generate: reference data for a molecule collection, rank-parallel with dynamic scheduling, into one
+// parallel-HDF5 dataset; resumable and tolerant of failing molecules.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iomanip>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "dixc/app/commands.hpp"
+#include "dixc/app/molecule_sources.hpp"
+#include "dixc/app/options.hpp"
+#include "dixc/chem/rattle.hpp"
+#include "dixc/data/dataset_writer.hpp"
+#include "dixc/data/reference_calculation.hpp"
+#include "dixc/data/schema.hpp"
+#include "dixc/grid/grid_settings.hpp"
+#include "dixc/integrals/one_body.hpp"
+#include "dixc/par/mpi_environment.hpp"
+#include "dixc/util/error.hpp"
+#include "dixc/version.hpp"
+
+namespace po = boost::program_options;
+
+namespace dixc::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string format_seconds(double s) {
+  std::ostringstream o;
+  if (s < 120) o << std::fixed << std::setprecision(0) << s << " s";
+  else if (s < 7200) o << std::fixed << std::setprecision(1) << s / 60 << " min";
+  else o << std::fixed << std::setprecision(1) << s / 3600 << " h";
+  return o.str();
+}
+
+std::string shortest(double x) {
+  std::ostringstream o;
+  o << std::setprecision(17) << x;
+  return o.str();
+}
+
+}  // namespace
+
+int run_generate_command(const std::vector<std::string>& args) {
+  po::options_description options(
+      "usage: [mpirun -np N] dixc generate [INPUT ...] --output DATA.h5 [options]\n\n"
+      "Computes the reference data set (theory.md section 3): B3LYP/def2-SVP SCF with tight convergence, TDDFT,\n"
+      "XC-part gradient and Hessian-vector targets, for every molecule of the inputs (XYZ files, multi-frame or\n"
+      "QM9 XYZ, directories of XYZ files, manifest CSVs name,path[,charge,multiplicity]; default: the molecules\n"
+      "shipped in share/molecules/small). All MPI ranks work; molecules go largest first to whichever rank is\n"
+      "free. Rerunning the same command on an existing output skips finished molecules and appends the rest.\n"
+      "A molecule that fails is recorded with its message and the run goes on.\n\nOptions");
+  options.add_options()("inputs", po::value<std::vector<std::string>>()->multitoken(), "input files/directories")(
+      "output,o", po::value<std::string>()->required(), "dataset file (HDF5), created or appended to")(
+      "functional", po::value<std::string>()->default_value("b3lyp"), "target functional")(
+      "basis", po::value<std::string>()->default_value("def2-svp"), "basis set")(
+      "grid", po::value<std::string>()->default_value("default"), "grid level")(
+      "n-roots", po::value<int>()->default_value(4), "TDDFT roots per molecule")(
+      "n-dir", po::value<int>()->default_value(8), "Hessian directions per molecule (TDDFT vectors, then random)")(
+      "seed", po::value<unsigned long long>()->default_value(0), "seed of random directions and rattling")(
+      "rattle", po::value<int>()->default_value(0), "displaced copies per molecule (conformer augmentation)")(
+      "rattle-sigma", po::value<double>()->default_value(0.05), "displacement standard deviation, Angstrom")(
+      "max-iter", po::value<int>()->default_value(100), "SCF iteration limit")(
+      "conv-energy", po::value<double>()->default_value(1e-10), "SCF energy-change threshold (Eh)")(
+      "conv-gradient", po::value<double>()->default_value(1e-8), "SCF orbital-gradient threshold")(
+      "flush-seconds", po::value<double>()->default_value(30.0), "write and flush finished molecules this often")(
+      "limit", po::value<int>()->default_value(0), "use only the first N molecules of the inputs (0: all)");
+  po::positional_options_description positional;
+  positional.add("inputs", -1);
+  const auto parsed = parse_options("generate", args, options, positional);
+  if (parsed.help_requested) {
+    std::cout << parsed.help << "\n";
+    return 0;
+  }
+  const auto& vm = parsed.values;
+
+  par::MpiEnvironment mpi(nullptr, nullptr);
+  MPI_Comm world = MPI_COMM_WORLD;
+  const int rank = par::rank_of(world), size = par::size_of(world);
+  integrals::initialize_libint();
+
+  std::vector<std::string> inputs;
+  if (vm.count("inputs")) inputs = vm["inputs"].as<std::vector<std::string>>();
+  if (inputs.empty()) inputs.push_back(std::string(DIXC_SOURCE_SHARE_DIR) + "/molecules/small");
+  MoleculeSet set = collect_molecules(inputs);
+  if (const int limit = vm["limit"].as<int>(); limit > 0 && static_cast<int>(set.molecules.size()) > limit)
+    set.molecules.resize(limit);
+  const auto seed = static_cast<std::uint64_t>(vm["seed"].as<unsigned long long>());
+  if (const int k = vm["rattle"].as<int>(); k > 0) {
+    std::vector<chem::Molecule> all;
+    for (const auto& m : set.molecules) {
+      all.push_back(m);
+      for (auto& copy : chem::rattled_copies(m, k, vm["rattle-sigma"].as<double>(), seed)) all.push_back(std::move(copy));
+    }
+    set.molecules = std::move(all);
+  }
+
+  data::ReferenceSettings settings;
+  settings.functional = vm["functional"].as<std::string>();
+  settings.basis = vm["basis"].as<std::string>();
+  settings.grid = vm["grid"].as<std::string>();
+  grid::grid_level(settings.grid);  // unknown level: fail before any work
+  settings.n_roots = vm["n-roots"].as<int>();
+  settings.n_dir = vm["n-dir"].as<int>();
+  settings.seed = seed;
+  settings.max_iter = vm["max-iter"].as<int>();
+  settings.energy_threshold = vm["conv-energy"].as<double>();
+  settings.gradient_threshold = vm["conv-gradient"].as<double>();
+  if (settings.n_dir < 1 || settings.n_roots < 0) throw InputError("--n-dir must be >= 1 and --n-roots >= 0");
+
+  const std::time_t now = std::time(nullptr);
+  char created[64];
+  std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  const std::map<std::string, std::string> attributes = {
+      {"functional", settings.functional},
+      {"basis", settings.basis},
+      {"grid", settings.grid},
+      {"energy_threshold", shortest(settings.energy_threshold)},
+      {"gradient_threshold", shortest(settings.gradient_threshold)},
+      {"max_iter", std::to_string(settings.max_iter)},
+      {"n_roots", std::to_string(settings.n_roots)},
+      {"n_dir", std::to_string(settings.n_dir)},
+      {"seed", std::to_string(seed)},
+      {"dixc_version", version_string},
+      {"git_hash", git_hash},
+      {"created", created},
+      {"units", "atomic units (Hartree, Bohr); matrices column-major"}};
+  const std::string output = vm["output"].as<std::string>();
+  data::DatasetWriter writer(output, world, attributes);
+
+  // What is left to do, largest first (ties by name, so every rank builds the same list).
+  std::set<std::string> done(writer.committed_names().begin(), writer.committed_names().end());
+  std::vector<chem::Molecule> todo;
+  for (const auto& m : set.molecules)
+    if (!done.count(m.name)) todo.push_back(m);
+  std::stable_sort(todo.begin(), todo.end(), [](const auto& a, const auto& b) {
+    const double ca = data::estimated_cost(a), cb = data::estimated_cost(b);
+    return ca != cb ? ca > cb : a.name < b.name;
+  });
+  std::vector<data::MoleculeRecord> source_failures;
+  if (rank == 0)
+    for (const auto& f : set.failures)
+      if (!done.count(f.name)) {
+        chem::Molecule stub;
+        stub.name = f.name;
+        source_failures.push_back(data::failed_record(stub, f.message));
+      }
+  const long total = static_cast<long>(set.molecules.size() + set.failures.size());
+  if (rank == 0)
+    std::cout << "dixc generate: " << total << " molecules, " << done.size() << " already in " << output << ", "
+              << todo.size() << " to compute on " << size << " rank(s)\n"
+              << std::flush;
+
+  par::WorkCounter counter(world);
+  const double flush_seconds = vm["flush-seconds"].as<double>();
+  const auto start = Clock::now();
+  long ok_run = 0, failed_run = 0;
+  bool exhausted = false, first_round = true;
+  while (true) {
+    std::vector<data::MoleculeRecord> finished;
+    if (first_round) finished = std::move(source_failures);
+    first_round = false;
+    const auto batch_start = Clock::now();
+    while (!exhausted && std::chrono::duration<double>(Clock::now() - batch_start).count() < flush_seconds) {
+      const long index = counter.next();
+      if (index >= static_cast<long>(todo.size())) {
+        exhausted = true;
+        break;
+      }
+      const chem::Molecule& molecule = todo[index];
+      data::MoleculeRecord record;
+      try {
+        record = data::compute_reference(molecule, settings);
+      } catch (const std::exception& e) {
+        record = data::failed_record(molecule, e.what());
+      }
+      std::cout << "[rank " << rank << "] " << molecule.name << ": "
+                << (record.status == data::RecordStatus::ok
+                        ? "ok, E = " + shortest(record.scalars["energy_total"]) + " Eh, " +
+                              format_seconds(record.scalars["wall_seconds"])
+                        : "FAILED: " + record.message)
+                << "\n"
+                << std::flush;
+      finished.push_back(std::move(record));
+    }
+    long counts[2] = {0, 0};
+    for (const auto& r : finished) ++counts[r.status == data::RecordStatus::ok ? 0 : 1];
+    writer.append(finished);
+    MPI_Allreduce(MPI_IN_PLACE, counts, 2, MPI_LONG, MPI_SUM, world);
+    ok_run += counts[0];
+    failed_run += counts[1];
+    int all_exhausted = exhausted ? 1 : 0;
+    MPI_Allreduce(MPI_IN_PLACE, &all_exhausted, 1, MPI_INT, MPI_LAND, world);
+    if (rank == 0) {
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+      const long finished_now = static_cast<long>(writer.committed_names().size());
+      const double rate = (ok_run + failed_run) / std::max(elapsed, 1e-9);
+      const long remaining = total - finished_now;
+      std::cout << "progress: " << finished_now << "/" << total << " in dataset (" << ok_run << " ok, " << failed_run
+                << " failed this run), " << std::setprecision(3) << rate * 60 << " molecules/min"
+                << (remaining > 0 && rate > 0 ? ", ETA " + format_seconds(remaining / rate) : "") << "\n"
+                << std::flush;
+    }
+    if (all_exhausted) break;
+  }
+  if (rank == 0)
+    std::cout << "dixc generate: done; " << ok_run << " ok and " << failed_run << " failed this run, "
+              << writer.committed_names().size() << " molecules in " << output << " ("
+              << format_seconds(std::chrono::duration<double>(Clock::now() - start).count()) << ")\n";
+  return 0;
+}
+
+}  // namespace dixc::app
