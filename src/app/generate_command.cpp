@@ -166,7 +166,10 @@ int run_generate_command(const std::vector<std::string>& args) {
     if (first_round) finished = std::move(source_failures);
     first_round = false;
     const auto batch_start = Clock::now();
-    while (!exhausted && std::chrono::duration<double>(Clock::now() - batch_start).count() < flush_seconds) {
+    // At least one molecule per round, then more until the flush interval has passed.
+    for (bool first = true;
+         !exhausted && (first || std::chrono::duration<double>(Clock::now() - batch_start).count() < flush_seconds);
+         first = false) {
       const long index = counter.next();
       if (index >= static_cast<long>(todo.size())) {
         exhausted = true;

@@ -82,11 +82,15 @@ MoleculeRecord compute_reference(const chem::Molecule& molecule, const Reference
     if (static_cast<int>(directions.size()) >= settings.n_dir) break;
     directions.push_back(ex.x_plus_y / ex.x_plus_y.norm());
   }
+  // Random directions are drawn as AO matrices R and projected, v = C_v^T S R S C_o: the direction's AO form
+  // C_v v C_o^T then does not depend on the arbitrary rotation of degenerate orbitals.
   std::mt19937_64 gen(settings.seed ^ stable_hash(molecule.name));
   std::normal_distribution<double> normal(0.0, 1.0);
+  const Matrix& s = fock_builder.overlap();
   while (static_cast<int>(directions.size()) < settings.n_dir) {
-    Matrix v(n_vir, n_occ);
-    for (Eigen::Index i = 0; i < v.size(); ++i) v.data()[i] = normal(gen);
+    Matrix r(basis.nbf, basis.nbf);
+    for (Eigen::Index i = 0; i < r.size(); ++i) r.data()[i] = normal(gen);
+    const Matrix v = hessian.c_vir().transpose() * s * r * s * hessian.c_occ();
     directions.push_back(v / v.norm());
   }
   const response::XcPart xc = hessian.xc_part(directions);

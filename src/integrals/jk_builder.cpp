@@ -198,8 +198,10 @@ void JKBuilder::compute(const std::vector<JKRequest>& requests, std::vector<Matr
       if (need_j[d]) mine.j[d] = Matrix::Zero(nbf, nbf);
       if (need_k[d]) mine.k[d] = Matrix::Zero(nbf, nbf);
     }
+    // Static schedules: each thread always gets the same quartets for a given thread count, so the summation
+    // order and hence the result are reproducible bit for bit (datasets must not depend on scheduling).
     if (!stored_.empty()) {
-#pragma omp for schedule(dynamic, 256)
+#pragma omp for schedule(static, 256)
       for (std::size_t i = 0; i < stored_.size(); ++i) {
         const auto& qt = stored_[i];
         if (schwarz_(qt.s1, qt.s2) * schwarz_(qt.s3, qt.s4) * dbound(qt.s1, qt.s2, qt.s3, qt.s4) < threshold) continue;
@@ -210,7 +212,7 @@ void JKBuilder::compute(const std::vector<JKRequest>& requests, std::vector<Matr
       libint2::Engine engine = prototype;
       const auto& buf = engine.results();
       const auto& shells = basis_.shells;
-#pragma omp for schedule(dynamic, 1)
+#pragma omp for schedule(static, 1)
       for (std::size_t s1 = 0; s1 < ns; ++s1)
         for_each_quartet(s1, schwarz_, threshold, dbound, [&](std::size_t s2, std::size_t s3, std::size_t s4) {
           engine.compute2<libint2::Operator::coulomb, libint2::BraKet::xx_xx, 0>(shells[s1], shells[s2], shells[s3],

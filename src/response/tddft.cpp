@@ -146,6 +146,13 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
         ex.energy = omega[r];
         ex.x_plus_y = unflat(z_full.col(r), nv, no);
         ex.x_minus_y = unflat(xmy_full.col(r), nv, no);
+        // Fixed phase (largest |(X+Y)_ai| positive), so stored response vectors are reproducible.
+        Eigen::Index imax = 0;
+        ex.x_plus_y.reshaped().cwiseAbs().maxCoeff(&imax);
+        if (ex.x_plus_y.reshaped()(imax) < 0.0) {
+          ex.x_plus_y *= -1.0;
+          ex.x_minus_y *= -1.0;
+        }
         // Singlet transition dipole: sqrt(2) sum_ia (X+Y)_ai <a| r |i> (spin-adapted, electron charge omitted
         // since only |mu|^2 enters f).
         double mu2 = 0.0;

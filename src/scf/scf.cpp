@@ -37,6 +37,16 @@ void canonicalize(const Matrix& fock, int n_occ, Matrix& c, Eigen::VectorXd& eps
   }
 }
 
+// Orbital phases are arbitrary; fixing them (largest-magnitude coefficient positive) makes stored coefficients
+// and everything expressed in the MO basis reproducible from run to run.
+void fix_phases(Matrix& c) {
+  for (Eigen::Index k = 0; k < c.cols(); ++k) {
+    Eigen::Index i = 0;
+    c.col(k).cwiseAbs().maxCoeff(&i);
+    if (c(i, k) < 0.0) c.col(k) *= -1.0;
+  }
+}
+
 }  // namespace
 
 GuessKind parse_guess(const std::string& name) {
@@ -118,7 +128,10 @@ ScfResult run_scf(const chem::Molecule& molecule, const chem::BasisSet& basis, c
   result.timings_s["fock_jk"] = t_jk;
   result.timings_s["fock_xc"] = t_xc;
 
-  if (c.size() != 0) canonicalize(result.fock, n_occ, c, result.orbital_energies, eigensolver);
+  if (c.size() != 0) {
+    canonicalize(result.fock, n_occ, c, result.orbital_energies, eigensolver);
+    fix_phases(c);
+  }
   result.coefficients = c;
 
   // Dipole: nuclear minus electronic, origin at (0, 0, 0) as in the input frame.

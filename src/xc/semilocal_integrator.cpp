@@ -88,7 +88,8 @@ SemilocalEnergyPotential SemilocalIntegrator::energy_potential(const Matrix& den
     grid::AoBlock scratch;
     Eigen::VectorXd e;
     PointPotential pot;
-#pragma omp for schedule(dynamic)
+    // Static schedule: reproducible per-thread sums for a given thread count (see jk_builder.cpp).
+#pragma omp for schedule(static, 4)
     for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
       const auto& block = grid_.blocks[b];
       const auto& ao = ao_block(b, scratch);
@@ -120,7 +121,7 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction(const Matrix& densit
     grid::AoBlock scratch;
     std::vector<PointDensity> first(nx);
     std::vector<PointPotential> pot(nx);
-#pragma omp for schedule(dynamic)
+#pragma omp for schedule(static, 4)
     for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
       const auto& ao = ao_block(b, scratch);
       const PointDensity d = block_density(ao, density);
