@@ -1,0 +1,14 @@
+#pragma once
+// TorchScript source text of the XC models (see model_sources.cpp for the formulas and references).
+#include <string>
+
+namespace dixc::ml {
+
+const std::string& common_model_source();  // helper methods every model uses
+const std::string& pbe_model_source();     // parameter-free PBE, the reference for the zero-loss test
+const std::string& gga_mlp_source();
+const std::string& mgga_mlp_source();
+const std::string& xcdiff_source();
+const std::string& nonlocal_source();
+
+}  // namespace dixc::ml

@@ -1,0 +1,24 @@
+#pragma once
+// Construction of the XC models as TorchScript modules (the common signature is in model_sources.cpp).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <torch/script.h>
+
+namespace dixc::ml {
+
+// Learned architectures: "gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"; reference functional: "pbe".
+const std::vector<std::string>& model_names();
+
+// New model with parameters drawn from a generator seeded with `seed` (last layers start at zero, so every
+// learned model starts as LDA exchange + PW92 correlation). Throws InputError for unknown names.
+torch::jit::Module make_model(const std::string& architecture, std::uint64_t seed);
+
+// Whether the model's energy density at a point depends on other points (then it needs all points at once).
+bool is_nonlocal(const torch::jit::Module& model);
+
+// Parameters in a fixed order (by name), for optimisers, gradient buckets and checkpoints.
+std::vector<torch::Tensor> ordered_parameters(const torch::jit::Module& model);
+
+}  // namespace dixc::ml

@@ -1,0 +1,165 @@
+// TorchScript sources of the XC models. Every model is a torch::jit::Module whose forward has the common
+// signature (theory.md section 5)
+//   forward(rho, sigma, tau, points, weights, atom_positions, atom_z) -> energy density per volume (np)
+// so the same module trains here, is saved with Module::save and runs in the SCF (C++ or Python).
+// Densities below 1e-14 contribute nothing: features are clamped before any power (no inf/NaN gradient from an
+// unused branch) and the energy is masked.
+#include "dixc/ml/model_sources.hpp"
+
+namespace dixc::ml {
+
+const std::string& common_model_source() {
+  static const std::string source = R"TS(
+def safe(self, rho: Tensor) -> Tensor:
+    return torch.clamp(rho, min=1e-14)
+
+def mask(self, rho: Tensor, e: Tensor) -> Tensor:
+    return torch.where(rho > 1e-14, e, torch.zeros_like(e))
+
+def lda_x(self, rho: Tensor) -> Tensor:
+    # Slater exchange per volume: -(3/4)(3/pi)^(1/3) rho^(4/3)
+    return -0.7385587663820224 * rho ** (4.0 / 3.0)
+
+def pw92_c(self, rho: Tensor) -> Tensor:
+    # Perdew-Wang 92 correlation per particle (libxc PW_MOD parameters), unpolarised
+    rs = (0.75 / (3.141592653589793 * rho)) ** (1.0 / 3.0)
+    a = 0.0310907
+    den = 2.0 * a * (7.5957 * rs ** 0.5 + 3.5876 * rs + 1.6382 * rs ** 1.5 + 0.49294 * rs ** 2)
+    return -2.0 * a * (1.0 + 0.21370 * rs) * torch.log(1.0 + 1.0 / den)
+
+def s2(self, rho: Tensor, sigma: Tensor) -> Tensor:
+    # reduced gradient squared s^2 = sigma / (4 (3 pi^2)^(2/3) rho^(8/3))
+    return sigma / (4.0 * 9.570780000627305 * rho ** (8.0 / 3.0))
+
+def alpha(self, rho: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
+    # iso-orbital indicator (tau - tau_W) / tau_unif
+    tau_w = sigma / (8.0 * rho)
+    tau_unif = 0.3 * 9.570780000627305 * rho ** (5.0 / 3.0)
+    return torch.clamp(tau - tau_w, min=0.0) / tau_unif
+
+def mlp(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor, b3: Tensor) -> Tensor:
+    h = torch.matmul(x, w1) + b1
+    h = h * torch.sigmoid(h)
+    h = torch.matmul(h, w2) + b2
+    h = h * torch.sigmoid(h)
+    return torch.matmul(h, w3) + b3
+)TS";
+  return source;
+}
+
+const std::string& pbe_model_source() {
+  // PBE exchange and correlation (Perdew, Burke, Ernzerhof, PRL 77, 3865 (1996)) with libxc's constants.
+  static const std::string source = R"TS(
+def forward(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    rho = self.safe(rho_in)
+    sigma = torch.where(rho_in > 1e-14, sigma_in, torch.zeros_like(sigma_in))
+    kappa = 0.804
+    mu = 0.2195149727645171
+    fx = 1.0 + kappa - kappa / (1.0 + mu * self.s2(rho, sigma) / kappa)
+    ex = self.lda_x(rho) * fx
+    ec_lda = self.pw92_c(rho)
+    beta = 0.06672455060314922
+    gamma = 0.031090690869654895
+    kf = (9.869604401089358 * 3.0 * rho) ** (1.0 / 3.0)
+    ks2 = 4.0 * kf / 3.141592653589793
+    t2 = sigma / (4.0 * ks2 * rho * rho)
+    big_a = (beta / gamma) / (torch.exp(-ec_lda / gamma) - 1.0)
+    at2 = big_a * t2
+    h = gamma * torch.log(1.0 + (beta / gamma) * t2 * (1.0 + at2) / (1.0 + at2 + at2 * at2))
+    return self.mask(rho_in, ex + rho * (ec_lda + h))
+)TS";
+  return source;
+}
+
+const std::string& gga_mlp_source() {
+  // Enhancement factors over LDA exchange and PW92 correlation from an MLP of (rho^(1/3), s^2/(1+s^2)), in the
+  // spirit of Nagai et al., npj Comput. Mater. 6, 43 (2020). Zero-initialised last layer: starts as LDA.
+  static const std::string source = R"TS(
+def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    rho = self.safe(rho_in)
+    s2 = self.s2(rho, sigma)
+    x = torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2)], dim=1)
+    f = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
+    fx = 1.0 + f[:, 0]
+    fc = 1.0 + f[:, 1]
+    return self.mask(rho_in, self.lda_x(rho) * fx + rho * self.pw92_c(rho) * fc)
+)TS";
+  return source;
+}
+
+const std::string& mgga_mlp_source() {
+  // As gga-mlp with the iso-orbital indicator alpha (tau-dependent meta-GGA).
+  static const std::string source = R"TS(
+def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    rho = self.safe(rho_in)
+    s2 = self.s2(rho, sigma)
+    a = self.alpha(rho, sigma, tau)
+    x = torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2), a / (1.0 + a)], dim=1)
+    f = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
+    return self.mask(rho_in, self.lda_x(rho) * (1.0 + f[:, 0]) + rho * self.pw92_c(rho) * (1.0 + f[:, 1]))
+)TS";
+  return source;
+}
+
+const std::string& xcdiff_source() {
+  // Constrained meta-GGA in the spirit of Dick & Fernandez-Serra, PRB 104, L161109 (2021): enhancement
+  // factors of SCAN's variables (s, alpha) built so that exact constraints hold for any parameters:
+  //   uniform gas:  F_x(0, 1) = F_c(0, 1) = 1 (the network value at s = 0, alpha = 1 is subtracted);
+  //   Lieb-Oxford:  F_x = 1.804 - 0.804 exp(-n_x) <= 1.804;
+  //   E_c <= 0:     F_c = exp(n_c) > 0 multiplies PW92 correlation, which is <= 0.
+  // The base is LDA exchange + PW92 correlation rather than SCAN itself.
+  static const std::string source = R"TS(
+def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    rho = self.safe(rho_in)
+    s2 = self.s2(rho, sigma)
+    a = self.alpha(rho, sigma, tau)
+    x = torch.stack([s2 / (1.0 + s2), a / (1.0 + a)], dim=1)
+    x0 = torch.tensor([[0.0, 0.5]], dtype=x.dtype)
+    nx = self.mlp(x, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)[:, 0]
+    nx0 = self.mlp(x0, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)[:, 0]
+    nc = self.mlp(x, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)[:, 0]
+    nc0 = self.mlp(x0, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)[:, 0]
+    fx = 1.804 - 0.804 * torch.exp(-(nx - nx0))
+    fc = torch.exp(nc - nc0)
+    return self.mask(rho_in, self.lda_x(rho) * fx + rho * self.pw92_c(rho) * fc)
+)TS";
+  return source;
+}
+
+const std::string& nonlocal_source() {
+  // Meta-GGA with non-local atom-centred features, in the spirit of EG-XC (Gao et al., ICLR 2025):
+  //  1. grid -> atoms: h_A,k = sum_p w_p rho_p exp(-(|r_p - R_A| - mu_k)^2 / 0.5)   (radial density shells)
+  //  2. atom embedding a_A = MLP(log(1 + h_A)); one invariant message-passing step with radial edge features,
+  //     a_A += sum_{B != A} MLP_m(a_B) * exp(-|R_A - R_B|^2 / 8)
+  //  3. atoms -> grid: f_p = sum_A a_A c_A(p), c_A(p) = normalised exp(-|r_p - R_A|^2) weights
+  //  4. enhancement factors from MLP([rho^(1/3), s^2/(1+s^2), alpha/(1+alpha), f_p]).
+  // Non-local: the energy density at a point depends on the whole density, so the model sees all grid points
+  // of a molecule in one call.
+  static const std::string source = R"TS(
+def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    rho = self.safe(rho_in)
+    d = torch.cdist(points, atom_positions)
+    shells = torch.exp(-(d.unsqueeze(2) - self.mu.view(1, 1, -1)) ** 2 / 0.5)
+    h = torch.einsum('p,pak->ak', weights * rho_in, shells)
+    a = self.mlp(torch.log(1.0 + h), self.wa1, self.ba1, self.wa2, self.ba2, self.wa3, self.ba3)
+    r_ab = torch.cdist(atom_positions, atom_positions)
+    edge = torch.exp(-r_ab ** 2 / 8.0) * (1.0 - torch.eye(r_ab.size(0), dtype=r_ab.dtype))
+    m = self.mlp(a, self.wm1, self.bm1, self.wm2, self.bm2, self.wm3, self.bm3)
+    a = a + torch.matmul(edge, m)
+    c = torch.softmax(-d ** 2, dim=1)
+    f = torch.matmul(c, a)
+    s2 = self.s2(rho, sigma)
+    al = self.alpha(rho, sigma, tau)
+    x = torch.cat([torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2), al / (1.0 + al)], dim=1), f], dim=1)
+    out = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
+    return self.mask(rho_in, self.lda_x(rho) * (1.0 + out[:, 0]) + rho * self.pw92_c(rho) * (1.0 + out[:, 1]))
+)TS";
+  return source;
+}
+
+}  // namespace dixc::ml

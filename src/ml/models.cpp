@@ -1,0 +1,94 @@
+#include "dixc/ml/models.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "dixc/ml/model_sources.hpp"
+#include "dixc/util/error.hpp"
+
+namespace dixc::ml {
+
+namespace {
+
+struct ParameterFactory {
+  at::Generator gen;
+  torch::jit::Module& module;
+  // Weight (in x out) with Glorot-uniform scale; bias zero.
+  void linear(const std::string& w, const std::string& b, std::int64_t in, std::int64_t out, bool zero = false) {
+    const double limit = std::sqrt(6.0 / static_cast<double>(in + out));
+    torch::Tensor weight = zero ? torch::zeros({in, out}, torch::kDouble)
+                                : (torch::rand({in, out}, gen, torch::kDouble) * 2.0 - 1.0) * limit;
+    module.register_parameter(w, weight.requires_grad_(true), false);
+    module.register_parameter(b, torch::zeros({out}, torch::kDouble).requires_grad_(true), false);
+  }
+  void mlp(const std::string& prefix, std::int64_t in, std::int64_t hidden, std::int64_t out) {
+    linear("w" + prefix + "1", "b" + prefix + "1", in, hidden);
+    linear("w" + prefix + "2", "b" + prefix + "2", hidden, hidden);
+    linear("w" + prefix + "3", "b" + prefix + "3", hidden, out, true);
+  }
+};
+
+}  // namespace
+
+const std::vector<std::string>& model_names() {
+  static const std::vector<std::string> names = {"gga-mlp", "mgga-mlp", "xcdiff", "nonlocal", "pbe"};
+  return names;
+}
+
+torch::jit::Module make_model(const std::string& architecture, std::uint64_t seed) {
+  torch::jit::Module m("dixc_" + std::string(architecture == "gga-mlp" ? "gga_mlp"
+                                             : architecture == "mgga-mlp" ? "mgga_mlp"
+                                                                           : architecture));
+  ParameterFactory p{at::detail::createCPUGenerator(seed), m};
+  const std::string* body = nullptr;
+  bool nonlocal = false;
+  if (architecture == "pbe") {
+    body = &pbe_model_source();
+  } else if (architecture == "gga-mlp") {
+    p.mlp("", 2, 32, 2);
+    body = &gga_mlp_source();
+  } else if (architecture == "mgga-mlp") {
+    p.mlp("", 3, 32, 2);
+    body = &mgga_mlp_source();
+  } else if (architecture == "xcdiff") {
+    p.mlp("x", 2, 24, 1);
+    p.mlp("c", 2, 24, 1);
+    body = &xcdiff_source();
+  } else if (architecture == "nonlocal") {
+    m.register_buffer("mu", torch::linspace(0.25, 4.0, 8, torch::kDouble));
+    p.mlp("a", 8, 16, 8);
+    p.mlp("m", 8, 16, 8);
+    p.mlp("", 3 + 8, 32, 2);
+    // Atom embeddings feed the final MLP through f_p: start them non-zero so their gradients are not all zero.
+    m.register_parameter("wa3", (torch::rand({16, 8}, p.gen, torch::kDouble) - 0.5).mul_(0.1).requires_grad_(true),
+                         false);
+    body = &nonlocal_source();
+    nonlocal = true;
+  } else {
+    std::string list;
+    for (const auto& n : model_names()) list += " " + n;
+    throw InputError("unknown model architecture '" + architecture + "' (available:" + list + ")");
+  }
+  m.register_attribute("architecture", c10::StringType::get(), architecture);
+  m.register_attribute("nonlocal", c10::BoolType::get(), nonlocal);
+  m.define(common_model_source());
+  m.define(*body);
+  return m;
+}
+
+bool is_nonlocal(const torch::jit::Module& model) {
+  return model.hasattr("nonlocal") && model.attr("nonlocal").toBool();
+}
+
+std::vector<torch::Tensor> ordered_parameters(const torch::jit::Module& model) {
+  std::map<std::string, torch::Tensor> by_name;
+  for (const auto& p : model.named_parameters(false)) by_name[p.name] = p.value;
+  std::vector<torch::Tensor> out;
+  for (auto& [name, t] : by_name) out.push_back(t);
+  return out;
+}
+
+}  // namespace dixc::ml
