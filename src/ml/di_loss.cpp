@@ -64,6 +64,8 @@ std::string to_string(LossMode mode) {
   return mode == LossMode::energy ? "energy" : mode == LossMode::energy_gradient ? "energy+grad" : "di";
 }
 
+void set_torch_threads(int threads) { at::set_num_threads(std::max(1, threads)); }
+
 torch::Tensor model_energy(torch::jit::Module& model, const MoleculeTensors& m, const torch::Tensor& kappa) {
   const torch::Tensor c_occ = occupied_orbitals(m, kappa);
   torch::Tensor total = torch::zeros({}, torch::kDouble);

@@ -9,5 +9,6 @@ namespace dixc::app {
 int run_scf_command(const std::vector<std::string>& args);
 int run_generate_command(const std::vector<std::string>& args);
 int run_inspect_command(const std::vector<std::string>& args);
+int run_train_command(const std::vector<std::string>& args);
 
 }  // namespace dixc::app

@@ -10,19 +10,10 @@
 
 #include <torch/script.h>
 
+#include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/molecule_tensors.hpp"
 
 namespace dixc::ml {
-
-enum class LossMode { energy, energy_gradient, di };
-LossMode parse_loss_mode(const std::string& name);  // "energy" | "energy+grad" | "di"
-std::string to_string(LossMode mode);
-
-struct LossWeights {
-  double energy = 1.0;
-  double gradient = 1.0;
-  double hessian = 1.0;
-};
 
 struct ModelResponse {
   double e_xc = 0.0;

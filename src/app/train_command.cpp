@@ -1,0 +1,88 @@
+// dixc train: data-parallel training of a learned XC functional on a dixc dataset.
+#include <omp.h>
+
+#include <iostream>
+
+#include "dixc/app/commands.hpp"
+#include "dixc/app/options.hpp"
+#include "dixc/ml/loss_settings.hpp"
+#include "dixc/ml/trainer.hpp"
+#include "dixc/par/mpi_environment.hpp"
+#include "dixc/util/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace dixc::app {
+
+int run_train_command(const std::vector<std::string>& args) {
+  po::options_description options(
+      "usage: [mpirun -np N] dixc train DATA.h5 --output-dir DIR [options]\n\n"
+      "Trains a learned XC functional with the DI-Loss (energy, orbital gradient and Hessian-vector products at\n"
+      "the reference solution, theory.md section 4). Each MPI rank holds a shard of the training molecules;\n"
+      "gradients are averaged with MPI_Allreduce. Writes DIR/losses.csv (per epoch), DIR/checkpoint/ (every\n"
+      "--checkpoint-every steps and on SIGTERM/SIGUSR1) and DIR/model.pt (TorchScript, loadable by dixc\n"
+      "evaluate and by torch.jit.load). Threads per rank: OMP_NUM_THREADS.\n\nOptions");
+  options.add_options()("dataset", po::value<std::string>()->required(), "dataset written by dixc generate")(
+      "output-dir,o", po::value<std::string>()->required(), "directory for losses, checkpoints and the model")(
+      "model", po::value<std::string>()->default_value("gga-mlp"), "gga-mlp | mgga-mlp | xcdiff | nonlocal")(
+      "loss", po::value<std::string>()->default_value("di"), "energy | energy+grad | di")(
+      "w-energy", po::value<double>()->default_value(1.0), "weight of the energy term")(
+      "w-grad", po::value<double>()->default_value(1.0), "weight of the gradient term")(
+      "w-hess", po::value<double>()->default_value(1.0), "weight of the Hessian term")(
+      "epochs", po::value<int>()->default_value(10), "passes over the training molecules")(
+      "max-steps", po::value<int>()->default_value(0), "stop after this many optimiser steps (0: no limit)")(
+      "batch-size", po::value<int>()->default_value(4), "molecules per step (global, over all ranks)")(
+      "lr", po::value<double>()->default_value(1e-3), "peak learning rate (Adam; linear warm-up, cosine decay)")(
+      "warmup", po::value<int>()->default_value(5), "warm-up steps")(
+      "clip", po::value<double>()->default_value(1.0), "gradient-norm clip (0: off)")(
+      "seed", po::value<unsigned long long>()->default_value(0), "seed of initial parameters, split and order")(
+      "val-fraction", po::value<double>()->default_value(0.2), "validation share of molecules")(
+      "test-fraction", po::value<double>()->default_value(0.2), "test share (held out for evaluate)")(
+      "chunk-points", po::value<std::size_t>()->default_value(20000), "grid points per autograd chunk")(
+      "checkpoint-every", po::value<int>()->default_value(50), "checkpoint period in steps")(
+      "stop-after-steps", po::value<int>()->default_value(0),
+      "checkpoint and exit after this many steps of this run (fits a job's time limit; 0: off)")(
+      "resume", po::bool_switch(), "continue from DIR/checkpoint");
+  po::positional_options_description positional;
+  positional.add("dataset", 1);
+  const auto parsed = parse_options("train", args, options, positional);
+  if (parsed.help_requested) {
+    std::cout << parsed.help << "\n";
+    return 0;
+  }
+  const auto& vm = parsed.values;
+  par::MpiEnvironment mpi(nullptr, nullptr);
+  ml::set_torch_threads(omp_get_max_threads());
+  ml::install_checkpoint_signal_handlers();
+
+  ml::TrainOptions o;
+  o.dataset = vm["dataset"].as<std::string>();
+  o.output_dir = vm["output-dir"].as<std::string>();
+  o.architecture = vm["model"].as<std::string>();
+  o.mode = ml::parse_loss_mode(vm["loss"].as<std::string>());
+  o.weights = {vm["w-energy"].as<double>(), vm["w-grad"].as<double>(), vm["w-hess"].as<double>()};
+  o.epochs = vm["epochs"].as<int>();
+  o.max_steps = vm["max-steps"].as<int>();
+  o.batch_size = vm["batch-size"].as<int>();
+  o.learning_rate = vm["lr"].as<double>();
+  o.warmup_steps = vm["warmup"].as<int>();
+  o.clip_norm = vm["clip"].as<double>();
+  o.seed = vm["seed"].as<unsigned long long>();
+  o.validation_fraction = vm["val-fraction"].as<double>();
+  o.test_fraction = vm["test-fraction"].as<double>();
+  o.chunk_points = vm["chunk-points"].as<std::size_t>();
+  o.checkpoint_every = vm["checkpoint-every"].as<int>();
+  o.resume = vm["resume"].as<bool>();
+  o.stop_after_steps = vm["stop-after-steps"].as<int>();
+  const int rank = par::rank_of(MPI_COMM_WORLD);
+  if (rank == 0) o.log = &std::cout;
+  if (o.batch_size < 1 || o.epochs < 1) throw InputError("--batch-size and --epochs must be at least 1");
+  const auto summary = ml::train(o, MPI_COMM_WORLD);
+  if (rank == 0)
+    std::cout << "dixc train: " << summary.steps << " steps (" << summary.skipped_steps << " skipped)"
+              << (summary.interrupted ? ", interrupted: resume with --resume" : "") << "; model in " << o.output_dir
+              << "/model.pt, losses in " << o.output_dir << "/losses.csv\n";
+  return 0;
+}
+
+}  // namespace dixc::app

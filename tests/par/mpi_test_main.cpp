@@ -1,0 +1,41 @@
+// GoogleTest main for tests that run under mpiexec. Every rank runs every test (the solvers are collective);
+// rank 0 prints the usual report, the other ranks print only their failures, and the exit code is the same on
+// all ranks so mpiexec and ctest see one verdict.
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <cstdio>
+
+#include "dixc/par/mpi_environment.hpp"
+
+namespace {
+
+// Keeps a failure that happens only on rank > 0 visible once the default printer is gone there.
+class FailurePrinter : public ::testing::EmptyTestEventListener {
+ public:
+  explicit FailurePrinter(int rank) : rank_(rank) {}
+  void OnTestPartResult(const ::testing::TestPartResult& result) override {
+    if (!result.failed()) return;
+    std::fprintf(stderr, "[rank %d] %s:%d: Failure\n%s\n", rank_, result.file_name() ? result.file_name() : "?",
+                 result.line_number(), result.summary());
+  }
+
+ private:
+  int rank_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  dixc::par::MpiEnvironment mpi(&argc, &argv);
+  ::testing::InitGoogleTest(&argc, argv);
+  const int rank = dixc::par::rank_of(MPI_COMM_WORLD);
+  if (rank > 0) {
+    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
+    delete listeners.Release(listeners.default_result_printer());
+    listeners.Append(new FailurePrinter(rank));
+  }
+  int failed = RUN_ALL_TESTS() != 0 ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  return failed;
+}
