@@ -76,7 +76,7 @@ LocalBlocks BlacsGrid::scatter(const Eigen::MatrixXd& a, int nb) const {
 }
 
 Eigen::MatrixXd BlacsGrid::gather(const LocalBlocks& local) const {
-  // Each element is owned by exactly one rank and the others add exact zeros, so the sum is bitwise the owner's.
+  // Each element is owned by exactly one rank and the others add exact zeros: the sum is bitwise the owner's.
   Eigen::MatrixXd a = Eigen::MatrixXd::Zero(local.n, local.n);
   for (int jl = 0; jl < local.cols; ++jl) {
     const int j = global_index(jl, local.nb, mycol_, npcol_);

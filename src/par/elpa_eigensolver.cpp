@@ -1,11 +1,13 @@
 #include "dixc/par/elpa_eigensolver.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "dixc/par/blacs_grid.hpp"
+#include "dixc/par/mpi_environment.hpp"
 
 // elpa.h declares elpa_strerr outside its extern "C" block; declaring it first gives it C linkage.
 extern "C" const char* elpa_strerr(int elpa_error);
@@ -47,8 +49,8 @@ class ElpaHandle {
     int error = ELPA_OK;
     elpa_set_integer(handle_, key, value, &error);
     if (error != ELPA_OK)
-      throw std::runtime_error(std::string("ELPA could not set ") + key + " = " + std::to_string(value) + ": " +
-                               elpa_strerr(error));
+      throw std::runtime_error(std::string("ELPA could not set ") + key + " = " + std::to_string(value) +
+                               ": " + elpa_strerr(error));
   }
   elpa_t get() const { return handle_; }
 
@@ -64,7 +66,8 @@ ElpaEigensolver::ElpaEigensolver(MPI_Comm comm, int block_size, ElpaStages stage
   {
     std::lock_guard lock(elpa_library_mutex);
     if (elpa_library_users == 0 && elpa_init(ELPA_API_VERSION) != ELPA_OK)
-      throw std::runtime_error("ELPA library does not support API version " + std::to_string(ELPA_API_VERSION));
+      throw std::runtime_error("ELPA library does not support API version " +
+                               std::to_string(ELPA_API_VERSION));
     ++elpa_library_users;
   }
   try {
@@ -89,15 +92,25 @@ void ElpaEigensolver::solve(const Eigen::MatrixXd& a, Eigen::VectorXd& w, Eigen:
   v.resize(n, n);
   if (n == 0) return;
 
-  LocalBlocks local_a = grid_->scatter(a, block_size_);
-  LocalBlocks local_q = grid_->allocate(n, block_size_);
+  // ELPA refuses a grid in which some process row or column owns nothing ("processor column with zero
+  // width"), so blocks shrink until every process gets one; a matrix smaller than the grid is solved on
+  // rank 0.
+  const int nb = std::min(block_size_, n / std::max(grid_->nprow(), grid_->npcol()));
+  if (nb == 0) {
+    if (rank_of(grid_->comm()) == 0) LapackEigensolver().solve(a, w, v);
+    MPI_Bcast(w.data(), n, MPI_DOUBLE, 0, grid_->comm());
+    MPI_Bcast(v.data(), n * n, MPI_DOUBLE, 0, grid_->comm());
+    return;
+  }
+  LocalBlocks local_a = grid_->scatter(a, nb);
+  LocalBlocks local_q = grid_->allocate(n, nb);
 
   ElpaHandle elpa;
   elpa.set("na", n);
   elpa.set("nev", n);
   elpa.set("local_nrows", local_a.rows);
   elpa.set("local_ncols", local_a.cols);
-  elpa.set("nblk", block_size_);
+  elpa.set("nblk", nb);
   elpa.set("mpi_comm_parent", static_cast<int>(MPI_Comm_c2f(grid_->comm())));
   elpa.set("process_row", grid_->myrow());
   elpa.set("process_col", grid_->mycol());

@@ -1,6 +1,7 @@
 #include "dixc/par/scalapack_eigensolver.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -13,6 +14,36 @@ extern "C" void pdsyevd_(const char* jobz, const char* uplo, const int* n, doubl
                          int* info);
 
 namespace dixc::par {
+
+namespace {
+
+struct Workspace {
+  int lwork;
+  int liwork;
+};
+
+// pdsyevd's own LWMIN/LIWMIN (what the query returns, ScaLAPACK 2.2.1) cover its documented formula but not
+// the argument checks of the routines it calls: once blocks are large against n / nprocs, PDLASRT (inside
+// PDSTEDC) and PDORMTR reject the workspace, print "parameter ... had an illegal value" and return, and
+// pdsyevd still reports INFO = 0 with wrong eigenvectors. So size for each callee's check, at the offset
+// pdsyevd hands it (PDSTEDC, PDLASRT, PDORMTR: WORK(2N+1:); PDSYTRD: WORK(4N+1:)), using the local sizes of
+// process (0, 0), which are the largest, so every rank passes the same numbers.
+Workspace workspace(int n, int nb, int nprow, int npcol) {
+  const long blocks = (long(n) + nb - 1) / nb;  // per dimension; process (0, 0) owns ceil(blocks / p) of them
+  const long np = (blocks + nprow - 1) / nprow * nb, nq = (blocks + npcol - 1) / npcol * nb;
+  const long pdstedc = 1 + 6L * n + 2 * np * nq;
+  const long pdlasrt = std::max<long>(n, np * (nb + nq));
+  const long pdormtr = std::max<long>(long(nb) * (nb - 1) / 2, (np + nq) * nb) + long(nb) * nb;
+  const long pdsytrd = std::max<long>(nb * (np + 1), 3L * nb);
+  const long lwork = std::max({2L * n + std::max({pdstedc, pdlasrt, pdormtr}), 4L * n + pdsytrd});
+  const long liwork = std::max(7L * n + 8L * npcol + 2, long(n) + 2L * (nb + npcol));
+  if (lwork > std::numeric_limits<int>::max())
+    throw std::runtime_error("ScaLAPACK pdsyevd: workspace for n = " + std::to_string(n) +
+                             " exceeds a 32-bit LWORK");
+  return {static_cast<int>(lwork), static_cast<int>(liwork)};
+}
+
+}  // namespace
 
 ScalapackEigensolver::ScalapackEigensolver(MPI_Comm comm, int block_size)
     : grid_(std::make_unique<BlacsGrid>(comm)), block_size_(block_size) {
@@ -44,13 +75,9 @@ void ScalapackEigensolver::solve(const Eigen::MatrixXd& a, Eigen::VectorXd& w, E
            desc_z, work.data(), &lwork, iwork.data(), &liwork, &info);
   if (info != 0) throw std::runtime_error("ScaLAPACK pdsyevd workspace query failed with info = " +
                                           std::to_string(info));
-  // The queried LWORK is known to come out too small for some grids (CP2K and ELPA's test drivers pad it);
-  // take the larger of it and the documented minimum MAX(1+6N+2*NP*NQ, TRILWMIN) + 2N, plus slack.
-  const long np = local_a.rows, nq = local_a.cols;
-  const long documented = std::max(1 + 6L * n + 2 * np * nq, 3L * n + std::max<long>(local_a.nb * (np + 1),
-                                                                                      3L * local_a.nb)) + 2L * n;
-  lwork = static_cast<int>(std::max<long>(static_cast<long>(work[0]), documented) + 2L * n);
-  liwork = std::max(iwork[0], 7 * n + 8 * grid_->npcol() + 2);
+  const Workspace need = workspace(n, block_size_, grid_->nprow(), grid_->npcol());
+  lwork = std::max(static_cast<int>(work[0]), need.lwork);
+  liwork = std::max(iwork[0], need.liwork);
   work.assign(lwork, 0.0);
   iwork.assign(liwork, 0);
   pdsyevd_("V", "L", &n, local_a.data.data(), &one, &one, desc_a, w.data(), local_z.data.data(), &one, &one,

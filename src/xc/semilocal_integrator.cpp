@@ -62,9 +62,10 @@ PointDensity SemilocalIntegrator::block_density(const grid::AoBlock& ao, const M
 }
 
 void SemilocalIntegrator::accumulate(const grid::AoBlock& ao, const grid::GridBlock& block, const PointPotential& v,
-                                     Matrix& out) const {
+                                     bool weighted, Matrix& out) const {
   const Eigen::Index np = ao.value.rows();
-  const Eigen::Map<const Eigen::VectorXd> w(grid_.weights.data() + block.begin, np);
+  const Eigen::VectorXd w = weighted ? Eigen::VectorXd::Ones(np)
+                                     : Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(grid_.weights.data() + block.begin, np));
   // B = (w a / 2) phi + sum_k (w b_k) d_k phi, so that phi^T B + B^T phi = sum_p w [a phi phi + b . grad(phi phi)]
   Matrix bmat = (0.5 * w.cwiseProduct(v.a)).asDiagonal() * ao.value;
   if (v.b.size() != 0)
@@ -98,7 +99,7 @@ SemilocalEnergyPotential SemilocalIntegrator::energy_potential(const Matrix& den
       const Eigen::Map<const Eigen::VectorXd> w(grid_.weights.data() + block.begin, d.rho.size());
       energy[b] = w.dot(e);
       electrons[b] = w.dot(d.rho);
-      accumulate(ao, block, pot, v[omp_get_thread_num()]);
+      accumulate(ao, block, pot, false, v[omp_get_thread_num()]);
     }
   }
   SemilocalEnergyPotential out;
@@ -127,12 +128,32 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction(const Matrix& densit
       const PointDensity d = block_density(ao, density);
       for (std::size_t x = 0; x < nx; ++x) first[x] = block_density(ao, perturbations[x]);
       kernel(d, first, pot);
-      for (std::size_t x = 0; x < nx; ++x) accumulate(ao, grid_.blocks[b], pot[x], v[x][omp_get_thread_num()]);
+      for (std::size_t x = 0; x < nx; ++x) accumulate(ao, grid_.blocks[b], pot[x], false, v[x][omp_get_thread_num()]);
     }
   }
   std::vector<Matrix> out(nx);
   for (std::size_t x = 0; x < nx; ++x) out[x] = reduce(v[x]);
   return out;
+}
+
+Matrix SemilocalIntegrator::assemble(const PointPotential& weighted) const {
+  std::vector<Matrix> v(omp_get_max_threads(), Matrix::Zero(basis_.nbf, basis_.nbf));
+#pragma omp parallel
+  {
+    grid::AoBlock scratch;
+    PointPotential slice;
+#pragma omp for schedule(static, 4)
+    for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
+      const auto& block = grid_.blocks[b];
+      const Eigen::Index first = static_cast<Eigen::Index>(block.begin);
+      const Eigen::Index np = static_cast<Eigen::Index>(block.end - block.begin);
+      slice.a = weighted.a.segment(first, np);
+      slice.b = weighted.b.size() ? Eigen::MatrixX3d(weighted.b.middleRows(first, np)) : Eigen::MatrixX3d();
+      slice.c = weighted.c.size() ? Eigen::VectorXd(weighted.c.segment(first, np)) : Eigen::VectorXd();
+      accumulate(ao_block(b, scratch), block, slice, true, v[omp_get_thread_num()]);
+    }
+  }
+  return reduce(v);
 }
 
 PointDensity SemilocalIntegrator::density_on_grid(const Matrix& density) const {

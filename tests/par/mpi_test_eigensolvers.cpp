@@ -1,7 +1,7 @@
 // Distributed eigensolvers (ScaLAPACK, ELPA one- and two-stage) against LAPACK dsyevd on random symmetric
-// matrices: eigenvalues, residual A V - V diag(w), orthonormality, the same eigenspaces, and results replicated
-// bitwise on every rank. Runs under mpiexec; all collectives happen before any assertion so a failure on one
-// rank cannot leave the others waiting.
+// matrices: eigenvalues, residual A V - V diag(w), orthonormality, the same eigenspaces, and results
+// replicated bitwise on every rank. Runs under mpiexec; all collectives happen before any assertion so a
+// failure on one rank cannot leave the others waiting.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -53,9 +53,10 @@ double deviation_from_rank0(const Eigen::VectorXd& w, const Eigen::MatrixXd& v, 
   return d;
 }
 
-// Compares (w, v) for a with LAPACK's answer. Eigenvectors are compared through the projectors onto groups of
-// eigenvalues closer than 1e-4 |A| (single vectors otherwise, where ||v v^T - u u^T|| = sqrt(2 (1 - (u.v)^2))):
-// signs and rotations inside a degenerate space are arbitrary, and the eigenvector error grows as 1/gap.
+// Compares (w, v) for a with LAPACK's answer. Eigenvectors are compared through the projectors onto groups
+// of eigenvalues closer than 1e-4 |A| (single vectors otherwise, where ||v v^T - u u^T|| =
+// sqrt(2 (1 - (u.v)^2))): signs and rotations inside a degenerate space are arbitrary, and the eigenvector
+// error grows as 1/gap.
 void expect_matches_lapack(const Eigen::MatrixXd& a, const Eigen::VectorXd& w, const Eigen::MatrixXd& v,
                            const std::string& what) {
   SCOPED_TRACE(what);
@@ -78,9 +79,8 @@ void expect_matches_lapack(const Eigen::MatrixXd& a, const Eigen::VectorXd& w, c
     while (end < n && w_ref(end) - w_ref(end - 1) < 1e-4 * scale) ++end;
     const auto block = v.middleCols(begin, end - begin);
     const auto block_ref = v_ref.middleCols(begin, end - begin);
-    projector_error = std::max(projector_error, (block * block.transpose() - block_ref * block_ref.transpose())
-                                                    .cwiseAbs()
-                                                    .maxCoeff());
+    const Eigen::MatrixXd difference = block * block.transpose() - block_ref * block_ref.transpose();
+    projector_error = std::max(projector_error, difference.cwiseAbs().maxCoeff());
   }
   EXPECT_LE(projector_error, 1e-8);
 }

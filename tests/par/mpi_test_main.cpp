@@ -16,8 +16,9 @@ class FailurePrinter : public ::testing::EmptyTestEventListener {
   explicit FailurePrinter(int rank) : rank_(rank) {}
   void OnTestPartResult(const ::testing::TestPartResult& result) override {
     if (!result.failed()) return;
-    std::fprintf(stderr, "[rank %d] %s:%d: Failure\n%s\n", rank_, result.file_name() ? result.file_name() : "?",
-                 result.line_number(), result.summary());
+    const char* file = result.file_name() ? result.file_name() : "?";
+    std::fprintf(stderr, "[rank %d] %s:%d: Failure\n%s\n", rank_, file, result.line_number(),
+                 result.summary());
   }
 
  private:

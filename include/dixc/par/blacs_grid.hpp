@@ -1,7 +1,7 @@
 #pragma once
-// A BLACS process grid over an MPI communicator and the 2D block-cyclic layout that ScaLAPACK and ELPA expect,
-// with the two conversions the distributed eigensolvers need: replicated -> local blocks, local blocks ->
-// replicated. Shared by ScalapackEigensolver and ElpaEigensolver.
+// A BLACS process grid over an MPI communicator and the 2D block-cyclic layout that ScaLAPACK and ELPA
+// expect, with the two conversions the distributed eigensolvers need: replicated -> local blocks, local
+// blocks -> replicated. Shared by ScalapackEigensolver and ElpaEigensolver.
 #include <mpi.h>
 
 #include <vector>

@@ -15,9 +15,9 @@ class BlacsGrid;
 // matrices (Auckenthaler et al., Parallel Comput. 37, 783 (2011)).
 enum class ElpaStages { one, two };
 
-// Construction, solve() and destruction are collective over comm. solve() takes A replicated on every rank and
-// returns w and V replicated (bitwise identical) on every rank. Throws std::runtime_error with ELPA's message
-// if ELPA fails.
+// Construction, solve() and destruction are collective over comm. solve() takes A replicated on every rank
+// and returns w and V replicated (bitwise identical) on every rank. Throws std::runtime_error with ELPA's
+// message if ELPA fails. Blocks shrink below block_size when n is too small to give every process one.
 class ElpaEigensolver final : public Eigensolver {
  public:
   explicit ElpaEigensolver(MPI_Comm comm, int block_size = 32, ElpaStages stages = ElpaStages::two);

@@ -11,9 +11,9 @@ namespace dixc::par {
 
 class BlacsGrid;
 
-// Construction, solve() and destruction are collective over comm. solve() takes A replicated on every rank and
-// returns w and V replicated (bitwise identical) on every rank; the work is distributed block-cyclically with
-// block_size x block_size blocks.
+// Construction, solve() and destruction are collective over comm. solve() takes A replicated on every rank
+// and returns w and V replicated (bitwise identical) on every rank; the work is distributed block-cyclically
+// with block_size x block_size blocks.
 class ScalapackEigensolver final : public Eigensolver {
  public:
   explicit ScalapackEigensolver(MPI_Comm comm, int block_size = 32);

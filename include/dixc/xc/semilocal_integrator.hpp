@@ -52,7 +52,12 @@ class SemilocalIntegrator {
                                                   const std::vector<Eigen::MatrixXd>& perturbations,
                                                   const ResponseKernel& kernel) const;
   // rho, grad rho, tau of `density` on every grid point, in grid order (for features, metrics and tests).
+  // Linear in `density`, so it also gives first-order quantities of a perturbation.
   PointDensity density_on_grid(const Eigen::MatrixXd& density) const;
+  // The AO matrix of coefficients given for every grid point (grid order) and already multiplied by the
+  // weights: sum_p [a_p phi phi + b_p . grad(phi phi) + c_p/2 grad phi . grad phi]. For functionals that are
+  // evaluated on the whole grid at once (non-local models), where a_p = dE/drho_p etc.
+  Eigen::MatrixXd assemble(const PointPotential& weighted) const;
 
   const grid::MolecularGrid& grid() const { return grid_; }
   DensityOrder order() const { return order_; }
@@ -60,7 +65,8 @@ class SemilocalIntegrator {
  private:
   const grid::AoBlock& ao_block(std::size_t b, grid::AoBlock& scratch) const;
   PointDensity block_density(const grid::AoBlock& ao, const Eigen::MatrixXd& density) const;
-  void accumulate(const grid::AoBlock& ao, const grid::GridBlock& block, const PointPotential& v,
+  // Adds the block's matrix; `weighted` says the coefficients already include the quadrature weights.
+  void accumulate(const grid::AoBlock& ao, const grid::GridBlock& block, const PointPotential& v, bool weighted,
                   Eigen::MatrixXd& out) const;
 
   const chem::BasisSet& basis_;
