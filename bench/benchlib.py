@@ -2,7 +2,8 @@
 
 A wall time is only meaningful if nothing else ran meanwhile. `timed` therefore waits until the CPUs are idle,
 and afterwards compares the machine's busy time (/proc/stat) with the CPU time of our own child processes: the
-difference is "foreign" load. Runs with more than `max_foreign` of the cores busy with other work are repeated.
+difference is "foreign" load. Runs during which other work kept more than `max_foreign` of the cores busy are
+repeated.
 """
 import os
 import resource
@@ -16,7 +17,7 @@ NCPU = os.cpu_count()
 
 
 def busy_seconds():
-  """CPU seconds spent on all cores outside idle and iowait since boot (steal counts: the host took the core)."""
+  """CPU seconds of all cores outside idle and iowait since boot (steal counts: the host took the core)."""
   fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
   user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]
   return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
@@ -28,7 +29,7 @@ def children_seconds():
 
 
 def wait_for_quiet(threshold=0.1, window=0.5, timeout=1800):
-  """Blocks until less than `threshold` of the cores were busy over `window` seconds (gives up after timeout)."""
+  """Blocks until less than `threshold` of the cores were busy over `window` seconds (or timeout passed)."""
   t_end = time.monotonic() + timeout
   while time.monotonic() < t_end:
     b0 = busy_seconds()

@@ -18,6 +18,7 @@
 #include "dixc/data/schema.hpp"
 #include "dixc/grid/grid_settings.hpp"
 #include "dixc/integrals/one_body.hpp"
+#include "dixc/par/eigensolver_factory.hpp"
 #include "dixc/par/mpi_environment.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
@@ -69,7 +70,11 @@ int run_generate_command(const std::vector<std::string>& args) {
       "conv-energy", po::value<double>()->default_value(1e-10), "SCF energy-change threshold (Eh)")(
       "conv-gradient", po::value<double>()->default_value(1e-8), "SCF orbital-gradient threshold")(
       "flush-seconds", po::value<double>()->default_value(30.0), "write and flush finished molecules this often")(
-      "limit", po::value<int>()->default_value(0), "use only the first N molecules of the inputs (0: all)");
+      "limit", po::value<int>()->default_value(0), "use only the first N molecules of the inputs (0: all)")(
+      "ranks-per-molecule", po::value<int>()->default_value(1),
+      "ranks that solve one molecule together (its eigenproblems distributed over them)")(
+      "eigensolver", po::value<std::string>()->default_value("lapack"),
+      "lapack | scalapack | elpa (the latter two over the ranks of a molecule group)");
   po::positional_options_description positional;
   positional.add("inputs", -1);
   const auto parsed = parse_options("generate", args, options, positional);
@@ -156,6 +161,16 @@ int run_generate_command(const std::vector<std::string>& args) {
               << todo.size() << " to compute on " << size << " rank(s)\n"
               << std::flush;
 
+  // Groups of ranks share a molecule: the group leader takes work from the counter and tells the others; every
+  // member runs the same (deterministic) calculation and the eigensolver distributes over the group.
+  const int per_molecule = vm["ranks-per-molecule"].as<int>();
+  if (per_molecule < 1 || size % per_molecule != 0)
+    throw InputError("--ranks-per-molecule " + std::to_string(per_molecule) + " must divide the rank count " +
+                     std::to_string(size));
+  MPI_Comm group;
+  MPI_Comm_split(world, rank / per_molecule, rank, &group);
+  const bool leader = par::rank_of(group) == 0;
+  const auto eigensolver = par::make_eigensolver(vm["eigensolver"].as<std::string>(), group);
   par::WorkCounter counter(world);
   const double flush_seconds = vm["flush-seconds"].as<double>();
   const auto start = Clock::now();
@@ -170,7 +185,8 @@ int run_generate_command(const std::vector<std::string>& args) {
     for (bool first = true;
          !exhausted && (first || std::chrono::duration<double>(Clock::now() - batch_start).count() < flush_seconds);
          first = false) {
-      const long index = counter.next();
+      long index = leader ? counter.next() : 0;
+      MPI_Bcast(&index, 1, MPI_LONG, 0, group);
       if (index >= static_cast<long>(todo.size())) {
         exhausted = true;
         break;
@@ -178,10 +194,11 @@ int run_generate_command(const std::vector<std::string>& args) {
       const chem::Molecule& molecule = todo[index];
       data::MoleculeRecord record;
       try {
-        record = data::compute_reference(molecule, settings);
+        record = data::compute_reference(molecule, settings, *eigensolver);
       } catch (const std::exception& e) {
         record = data::failed_record(molecule, e.what());
       }
+      if (!leader) continue;  // the leader reports and stores the group's result
       std::cout << "[rank " << rank << "] " << molecule.name << ": "
                 << (record.status == data::RecordStatus::ok
                         ? "ok, E = " + shortest(record.scalars["energy_total"]) + " Eh, " +
@@ -211,6 +228,7 @@ int run_generate_command(const std::vector<std::string>& args) {
     }
     if (all_exhausted) break;
   }
+  MPI_Comm_free(&group);
   if (rank == 0)
     std::cout << "dixc generate: done; " << ok_run << " ok and " << failed_run << " failed this run, "
               << writer.committed_names().size() << " molecules in " << output << " ("

@@ -308,6 +308,11 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     model.register_attribute("dixc_version", c10::StringType::get(), std::string(version_string));
     model.register_attribute("features", c10::StringType::get(),
                              std::string("rho,sigma,tau,points,weights,atom_positions,atom_z"));
+    // What evaluate needs to find the held-out molecules and to label ablation rows.
+    model.register_attribute("loss_mode", c10::StringType::get(), to_string(o.mode));
+    model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.seed));
+    model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
+    model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));
     model.save((out / "model.pt").string());
   }
   MPI_Barrier(comm);

@@ -9,6 +9,7 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
 - the exported model.pt loads in Python (torch.jit.load) with its metadata.
 """
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -78,7 +79,7 @@ class Train(unittest.TestCase):
         for k in p1:
             self.assertLess(float((p2[k] - p3[k]).abs().max()), 1e-12, k)
 
-    def test_loss_decreases(self):
+    def test_loss_decreases_and_evaluate_reports(self):
         out = self.run_training("decrease", 2, "--epochs", "4")
         with open(os.path.join(out, "losses.csv")) as f:
             rows = list(csv.DictReader(f))
@@ -86,6 +87,27 @@ class Train(unittest.TestCase):
         first, last = float(rows[0]["train_loss"]), float(rows[-1]["train_loss"])
         self.assertLess(last, 0.9 * first, rows)
         self.assertLess(float(rows[-1]["val_loss"]), float(rows[0]["val_loss"]), rows)
+        # evaluate: self-consistent metrics, E_rho >= 0 (grid noise tolerance 1e-6 mEh), report with plots
+        ev = os.path.join(TMP, "eval")
+        mpirun(2, "evaluate", DATA, "--model", os.path.join(out, "model.pt"), "-o", ev, "--split", "all",
+               "--max-molecules", "4")
+        with open(os.path.join(ev, "summary.json")) as f:
+            summary = json.load(f)
+        self.assertEqual(summary["architecture"], "gga-mlp")
+        self.assertEqual(summary["loss_mode"], "di")
+        self.assertEqual(summary["n_ok"], 4, summary)
+        for m in summary["molecules"]:
+            self.assertGreaterEqual(m["e_rho_mEh"], -1e-6, m["name"])
+            self.assertGreater(m["energy_error_mEh"], 0.0)
+            self.assertEqual(len(m["excitations_model_ev"]), 2)
+        for png in ("errors.png", "parity.png", "scf_iterations.png", "training.png"):
+            self.assertGreater(os.path.getsize(os.path.join(ev, png)), 1000, png)
+        with open(os.path.join(ev, "report.md")) as f:
+            self.assertIn("E_rho", f.read())
+        table = os.path.join(TMP, "table.md")
+        r = subprocess.run([DIXC, "evaluate", "--compare", ev, "--table", table], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("| gga-mlp | di |", open(table).read())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,48 @@
+#pragma once
+// Self-consistent evaluation of a learned functional on one dataset molecule (theory.md section 6):
+// SCF with the model, then the target functional (the dataset's, e.g. B3LYP) evaluated at the model's density,
+// dipole and density errors, target-SCF iterations from the model's density, and model TDDFT.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dixc/data/molecule_record.hpp"
+
+namespace dixc::ml {
+
+struct EvaluationSettings {
+  std::string model_path;  // TorchScript file from dixc train
+  std::string functional;  // target functional of the dataset
+  std::string basis;
+  std::string grid;
+  int n_roots = 0;  // TDDFT roots compared (0: as many as the dataset has)
+};
+
+struct MoleculeMetrics {
+  std::string name;
+  bool ok = false;
+  std::string message;
+  double energy_model = 0.0, energy_reference = 0.0;
+  double energy_error_mEh = 0.0;   // |E_model_SCF - E_ref|
+  double e_rho_mEh = 0.0;          // E_tgt[D_model] - E_tgt[D_ref]
+  double dipole_error_debye = 0.0; // |mu_model - mu_ref|
+  double density_l2 = 0.0;         // sqrt(sum_p w_p (rho_model - rho_ref)^2)
+  int model_scf_iterations = 0;
+  int target_iterations_default = 0;     // target SCF from the default (SAD) guess
+  int target_iterations_from_model = 0;  // target SCF from the model's density
+  double tddft_mae_ev = 0.0;
+  std::vector<double> excitations_model_ev, excitations_reference_ev;
+};
+
+// Metadata dixc train stores in model.pt (empty strings for models from elsewhere).
+struct ModelInfo {
+  std::string architecture, loss_mode, dataset_fingerprint;
+  std::uint64_t split_seed = 0;
+  double validation_fraction = 0.2, test_fraction = 0.2;
+};
+ModelInfo read_model_info(const std::string& path);
+
+// Never throws for a molecule-level failure (non-convergence...): ok = false and message say what happened.
+MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const EvaluationSettings& settings);
+
+}  // namespace dixc::ml
