@@ -1,6 +1,7 @@
 // dixc generate: reference data for a molecule collection, rank-parallel with dynamic scheduling, into one
 // parallel-HDF5 dataset; resumable and tolerant of failing molecules.
 #include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -30,6 +31,10 @@ namespace dixc::app {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// SIGTERM/SIGUSR1 (a job near its time limit): finish the current molecule, commit, exit cleanly.
+volatile std::sig_atomic_t g_stop_signal = 0;
+void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 std::string format_seconds(double s) {
   std::ostringstream o;
@@ -71,6 +76,8 @@ int run_generate_command(const std::vector<std::string>& args) {
       "conv-gradient", po::value<double>()->default_value(1e-8), "SCF orbital-gradient threshold")(
       "flush-seconds", po::value<double>()->default_value(30.0), "write and flush finished molecules this often")(
       "limit", po::value<int>()->default_value(0), "use only the first N molecules of the inputs (0: all)")(
+      "shard", po::value<std::string>()->default_value(""),
+      "I/N: only molecules I, I+N, I+2N, ... of the inputs (array jobs; combine with dixc merge)")(
       "ranks-per-molecule", po::value<int>()->default_value(1),
       "ranks that solve one molecule together (its eigenproblems distributed over them)")(
       "eigensolver", po::value<std::string>()->default_value("lapack"),
@@ -95,6 +102,19 @@ int run_generate_command(const std::vector<std::string>& args) {
   MoleculeSet set = collect_molecules(inputs);
   if (const int limit = vm["limit"].as<int>(); limit > 0 && static_cast<int>(set.molecules.size()) > limit)
     set.molecules.resize(limit);
+  if (const std::string shard = vm["shard"].as<std::string>(); !shard.empty()) {
+    int index = -1, count = 0;
+    char slash = 0;
+    std::istringstream in(shard);
+    if (!(in >> index >> slash >> count) || slash != '/' || count < 1 || index < 0 || index >= count)
+      throw InputError("--shard expects I/N with 0 <= I < N, got '" + shard + "'");
+    std::vector<chem::Molecule> mine;
+    for (std::size_t i = index; i < set.molecules.size(); i += count) mine.push_back(set.molecules[i]);
+    set.molecules = std::move(mine);
+    std::vector<SourceFailure> failures;
+    for (std::size_t i = index; i < set.failures.size(); i += count) failures.push_back(set.failures[i]);
+    set.failures = std::move(failures);
+  }
   const auto seed = static_cast<std::uint64_t>(vm["seed"].as<unsigned long long>());
   if (const int k = vm["rattle"].as<int>(); k > 0) {
     std::vector<chem::Molecule> all;
@@ -172,6 +192,8 @@ int run_generate_command(const std::vector<std::string>& args) {
   const bool leader = par::rank_of(group) == 0;
   const auto eigensolver = par::make_eigensolver(vm["eigensolver"].as<std::string>(), group);
   par::WorkCounter counter(world);
+  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGUSR1, on_stop_signal);
   const double flush_seconds = vm["flush-seconds"].as<double>();
   const auto start = Clock::now();
   long ok_run = 0, failed_run = 0;
@@ -207,6 +229,7 @@ int run_generate_command(const std::vector<std::string>& args) {
                 << "\n"
                 << std::flush;
       finished.push_back(std::move(record));
+      if (g_stop_signal) break;
     }
     long counts[2] = {0, 0};
     for (const auto& r : finished) ++counts[r.status == data::RecordStatus::ok ? 0 : 1];
@@ -216,6 +239,8 @@ int run_generate_command(const std::vector<std::string>& args) {
     failed_run += counts[1];
     int all_exhausted = exhausted ? 1 : 0;
     MPI_Allreduce(MPI_IN_PLACE, &all_exhausted, 1, MPI_INT, MPI_LAND, world);
+    int stop = g_stop_signal;
+    MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, world);
     if (rank == 0) {
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
       const long finished_now = static_cast<long>(writer.committed_names().size());
@@ -227,6 +252,13 @@ int run_generate_command(const std::vector<std::string>& args) {
                 << std::flush;
     }
     if (all_exhausted) break;
+    if (stop) {
+      if (rank == 0)
+        std::cout << "dixc generate: interrupted by signal " << stop << " after committing "
+                  << writer.committed_names().size() << " molecules; rerun the same command to resume\n";
+      MPI_Comm_free(&group);
+      return 0;
+    }
   }
   MPI_Comm_free(&group);
   if (rank == 0)

@@ -22,6 +22,7 @@ const std::map<std::string, Command>& commands() {
       {"generate", {dixc::app::run_generate_command, "reference dataset (SCF, TDDFT, XC derivative targets) in HDF5, MPI-parallel"}},
       {"train", {dixc::app::run_train_command, "train a learned XC functional with the DI-Loss, data-parallel over MPI"}},
       {"evaluate", {dixc::app::run_evaluate_command, "self-consistent metrics, TDDFT and report of a trained functional; --compare for ablations"}},
+      {"merge", {dixc::app::run_merge_command, "combine dataset shards written by array jobs"}},
       {"inspect", {dixc::app::run_inspect_command, "summary, consistency check (--verify) or comparison (--diff) of datasets"}},
   };
   return table;

@@ -11,5 +11,6 @@ int run_generate_command(const std::vector<std::string>& args);
 int run_inspect_command(const std::vector<std::string>& args);
 int run_train_command(const std::vector<std::string>& args);
 int run_evaluate_command(const std::vector<std::string>& args);
+int run_merge_command(const std::vector<std::string>& args);
 
 }  // namespace dixc::app

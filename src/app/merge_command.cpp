@@ -1,0 +1,75 @@
+// dixc merge: combines dataset shards (array jobs) into one dataset, checking they were made alike.
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "dixc/app/commands.hpp"
+#include "dixc/app/options.hpp"
+#include "dixc/data/dataset_reader.hpp"
+#include "dixc/data/dataset_writer.hpp"
+#include "dixc/par/mpi_environment.hpp"
+#include "dixc/util/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace dixc::app {
+
+int run_merge_command(const std::vector<std::string>& args) {
+  po::options_description options(
+      "usage: dixc merge SHARD.h5 [SHARD.h5 ...] -o DATA.h5\n\n"
+      "Appends the committed molecules of every shard to DATA.h5 (created if missing). All shards must have been\n"
+      "made with the same settings (functional, basis, grid, thresholds, seed...); a molecule present twice is\n"
+      "kept once. Rerunning after an interruption continues where it stopped.\n\nOptions");
+  options.add_options()("shards", po::value<std::vector<std::string>>()->multitoken(), "shard datasets")(
+      "output,o", po::value<std::string>()->required(), "merged dataset");
+  po::positional_options_description positional;
+  positional.add("shards", -1);
+  const auto parsed = parse_options("merge", args, options, positional);
+  if (parsed.help_requested) {
+    std::cout << parsed.help << "\n";
+    return 0;
+  }
+  const auto& vm = parsed.values;
+  if (!vm.count("shards")) throw InputError("no shard files given (see 'dixc merge --help')");
+  const auto shards = vm["shards"].as<std::vector<std::string>>();
+  par::MpiEnvironment mpi(nullptr, nullptr);
+  if (par::size_of(MPI_COMM_WORLD) != 1) throw InputError("dixc merge runs on one rank");
+
+  std::map<std::string, std::string> attributes;
+  {
+    const data::DatasetReader first(shards.front());
+    attributes = first.attributes();
+    attributes.erase("schema_version");
+  }
+  // The writer refuses an existing output made with other settings; shards are checked against the first.
+  data::DatasetWriter writer(vm["output"].as<std::string>(), MPI_COMM_WORLD, attributes);
+  std::set<std::string> present(writer.committed_names().begin(), writer.committed_names().end());
+  std::size_t added = 0;
+  for (const auto& path : shards) {
+    const data::DatasetReader shard(path);
+    for (const auto& [key, value] : attributes) {
+      if (key == "created" || key == "dixc_version" || key == "git_hash") continue;
+      const auto it = shard.attributes().find(key);
+      if (it == shard.attributes().end() || it->second != value)
+        throw InputError(path + ": made with different settings than " + shards.front() + " (" + key + ")");
+    }
+    std::vector<data::MoleculeRecord> batch;
+    for (std::size_t row = 0; row < shard.size(); ++row) {
+      if (!present.insert(shard.names()[row]).second) continue;
+      batch.push_back(shard.read(row));
+      if (batch.size() == 32) {
+        writer.append(batch);
+        added += batch.size();
+        batch.clear();
+      }
+    }
+    writer.append(batch);
+    added += batch.size();
+    std::cout << path << ": " << shard.size() << " molecules\n";
+  }
+  std::cout << "dixc merge: added " << added << " molecules; " << writer.committed_names().size() << " in "
+            << vm["output"].as<std::string>() << "\n";
+  return 0;
+}
+
+}  // namespace dixc::app
