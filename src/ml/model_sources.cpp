@@ -37,6 +37,10 @@ def alpha(self, rho: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
     tau_unif = 0.3 * 9.570780000627305 * rho ** (5.0 / 3.0)
     return torch.clamp(tau - tau_w, min=0.0) / tau_unif
 
+def lda_enhanced(self, rho_in: Tensor, rho: Tensor, fx: Tensor, fc: Tensor) -> Tensor:
+    # enhancement factors over LDA exchange and PW92 correlation, masked at negligible density
+    return self.mask(rho_in, self.lda_x(rho) * fx + rho * self.pw92_c(rho) * fc)
+
 def mlp(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor, b3: Tensor) -> Tensor:
     h = torch.matmul(x, w1) + b1
     h = h * torch.sigmoid(h)
@@ -82,9 +86,7 @@ def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, we
     s2 = self.s2(rho, sigma)
     x = torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2)], dim=1)
     f = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    fx = 1.0 + f[:, 0]
-    fc = 1.0 + f[:, 1]
-    return self.mask(rho_in, self.lda_x(rho) * fx + rho * self.pw92_c(rho) * fc)
+    return self.lda_enhanced(rho_in, rho, 1.0 + f[:, 0], 1.0 + f[:, 1])
 )TS";
   return source;
 }
@@ -99,7 +101,7 @@ def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, we
     a = self.alpha(rho, sigma, tau)
     x = torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2), a / (1.0 + a)], dim=1)
     f = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.mask(rho_in, self.lda_x(rho) * (1.0 + f[:, 0]) + rho * self.pw92_c(rho) * (1.0 + f[:, 1]))
+    return self.lda_enhanced(rho_in, rho, 1.0 + f[:, 0], 1.0 + f[:, 1])
 )TS";
   return source;
 }
@@ -125,7 +127,7 @@ def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, we
     nc0 = self.mlp(x0, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)[:, 0]
     fx = 1.804 - 0.804 * torch.exp(-(nx - nx0))
     fc = torch.exp(nc - nc0)
-    return self.mask(rho_in, self.lda_x(rho) * fx + rho * self.pw92_c(rho) * fc)
+    return self.lda_enhanced(rho_in, rho, fx, fc)
 )TS";
   return source;
 }
@@ -157,7 +159,7 @@ def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, we
     al = self.alpha(rho, sigma, tau)
     x = torch.cat([torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2), al / (1.0 + al)], dim=1), f], dim=1)
     out = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.mask(rho_in, self.lda_x(rho) * (1.0 + out[:, 0]) + rho * self.pw92_c(rho) * (1.0 + out[:, 1]))
+    return self.lda_enhanced(rho_in, rho, 1.0 + out[:, 0], 1.0 + out[:, 1])
 )TS";
   return source;
 }

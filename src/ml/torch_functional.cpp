@@ -25,11 +25,6 @@ Eigen::VectorXd to_eigen(const torch::Tensor& t, Eigen::Index n) {
   return Eigen::Map<const Eigen::VectorXd>(c.data_ptr<double>(), n);
 }
 
-struct GroundState {
-  xc::PointDensity d;
-  torch::Tensor rho, sigma, tau, energy;
-};
-
 }  // namespace
 
 TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule& molecule,
@@ -51,16 +46,25 @@ TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule&
   atom_positions_ = torch::tensor(pos, torch::kDouble).reshape({static_cast<std::int64_t>(z.size()), 3});
 }
 
+TorchFunctional::Evaluation TorchFunctional::evaluate(const Eigen::MatrixXd& density) const {
+  Evaluation ev;
+  ev.density = integrator_->density_on_grid(density);
+  ev.rho = to_tensor(ev.density.rho).requires_grad_(true);
+  ev.sigma = to_tensor(ev.density.sigma).requires_grad_(true);
+  ev.tau = to_tensor(ev.density.tau).requires_grad_(true);
+  const torch::Tensor e =
+      model_.forward({ev.rho, ev.sigma, ev.tau, points_, weights_, atom_positions_, atom_z_}).toTensor();
+  ev.energy = (weights_ * e).sum();
+  return ev;
+}
+
 xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& density) const {
   torch::AutoGradMode enable(true);
-  const xc::PointDensity d = integrator_->density_on_grid(density);
+  const Evaluation ev = evaluate(density);
+  const xc::PointDensity& d = ev.density;
   const Eigen::Index n = d.rho.size();
-  const torch::Tensor rho = to_tensor(d.rho).requires_grad_(true);
-  const torch::Tensor sigma = to_tensor(d.sigma).requires_grad_(true);
-  const torch::Tensor tau = to_tensor(d.tau).requires_grad_(true);
-  const torch::Tensor e = model_.forward({rho, sigma, tau, points_, weights_, atom_positions_, atom_z_}).toTensor();
-  const torch::Tensor energy = (weights_ * e).sum();
-  const auto grads = torch::autograd::grad({energy}, {rho, sigma, tau}, {}, false, false, true);
+  const torch::Tensor& energy = ev.energy;
+  const auto grads = torch::autograd::grad({energy}, {ev.rho, ev.sigma, ev.tau}, {}, false, false, true);
   xc::PointPotential weighted;
   weighted.a = to_eigen(grads[0], n);
   weighted.b = (2.0 * to_eigen(grads[1], n)).asDiagonal() * d.grad;
@@ -75,14 +79,11 @@ xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& d
 std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel(const Eigen::MatrixXd& density,
                                                                const std::vector<Eigen::MatrixXd>& perturbations) const {
   torch::AutoGradMode enable(true);
-  const xc::PointDensity d = integrator_->density_on_grid(density);
+  const Evaluation ev = evaluate(density);
+  const xc::PointDensity& d = ev.density;
   const Eigen::Index n = d.rho.size();
-  const torch::Tensor rho = to_tensor(d.rho).requires_grad_(true);
-  const torch::Tensor sigma = to_tensor(d.sigma).requires_grad_(true);
-  const torch::Tensor tau = to_tensor(d.tau).requires_grad_(true);
-  const torch::Tensor e = model_.forward({rho, sigma, tau, points_, weights_, atom_positions_, atom_z_}).toTensor();
-  const torch::Tensor energy = (weights_ * e).sum();
-  auto g = torch::autograd::grad({energy}, {rho, sigma, tau}, {}, true, true, true);
+  const torch::Tensor &rho = ev.rho, &sigma = ev.sigma, &tau = ev.tau;
+  auto g = torch::autograd::grad({ev.energy}, {rho, sigma, tau}, {}, true, true, true);
   for (auto& t : g)
     if (!t.defined()) t = torch::zeros_like(rho);
   const torch::Tensor grad_rho = to_tensor(d.grad);

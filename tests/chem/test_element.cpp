@@ -4,21 +4,12 @@
 
 #include "dixc/chem/element.hpp"
 #include "dixc/util/error.hpp"
+#include "support/input_error.hpp"
 
 namespace dixc::chem {
 namespace {
 
-// Message of the InputError thrown by f, or a failure if none is thrown.
-template <class F>
-std::string input_error_message(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected dixc::InputError";
-  return {};
-}
+using test::input_error_message;
 
 TEST(Element, TableIsIndexedByAtomicNumberAndSymbol) {
   for (int z = 1; z <= max_supported_z; ++z) {

@@ -7,6 +7,7 @@
 #include "dixc/chem/element.hpp"
 #include "dixc/chem/molecule.hpp"
 #include "dixc/util/error.hpp"
+#include "support/input_error.hpp"
 
 namespace dixc::chem {
 namespace {
@@ -35,17 +36,7 @@ Molecule water(int charge = 0, int multiplicity = 1) {
                        charge, multiplicity);
 }
 
-// Message of the InputError thrown by f, or a failure if none is thrown.
-template <class F>
-std::string input_error_message(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected dixc::InputError";
-  return {};
-}
+using test::input_error_message;
 
 void expect_contains(const std::string& text, std::initializer_list<std::string> parts) {
   for (const auto& part : parts)

@@ -101,7 +101,7 @@ host=$(hostname)
 ncpu=$(nproc)
 mkdir -p "$tmp"/{munge,state,spool,log,run,work}
 chown munge:munge "$tmp/munge"
-chmod 700 "$tmp/munge"
+chmod 755 "$tmp/munge"  # the socket directory must be searchable by all
 # A fresh key for this cluster only (mungekey from munge >= 0.5.14; dd otherwise).
 if command -v mungekey >/dev/null 2>&1; then
   mungekey --create --keyfile="$tmp/munge/munge.key" >/dev/null 2>&1

@@ -31,6 +31,13 @@ class TorchFunctional final : public xc::XcFunctional {
   const xc::SemilocalIntegrator& integrator() const { return *integrator_; }
 
  private:
+  // Density features of D on the grid as leaf tensors and the model's E = sum_p w_p e_p (graph kept).
+  struct Evaluation {
+    xc::PointDensity density;
+    torch::Tensor rho, sigma, tau, energy;
+  };
+  Evaluation evaluate(const Eigen::MatrixXd& density) const;
+
   mutable torch::jit::Module model_;  // forward() is not const in the torch API
   std::string name_;
   std::shared_ptr<const xc::SemilocalIntegrator> integrator_;
