@@ -51,41 +51,63 @@ double degeneracy(std::size_t s1, std::size_t s2, std::size_t s3, std::size_t s4
   return (s1 == s2 ? 1.0 : 2.0) * (s3 == s4 ? 1.0 : 2.0) * (s1 == s3 ? (s2 == s4 ? 1.0 : 2.0) : 2.0);
 }
 
-// Adds one quartet's integrals to the per-thread J/K accumulators of every density (4 of the 8 permutational
-// images for K, 2 for J; the rest come from the transpose at the end).
-struct Accumulators {
-  std::vector<Matrix> j, k;
+// Densities and accumulators are stored interleaved, element (p, q) of density d at [(p * nbf + q) * nd + d],
+// so that each integral updates all densities with contiguous (vectorised) loops.
+struct Interleaved {
+  std::size_t nbf = 0, nd = 0;
+  std::vector<double> values;
+  double* at(std::size_t p, std::size_t q) { return values.data() + (p * nbf + q) * nd; }
+  const double* at(std::size_t p, std::size_t q) const { return values.data() + (p * nbf + q) * nd; }
 };
 
+struct Accumulators {
+  Interleaved j, k;
+};
+
+// Adds one quartet's integrals to the per-thread J/K accumulators of every density (2 of the 8 permutational
+// images for J, 4 for K; the rest come from the transpose at the end).
 void contract_quartet(const chem::BasisSet& basis, std::size_t s1, std::size_t s2, std::size_t s3, std::size_t s4,
-                      const double* ints, const std::vector<JKRequest>& requests, const std::vector<bool>& need_j,
-                      const std::vector<bool>& need_k, Accumulators& acc) {
+                      const double* ints, const Interleaved& x, bool do_j, bool do_k, Accumulators& acc) {
   const auto& offset = basis.shell_offset;
   const std::size_t bf1 = offset[s1], n1 = basis.shells[s1].size(), bf2 = offset[s2], n2 = basis.shells[s2].size();
   const std::size_t bf3 = offset[s3], n3 = basis.shells[s3].size(), bf4 = offset[s4], n4 = basis.shells[s4].size();
   const double deg = degeneracy(s1, s2, s3, s4);
-  for (std::size_t d = 0; d < requests.size(); ++d) {
-    const Matrix& x = *requests[d].density;
-    Matrix* jd = need_j[d] ? &acc.j[d] : nullptr;
-    Matrix* kd = need_k[d] ? &acc.k[d] : nullptr;
-    for (std::size_t f1 = 0, f1234 = 0; f1 < n1; ++f1) {
-      const std::size_t p = bf1 + f1;
-      for (std::size_t f2 = 0; f2 < n2; ++f2) {
-        const std::size_t qq = bf2 + f2;
-        for (std::size_t f3 = 0; f3 < n3; ++f3) {
-          const std::size_t r = bf3 + f3;
-          for (std::size_t f4 = 0; f4 < n4; ++f4, ++f1234) {
-            const std::size_t s = bf4 + f4;
-            const double v = ints[f1234] * deg;
-            if (jd) {
-              (*jd)(p, qq) += x(r, s) * v;
-              (*jd)(r, s) += x(p, qq) * v;
+  const std::size_t nd = x.nd;
+  for (std::size_t f1 = 0, f1234 = 0; f1 < n1; ++f1) {
+    const std::size_t p = bf1 + f1;
+    for (std::size_t f2 = 0; f2 < n2; ++f2) {
+      const std::size_t q = bf2 + f2;
+      for (std::size_t f3 = 0; f3 < n3; ++f3) {
+        const std::size_t r = bf3 + f3;
+        for (std::size_t f4 = 0; f4 < n4; ++f4, ++f1234) {
+          const std::size_t s = bf4 + f4;
+          const double v = ints[f1234] * deg;
+          if (do_j) {
+            double* j_pq = acc.j.at(p, q);
+            double* j_rs = acc.j.at(r, s);
+            const double* x_rs = x.at(r, s);
+            const double* x_pq = x.at(p, q);
+#pragma omp simd
+            for (std::size_t d = 0; d < nd; ++d) {
+              j_pq[d] += x_rs[d] * v;
+              j_rs[d] += x_pq[d] * v;
             }
-            if (kd) {
-              (*kd)(p, r) += x(qq, s) * v;
-              (*kd)(qq, s) += x(p, r) * v;
-              (*kd)(p, s) += x(qq, r) * v;
-              (*kd)(qq, r) += x(p, s) * v;
+          }
+          if (do_k) {
+            double* k_pr = acc.k.at(p, r);
+            double* k_qs = acc.k.at(q, s);
+            double* k_ps = acc.k.at(p, s);
+            double* k_qr = acc.k.at(q, r);
+            const double* x_qs = x.at(q, s);
+            const double* x_pr = x.at(p, r);
+            const double* x_qr = x.at(q, r);
+            const double* x_ps = x.at(p, s);
+#pragma omp simd
+            for (std::size_t d = 0; d < nd; ++d) {
+              k_pr[d] += x_qs[d] * v;
+              k_qs[d] += x_pr[d] * v;
+              k_ps[d] += x_qr[d] * v;
+              k_qr[d] += x_ps[d] * v;
             }
           }
         }
@@ -173,18 +195,42 @@ void JKBuilder::compute(const Matrix& density, Matrix* j, Matrix* k) const {
 }
 
 void JKBuilder::compute(const std::vector<JKRequest>& requests, std::vector<Matrix>& j, std::vector<Matrix>& k) const {
+  const std::size_t nd_all = requests.size(), nbf = basis_.nbf;
+  j.assign(nd_all, Matrix());
+  k.assign(nd_all, Matrix());
+  if (nd_all == 0) return;
+  // Densities go through the integrals in groups whose interleaved accumulators (2 x nbf^2 x group per thread)
+  // stay within ~1 GB; with in-core integrals a group costs only the contraction.
+  const std::size_t per_density = 2 * nbf * nbf * sizeof(double) * static_cast<std::size_t>(omp_get_max_threads());
+  const std::size_t group = std::max<std::size_t>(1, std::min(nd_all, (std::size_t(1) << 30) / std::max<std::size_t>(1, per_density)));
+  for (std::size_t first = 0; first < nd_all; first += group) {
+    const std::vector<JKRequest> part(requests.begin() + first, requests.begin() + std::min(nd_all, first + group));
+    std::vector<Matrix> jp, kp;
+    compute_group(part, jp, kp);
+    for (std::size_t d = 0; d < part.size(); ++d) {
+      j[first + d] = std::move(jp[d]);
+      k[first + d] = std::move(kp[d]);
+    }
+  }
+}
+
+void JKBuilder::compute_group(const std::vector<JKRequest>& requests, std::vector<Matrix>& j, std::vector<Matrix>& k) const {
   const std::size_t nd = requests.size(), nbf = basis_.nbf, ns = basis_.shells.size();
   const Matrix dmax = shell_block_max(basis_, requests);
   auto dbound = [&dmax](std::size_t s1, std::size_t s2, std::size_t s3, std::size_t s4) {
     return std::max({dmax(s1, s2), dmax(s3, s4), dmax(s1, s3), dmax(s2, s4), dmax(s1, s4), dmax(s2, s3)});
   };
   const double threshold = options_.schwarz_threshold;
-
-  std::vector<bool> need_j(nd), need_k(nd);
-  for (std::size_t d = 0; d < nd; ++d) {
-    need_j[d] = requests[d].want_j && requests[d].symmetry == DensitySymmetry::symmetric;
-    need_k[d] = requests[d].want_k;
+  bool do_j = false, do_k = false;
+  for (const auto& r : requests) {
+    do_j = do_j || (r.want_j && r.symmetry == DensitySymmetry::symmetric);
+    do_k = do_k || r.want_k;
   }
+  Interleaved x{nbf, nd, std::vector<double>(nbf * nbf * nd)};
+  for (std::size_t d = 0; d < nd; ++d)
+    for (std::size_t p = 0; p < nbf; ++p)
+      for (std::size_t q = 0; q < nbf; ++q) x.at(p, q)[d] = (*requests[d].density)(p, q);
+
   const int n_threads = omp_get_max_threads();
   std::vector<Accumulators> acc(n_threads);
   const libint2::Engine prototype = coulomb_engine(basis_, options_.engine_precision);
@@ -192,12 +238,8 @@ void JKBuilder::compute(const std::vector<JKRequest>& requests, std::vector<Matr
 #pragma omp parallel
   {
     Accumulators& mine = acc[omp_get_thread_num()];
-    mine.j.assign(nd, Matrix());
-    mine.k.assign(nd, Matrix());
-    for (std::size_t d = 0; d < nd; ++d) {
-      if (need_j[d]) mine.j[d] = Matrix::Zero(nbf, nbf);
-      if (need_k[d]) mine.k[d] = Matrix::Zero(nbf, nbf);
-    }
+    if (do_j) mine.j = Interleaved{nbf, nd, std::vector<double>(nbf * nbf * nd, 0.0)};
+    if (do_k) mine.k = Interleaved{nbf, nd, std::vector<double>(nbf * nbf * nd, 0.0)};
     // Static schedules: each thread always gets the same quartets for a given thread count, so the summation
     // order and hence the result are reproducible bit for bit (datasets must not depend on scheduling).
     if (!stored_.empty()) {
@@ -205,8 +247,7 @@ void JKBuilder::compute(const std::vector<JKRequest>& requests, std::vector<Matr
       for (std::size_t i = 0; i < stored_.size(); ++i) {
         const auto& qt = stored_[i];
         if (schwarz_(qt.s1, qt.s2) * schwarz_(qt.s3, qt.s4) * dbound(qt.s1, qt.s2, qt.s3, qt.s4) < threshold) continue;
-        contract_quartet(basis_, qt.s1, qt.s2, qt.s3, qt.s4, stored_values_.data() + qt.offset, requests, need_j,
-                         need_k, mine);
+        contract_quartet(basis_, qt.s1, qt.s2, qt.s3, qt.s4, stored_values_.data() + qt.offset, x, do_j, do_k, mine);
       }
     } else {
       libint2::Engine engine = prototype;
@@ -217,7 +258,7 @@ void JKBuilder::compute(const std::vector<JKRequest>& requests, std::vector<Matr
         for_each_quartet(s1, schwarz_, threshold, dbound, [&](std::size_t s2, std::size_t s3, std::size_t s4) {
           engine.compute2<libint2::Operator::coulomb, libint2::BraKet::xx_xx, 0>(shells[s1], shells[s2], shells[s3],
                                                                                   shells[s4]);
-          if (buf[0] != nullptr) contract_quartet(basis_, s1, s2, s3, s4, buf[0], requests, need_j, need_k, mine);
+          if (buf[0] != nullptr) contract_quartet(basis_, s1, s2, s3, s4, buf[0], x, do_j, do_k, mine);
         });
     }
   }
@@ -227,19 +268,24 @@ void JKBuilder::compute(const std::vector<JKRequest>& requests, std::vector<Matr
   // for an antisymmetric density.
   j.assign(nd, Matrix());
   k.assign(nd, Matrix());
+  auto gather = [&](Interleaved Accumulators::*which, std::size_t d) {
+    Matrix sum = Matrix::Zero(nbf, nbf);
+    for (auto& t : acc)
+      for (std::size_t q = 0; q < nbf; ++q)
+        for (std::size_t p = 0; p < nbf; ++p) sum(p, q) += (t.*which).at(p, q)[d];
+    return sum;
+  };
   for (std::size_t d = 0; d < nd; ++d) {
-    if (need_j[d]) {
-      Matrix sum = Matrix::Zero(nbf, nbf);
-      for (auto& t : acc) sum += t.j[d];
+    const bool symmetric = requests[d].symmetry == DensitySymmetry::symmetric;
+    if (requests[d].want_j && symmetric) {
+      const Matrix sum = gather(&Accumulators::j, d);
       j[d] = 0.25 * (sum + sum.transpose());
     } else if (requests[d].want_j) {
       j[d] = Matrix::Zero(nbf, nbf);
     }
-    if (need_k[d]) {
-      Matrix sum = Matrix::Zero(nbf, nbf);
-      for (auto& t : acc) sum += t.k[d];
-      const double sign = requests[d].symmetry == DensitySymmetry::symmetric ? 1.0 : -1.0;
-      k[d] = 0.125 * (sum + sign * sum.transpose());
+    if (requests[d].want_k) {
+      const Matrix sum = gather(&Accumulators::k, d);
+      k[d] = 0.125 * (sum + (symmetric ? 1.0 : -1.0) * sum.transpose());
     }
   }
 }

@@ -52,6 +52,8 @@ class JKBuilder {
     std::size_t offset;  // into stored_values_
   };
   void store_integrals();
+  void compute_group(const std::vector<JKRequest>& requests, std::vector<Eigen::MatrixXd>& j,
+                     std::vector<Eigen::MatrixXd>& k) const;
 
   const chem::BasisSet& basis_;
   JKOptions options_;

@@ -1,0 +1,56 @@
+// Cost of the response work relative to the SCF it follows: one Fock build with exact exchange (direct and
+// in-core integrals), 16 Hessian-vector products in one batched pass, and 5 TDDFT roots (RPA).
+// usage: response_cost MOLECULE.xyz [...]     (OMP_NUM_THREADS threads; run on a quiet machine)
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <random>
+
+#include "dixc/chem/xyz_reader.hpp"
+#include "dixc/integrals/jk_builder.hpp"
+#include "dixc/integrals/one_body.hpp"
+#include "dixc/response/orbital_hessian.hpp"
+#include "dixc/response/tddft.hpp"
+#include "dixc/scf/scf.hpp"
+#include "dixc/xc/factory.hpp"
+
+using Clock = std::chrono::steady_clock;
+
+template <typename F>
+double seconds(F&& f) {
+  const auto t0 = Clock::now();
+  f();
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+int main(int argc, char** argv) {
+  dixc::integrals::initialize_libint();
+  std::cout << "molecule   nbf  scf_s  fock_direct_s  fock_incore_s  hvp16_direct_s  hvp16/fock_direct  "
+               "tddft5_s  tddft5/scf\n";
+  for (int a = 1; a < argc; ++a) {
+    const auto molecule = dixc::chem::read_xyz_file(argv[a]).front();
+    const auto basis = dixc::chem::load_basis("def2-svp", molecule);
+    const auto functional = dixc::xc::make_functional({"b3lyp", "default"}, molecule, basis);
+    const dixc::integrals::JKBuilder incore(basis), direct(basis, {1e-12, 1e-15, 0});
+    const dixc::scf::FockBuilder fb_in(molecule, basis, incore, *functional), fb_direct(molecule, basis, direct, *functional);
+    dixc::scf::ScfResult scf;
+    const double t_scf = seconds([&] { scf = dixc::scf::run_scf(molecule, basis, fb_in, {}); });
+    const double t_fock_direct = seconds([&] { fb_direct.build(scf.density); });
+    const double t_fock_incore = seconds([&] { fb_in.build(scf.density); });
+    const dixc::response::OrbitalHessian h_direct(fb_direct, scf.coefficients, scf.n_occupied);
+    std::mt19937 gen(1);
+    std::normal_distribution<double> g;
+    std::vector<Eigen::MatrixXd> dirs(16, Eigen::MatrixXd(h_direct.n_vir(), h_direct.n_occ()));
+    for (auto& d : dirs)
+      for (Eigen::Index i = 0; i < d.size(); ++i) d.data()[i] = g(gen);
+    const double t_hvp = seconds([&] { h_direct.hessian_products(dirs); });
+    const dixc::response::OrbitalHessian h_in(fb_in, scf.coefficients, scf.n_occupied);
+    dixc::response::TddftOptions options;
+    options.n_roots = 5;
+    const double t_td = seconds([&] { dixc::response::solve_tddft(h_in, dixc::integrals::dipole(basis, {0, 0, 0}), options); });
+    std::cout << std::left << std::setw(9) << molecule.name << std::right << std::setw(5) << basis.nbf << std::fixed
+              << std::setprecision(2) << std::setw(7) << t_scf << std::setw(15) << t_fock_direct << std::setw(15)
+              << t_fock_incore << std::setw(16) << t_hvp << std::setw(19) << t_hvp / t_fock_direct << std::setw(10)
+              << t_td << std::setw(12) << t_td / t_scf << "\n";
+  }
+}
