@@ -59,16 +59,16 @@ ResponseProducts OrbitalHessian::tddft_products(const std::vector<Matrix>& direc
 
   ResponseProducts out;
   if (a_plus_b) {
-    std::vector<Matrix> kernel;
+    std::vector<Matrix> kernel_ov;
     if (fock_builder_.functional().has_semilocal_part())
-      kernel = fock_builder_.functional().semilocal_kernel(density_, sym);
+      kernel_ov = fock_builder_.functional().semilocal_kernel_ov(density_, c_occ_, c_vir_, directions);
     out.a_plus_b.resize(n);
     for (std::size_t k = 0; k < n; ++k) {
       // (A+B) v = F_vv v - v F_oo + C_v^T G[S] C_o with G[D1] = 2 G[S] and the 1/4 of H = 4 (A+B).
       Matrix g = 2.0 * j[k];
       if (c_x != 0.0) g -= c_x * k_mat[k];
-      if (!kernel.empty()) g += 2.0 * kernel[k];
       out.a_plus_b[k] = orbital_energy_term(fock_.fock, directions[k]) + c_vir_.transpose() * g * c_occ_;
+      if (!kernel_ov.empty()) out.a_plus_b[k] += 2.0 * kernel_ov[k];
     }
   }
   if (a_minus_b) {
@@ -100,12 +100,12 @@ XcPart OrbitalHessian::xc_part(const std::vector<Matrix>& directions) const {
 
   const std::size_t nbf = density_.rows();
   out.potential = Matrix::Zero(nbf, nbf);
-  std::vector<Matrix> kernel;
+  std::vector<Matrix> kernel_ov;  // C_v^T V1[S_k] C_o; D1 = 2 S
   if (functional.has_semilocal_part()) {
     const auto sl = functional.semilocal(density_);
     out.energy = sl.energy;
     out.potential = sl.potential;
-    kernel = functional.semilocal_kernel(density_, d1);
+    kernel_ov = functional.semilocal_kernel_ov(density_, c_occ_, c_vir_, directions);
   }
   if (c_x != 0.0) {
     out.energy -= 0.25 * c_x * density_.cwiseProduct(k_mat[0]).sum();
@@ -116,9 +116,9 @@ XcPart OrbitalHessian::xc_part(const std::vector<Matrix>& directions) const {
   for (std::size_t k = 0; k < n; ++k) {
     Matrix g_xc = Matrix::Zero(nbf, nbf);
     if (c_x != 0.0) g_xc -= 0.5 * c_x * k_mat[1 + k];
-    if (!kernel.empty()) g_xc += kernel[k];
     out.hessian_products[k] =
         4.0 * (orbital_energy_term(out.potential, directions[k]) + c_vir_.transpose() * g_xc * c_occ_);
+    if (!kernel_ov.empty()) out.hessian_products[k] += 8.0 * kernel_ov[k];
   }
   return out;
 }

@@ -111,8 +111,7 @@ SemilocalEnergyPotential LibxcFunctional::semilocal(const Eigen::MatrixXd& densi
   return integrator_->energy_potential(density, kernel);
 }
 
-std::vector<Eigen::MatrixXd> LibxcFunctional::semilocal_kernel(const Eigen::MatrixXd& density,
-                                                               const std::vector<Eigen::MatrixXd>& perturbations) const {
+SemilocalIntegrator::ResponseKernel LibxcFunctional::response_kernel() const {
   // First-order potential (theory.md section 2): with s1 = 2 grad rho . grad rho1,
   //   a1 = v2rho2 rho1 + v2rhosigma s1,  b1 = 2 (v2rhosigma rho1 + v2sigma2 s1) grad rho + 2 vsigma grad rho1.
   auto kernel = [this](const PointDensity& d, const std::vector<PointDensity>& first, std::vector<PointPotential>& out) {
@@ -148,7 +147,19 @@ std::vector<Eigen::MatrixXd> LibxcFunctional::semilocal_kernel(const Eigen::Matr
       v.b += (2.0 * vsigma).asDiagonal() * d1.grad;
     }
   };
-  return integrator_->kernel_contraction(density, perturbations, kernel);
+  return kernel;
+}
+
+std::vector<Eigen::MatrixXd> LibxcFunctional::semilocal_kernel(const Eigen::MatrixXd& density,
+                                                               const std::vector<Eigen::MatrixXd>& perturbations) const {
+  return integrator_->kernel_contraction(density, perturbations, response_kernel());
+}
+
+std::vector<Eigen::MatrixXd> LibxcFunctional::semilocal_kernel_ov(const Eigen::MatrixXd& density,
+                                                                  const Eigen::MatrixXd& c_occ,
+                                                                  const Eigen::MatrixXd& c_vir,
+                                                                  const std::vector<Eigen::MatrixXd>& directions) const {
+  return integrator_->kernel_contraction_ov(density, c_occ, c_vir, directions, response_kernel());
 }
 
 }  // namespace dixc::xc

@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <array>
+
 namespace dixc::xc {
 
 namespace {
@@ -134,6 +136,84 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction(const Matrix& densit
   std::vector<Matrix> out(nx);
   for (std::size_t x = 0; x < nx; ++x) out[x] = reduce(v[x]);
   return out;
+}
+
+std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& density, const Matrix& c_occ,
+                                                               const Matrix& c_vir, const std::vector<Matrix>& directions,
+                                                               const ResponseKernel& kernel) const {
+  const std::size_t nx = directions.size();
+  const Eigen::Index no = c_occ.cols(), nv = c_vir.cols();
+  const bool gradients = order_ != DensityOrder::lda, meta = order_ == DensityOrder::meta_gga;
+  std::vector<std::vector<Matrix>> out(nx, std::vector<Matrix>(omp_get_max_threads(), Matrix::Zero(nv, no)));
+#pragma omp parallel
+  {
+    grid::AoBlock scratch;
+    std::vector<PointDensity> first(nx);
+    std::vector<PointPotential> pot(nx);
+    // Static schedule: reproducible per-thread sums for a given thread count (see jk_builder.cpp).
+#pragma omp for schedule(static, 4)
+    for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
+      const auto& block = grid_.blocks[b];
+      const auto& ao = ao_block(b, scratch);
+      const Eigen::Index np = ao.value.rows();
+      const Eigen::Map<const Eigen::VectorXd> w(grid_.weights.data() + block.begin, np);
+      Matrix co(ao.functions.size(), no), cv(ao.functions.size(), nv);
+      for (std::size_t f = 0; f < ao.functions.size(); ++f) {
+        co.row(f) = c_occ.row(ao.functions[f]);
+        cv.row(f) = c_vir.row(ao.functions[f]);
+      }
+      const Matrix psi_o = ao.value * co, psi_v = ao.value * cv;
+      std::array<Matrix, 3> dpsi_o, dpsi_v;
+      if (gradients)
+        for (int k = 0; k < 3; ++k) {
+          dpsi_o[k] = ao.gradient[k] * co;
+          dpsi_v[k] = ao.gradient[k] * cv;
+        }
+      const PointDensity ground = block_density(ao, density);
+      for (std::size_t x = 0; x < nx; ++x) {
+        // rho1 = 2 sum_ai v_ai psi_a psi_i; grad rho1 = 2 sum_ai v_ai grad(psi_a psi_i);
+        // tau1 = sum_ai v_ai grad psi_a . grad psi_i   (S = C_v v C_o^T + transpose)
+        const Matrix pv = psi_v * directions[x];
+        first[x].rho = 2.0 * pv.cwiseProduct(psi_o).rowwise().sum();
+        if (gradients) {
+          first[x].grad.resize(np, 3);
+          for (int k = 0; k < 3; ++k)
+            first[x].grad.col(k) = 2.0 * ((dpsi_v[k] * directions[x]).cwiseProduct(psi_o) + pv.cwiseProduct(dpsi_o[k]))
+                                             .rowwise()
+                                             .sum();
+          first[x].sigma = 2.0 * ground.grad.cwiseProduct(first[x].grad).rowwise().sum();
+        }
+        if (meta) {
+          first[x].tau = Eigen::VectorXd::Zero(np);
+          for (int k = 0; k < 3; ++k)
+            first[x].tau += (dpsi_v[k] * directions[x]).cwiseProduct(dpsi_o[k]).rowwise().sum();
+        }
+      }
+      kernel(ground, first, pot);
+      for (std::size_t x = 0; x < nx; ++x) {
+        // C_v^T V1 C_o = psi_v^T diag(w a) psi_o + sum_k [dpsi_v^T diag(w b_k) psi_o + psi_v^T diag(w b_k) dpsi_o]
+        //              + 1/2 sum_k dpsi_v^T diag(w c) dpsi_o
+        Matrix& acc = out[x][omp_get_thread_num()];
+        Matrix rhs = w.cwiseProduct(pot[x].a).asDiagonal() * psi_o;
+        if (pot[x].b.size() != 0)
+          for (int k = 0; k < 3; ++k) {
+            const Eigen::VectorXd wb = w.cwiseProduct(pot[x].b.col(k));
+            rhs += wb.asDiagonal() * dpsi_o[k];
+            acc.noalias() += dpsi_v[k].transpose() * (wb.asDiagonal() * psi_o);
+          }
+        acc.noalias() += psi_v.transpose() * rhs;
+        if (pot[x].c.size() != 0)
+          for (int k = 0; k < 3; ++k)
+            acc.noalias() += dpsi_v[k].transpose() * ((0.5 * w.cwiseProduct(pot[x].c)).asDiagonal() * dpsi_o[k]);
+      }
+    }
+  }
+  std::vector<Matrix> result(nx);
+  for (std::size_t x = 0; x < nx; ++x) {
+    result[x] = out[x][0];
+    for (std::size_t t = 1; t < out[x].size(); ++t) result[x] += out[x][t];
+  }
+  return result;
 }
 
 Matrix SemilocalIntegrator::assemble(const PointPotential& weighted) const {

@@ -33,11 +33,15 @@ class LibxcFunctional final : public XcFunctional {
   SemilocalEnergyPotential semilocal(const Eigen::MatrixXd& density) const override;
   std::vector<Eigen::MatrixXd> semilocal_kernel(const Eigen::MatrixXd& density,
                                                 const std::vector<Eigen::MatrixXd>& perturbations) const override;
+  std::vector<Eigen::MatrixXd> semilocal_kernel_ov(const Eigen::MatrixXd& density, const Eigen::MatrixXd& c_occ,
+                                                   const Eigen::MatrixXd& c_vir,
+                                                   const std::vector<Eigen::MatrixXd>& directions) const override;
   // Density order the functional needs (LDA or GGA), for building the integrator.
   static DensityOrder required_order(const std::string& name);
   const SemilocalIntegrator& integrator() const { return *integrator_; }
 
  private:
+  SemilocalIntegrator::ResponseKernel response_kernel() const;
   struct Component;
   std::string name_;
   std::vector<std::unique_ptr<Component>> components_;

@@ -51,6 +51,12 @@ class SemilocalIntegrator {
   std::vector<Eigen::MatrixXd> kernel_contraction(const Eigen::MatrixXd& density,
                                                   const std::vector<Eigen::MatrixXd>& perturbations,
                                                   const ResponseKernel& kernel) const;
+  // C_v^T V1[S_k] C_o for orbital-rotation perturbations S_k = C_v v_k C_o^T + C_o v_k^T C_v^T, evaluated in the
+  // MO basis on each block (see XcFunctional::semilocal_kernel_ov).
+  std::vector<Eigen::MatrixXd> kernel_contraction_ov(const Eigen::MatrixXd& density, const Eigen::MatrixXd& c_occ,
+                                                     const Eigen::MatrixXd& c_vir,
+                                                     const std::vector<Eigen::MatrixXd>& directions,
+                                                     const ResponseKernel& kernel) const;
   // rho, grad rho, tau of `density` on every grid point, in grid order (for features, metrics and tests).
   // Linear in `density`, so it also gives first-order quantities of a perturbation.
   PointDensity density_on_grid(const Eigen::MatrixXd& density) const;

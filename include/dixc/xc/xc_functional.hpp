@@ -28,6 +28,13 @@ class XcFunctional {
   // X_k, returns (d^2 E_sl / dD^2) X_k as an AO matrix (theory.md section 2, V_xc^GGA(1)[X]).
   virtual std::vector<Eigen::MatrixXd> semilocal_kernel(const Eigen::MatrixXd& density,
                                                         const std::vector<Eigen::MatrixXd>& perturbations) const = 0;
+  // The same contraction for orbital-rotation perturbations S_k = C_v v_k C_o^T + C_o v_k^T C_v^T, projected
+  // onto the virtual-occupied block: returns C_v^T (d^2 E_sl/dD^2)[S_k] C_o (n_vir x n_occ) for every v_k.
+  // Response code needs only this block; implementations can compute it on the grid in the MO basis, which
+  // costs n_vir x n_occ instead of nbf^2 per point and direction. The default goes through the AO kernel.
+  virtual std::vector<Eigen::MatrixXd> semilocal_kernel_ov(const Eigen::MatrixXd& density, const Eigen::MatrixXd& c_occ,
+                                                           const Eigen::MatrixXd& c_vir,
+                                                           const std::vector<Eigen::MatrixXd>& directions) const;
 };
 
 }  // namespace dixc::xc
