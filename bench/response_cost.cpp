@@ -44,6 +44,23 @@ int main(int argc, char** argv) {
     for (auto& d : dirs)
       for (Eigen::Index i = 0; i < d.size(); ++i) d.data()[i] = g(gen);
     const double t_hvp = seconds([&] { h_direct.hessian_products(dirs); });
+    // Parts of the batched pass: J/K of the 16 first-order densities, and the XC kernel (MO-basis path).
+    std::vector<Eigen::MatrixXd> s16;
+    std::vector<dixc::integrals::JKRequest> req;
+    for (const auto& v : dirs) {
+      const Eigen::MatrixXd t = h_direct.c_vir() * v * h_direct.c_occ().transpose();
+      s16.push_back(t + t.transpose());
+    }
+    for (const auto& x : s16) req.push_back({&x, dixc::integrals::DensitySymmetry::symmetric, true, true});
+    std::vector<Eigen::MatrixXd> jj, kk;
+    const double t_jk16 = seconds([&] { direct.compute(req, jj, kk); });
+    const double t_kernel16 = seconds([&] {
+      functional->semilocal_kernel_ov(scf.density, h_direct.c_occ(), h_direct.c_vir(), dirs);
+    });
+    const double t_jk1 = seconds([&] { Eigen::MatrixXd j1, k1; direct.compute(scf.density, &j1, &k1); });
+    const double t_vxc = seconds([&] { functional->semilocal(scf.density); });
+    std::cerr << molecule.name << ": jk1 " << t_jk1 << " s, vxc " << t_vxc << " s, jk16 " << t_jk16 << " s, kernel16 "
+              << t_kernel16 << " s\n";
     const dixc::response::OrbitalHessian h_in(fb_in, scf.coefficients, scf.n_occupied);
     dixc::response::TddftOptions options;
     options.n_roots = 5;

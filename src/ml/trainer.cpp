@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <filesystem>
@@ -201,7 +202,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     csv.open(out / "losses.csv", fresh ? std::ios::trunc : std::ios::app);
     if (fresh)
       csv << "epoch,step,lr,train_loss,train_energy,train_gradient,train_hessian,val_loss,val_energy,val_gradient,"
-             "val_hessian,skipped_steps\n";
+             "val_hessian,skipped_steps,epoch_seconds,allreduce_seconds\n";
   }
 
   const int batches_per_epoch = static_cast<int>((train_names.size() + o.batch_size - 1) / o.batch_size);
@@ -210,8 +211,12 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   TrainSummary summary;
   auto reached_end = [&] { return state.step >= total_steps; };
   int steps_this_call = 0;
+  double allreduce_seconds = 0.0;  // in the gradient allreduce, this epoch (includes waiting for other ranks)
+  auto epoch_start = std::chrono::steady_clock::now();
 
-  for (; state.epoch < o.epochs && !reached_end(); ++state.epoch, state.batch = 0, state.epoch_sums = TermSums()) {
+  for (; state.epoch < o.epochs && !reached_end();
+       ++state.epoch, state.batch = 0, state.epoch_sums = TermSums(), allreduce_seconds = 0.0,
+       epoch_start = std::chrono::steady_clock::now()) {
     std::vector<std::size_t> order(train_names.size());
     std::iota(order.begin(), order.end(), 0);
     std::mt19937_64 gen(o.seed * 1000003ull + static_cast<std::uint64_t>(state.epoch));
@@ -235,7 +240,9 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
         }
         sums.add(t);
       }
+      const auto reduce_start = std::chrono::steady_clock::now();
       allreduce_gradients(params, o.bucket_elements, comm);
+      allreduce_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - reduce_start).count();
       for (const auto& g : gradients_of(params)) bad |= torch::isfinite(g).all().item<bool>() ? 0 : 1;
       MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, comm);
       sums.reduce(comm);
@@ -276,7 +283,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
         return summary;
       }
     }
-    // Validation loss, then one CSV row per epoch.
+    // Validation loss, then one CSV row per epoch (times cover the training steps and the validation).
     TermSums val;
     for (const auto& [i, m] : val_shard) val.add(di_loss(model, m, o.mode, o.weights, 1.0, false));
     val.reduce(comm);
@@ -287,7 +294,10 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
       csv << state.epoch << "," << state.step << "," << lr << std::setprecision(10);
       for (int i = 0; i < 4; ++i) csv << "," << state.epoch_sums.mean(i);
       for (int i = 0; i < 4; ++i) csv << "," << val.mean(i);
-      csv << "," << state.skipped << "\n" << std::flush;
+      csv << "," << state.skipped << ","
+          << std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() << ","
+          << allreduce_seconds << "\n"
+          << std::flush;
       if (o.log)
         *o.log << "epoch " << state.epoch + 1 << "/" << o.epochs << "  step " << state.step << "  train loss "
                << std::scientific << std::setprecision(4) << state.epoch_sums.mean(0) << "  validation loss "
