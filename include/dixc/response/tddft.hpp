@@ -3,7 +3,7 @@
 //   RPA (Casida):  (A-B)(A+B)(X+Y) = w^2 (X+Y),   TDA:  A X = w X,  A = ((A+B) + (A-B)) / 2.
 // Both are solved with a block Davidson iteration in the Stratmann-Scuseria-Frisch form (J. Chem. Phys. 109,
 // 8218 (1998)): the subspace problem M- M+ z = w^2 z is solved through the symmetric M-^(1/2) M+ M-^(1/2).
-// Convergence: every requested root's residual norm (|(A+B)Z - w(X-Y)| + |(A-B)(X-Y) - wZ| for RPA,
+// Convergence: every tracked root's residual norms (|(A+B)Z - w(X-Y)| and |(A-B)(X-Y) - wZ| for RPA,
 // |AX - wX| for TDA) below `residual_threshold`; excitation energies then converge to ~threshold^2.
 // Degenerate roots and roots of other symmetries: the subspace starts with more guesses than roots
 // (n_roots + extra_guesses, plus every orbital-energy difference within 1e-4 Eh of the last one), and a few roots
