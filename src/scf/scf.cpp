@@ -78,7 +78,9 @@ ScfResult run_scf(const chem::Molecule& molecule, const chem::BasisSet& basis, c
   result.timings_s["guess"] = seconds_since(t0);
 
   Diis diis(options.diis_vectors);
-  Matrix c;  // orbitals that produced `density`; empty until the first diagonalisation
+  Matrix c;       // orbitals that produced `density`; empty until the first diagonalisation
+  Matrix c_orth;  // the same orbitals in the orthonormal basis X
+  bool shifting = false;
   double energy_prev = 0.0;
   double t_fock = 0.0, t_diag = 0.0, t_jk = 0.0, t_xc = 0.0;
   if (options.log)
@@ -113,11 +115,24 @@ ScfResult run_scf(const chem::Molecule& molecule, const chem::BasisSet& basis, c
       break;
     }
     energy_prev = energy;
-    const Matrix f_next = diis.extrapolate(fr.fock, error);
+    if (!shifting && !result.used_level_shift && iter >= options.fallback_after && c.size() != 0) {
+      shifting = result.used_level_shift = true;
+      diis.reset();
+      if (options.log) *options.log << "  no convergence by CDIIS: level shift " << options.level_shift << " Eh\n";
+    } else if (shifting && grad_norm < options.shift_off_gradient) {
+      shifting = false;
+      diis.reset();
+      if (options.log) *options.log << "  level shift removed, CDIIS to convergence\n";
+    }
+    Matrix f_orth = x.transpose() * diis.extrapolate(fr.fock, error) * x;
+    if (shifting) {
+      // F' + shift (1 - C'_o C'_o^T): raises the virtual space of the current orbitals.
+      const Matrix occ = c_orth.leftCols(n_occ);
+      f_orth += options.level_shift * (Matrix::Identity(f_orth.rows(), f_orth.cols()) - occ * occ.transpose());
+    }
     auto t2 = Clock::now();
     Eigen::VectorXd eps;
-    Matrix c_orth;
-    eigensolver.solve(x.transpose() * f_next * x, eps, c_orth);
+    eigensolver.solve(f_orth, eps, c_orth);
     t_diag += seconds_since(t2);
     c = x * c_orth;
     result.orbital_energies = eps;

@@ -74,3 +74,29 @@ TEST(BasisErrors, UnknownBasisAndMissingElementAreInputErrors) {
 
 }  // namespace
 }  // namespace dixc
+
+namespace dixc {
+namespace {
+
+// The level-shift fallback, forced from the second iteration, reaches the same solution as plain CDIIS.
+TEST(ScfFallback, LevelShiftStageConvergesToTheSameEnergy) {
+  const chem::Molecule molecule = test::reference_geometry("CO");
+  const auto basis = chem::load_basis("def2-svp", molecule);
+  const integrals::JKBuilder jk(basis);
+  const xc::HartreeFock hf(basis.nbf);
+  const scf::FockBuilder fock_builder(molecule, basis, jk, hf);
+  scf::ScfOptions forced;
+  forced.fallback_after = 2;
+  forced.max_iter = 200;
+  const auto shifted = scf::run_scf(molecule, basis, fock_builder, forced);
+  const auto plain = scf::run_scf(molecule, basis, fock_builder, {});
+  ASSERT_TRUE(shifted.converged && plain.converged);
+  EXPECT_TRUE(shifted.used_level_shift);
+  EXPECT_FALSE(plain.used_level_shift);
+  EXPECT_NEAR(shifted.energy_total, plain.energy_total, 1e-9);
+  EXPECT_NEAR(shifted.energy_total, test::reference_molecule("CO").at("hf_energy").get<double>(), 1e-8);
+  EXPECT_LT(shifted.gradient_norm, 1e-8);
+}
+
+}  // namespace
+}  // namespace dixc

@@ -16,7 +16,7 @@
 # - Scenario 2: jobs/pipeline.sh --array 2 --to generate: two shard jobs and the merge; the merged dataset must
 #   hold every molecule once and equal scenario 1's dataset (dixc inspect --diff).
 # Stops only the daemons it started (their PIDs are recorded) and removes its temporary directory on exit.
-# Exit codes: 0 pass, 1 fail, 77 skipped (not root and SLURM missing).
+# Exit codes: 0 pass, 1 fail, 77 skipped (not root). DIXC_SLURM_TEST_KEEP=1 keeps the temporary directory (logs).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -88,7 +88,11 @@ cleanup() {
       tail -n 25 "$f"
     done
   fi
-  rm -rf "$tmp"
+  if [ "${DIXC_SLURM_TEST_KEEP:-0}" = 1 ]; then
+    echo "kept $tmp (job logs in out*/logs/)"
+  else
+    rm -rf "$tmp"
+  fi
   exit "$rc"
 }
 trap cleanup EXIT

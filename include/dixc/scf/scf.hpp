@@ -25,6 +25,13 @@ struct ScfOptions {
   double gradient_threshold = 1e-8;        // Frobenius norm of g
   double linear_dependency_threshold = 1e-7;  // overlap eigenvalues below this are projected out
   std::size_t diis_vectors = 8;
+  // Fallback for hard cases: when CDIIS has not converged after `fallback_after` iterations, the SCF restarts its
+  // DIIS history and level-shifts the virtual orbitals by `level_shift` Eh (damps occupied-virtual mixing,
+  // Saunders & Hillier 1973) until |g| < `shift_off_gradient`; then plain CDIIS finishes, so the converged
+  // result is that of the unshifted Fock matrix and the convergence criteria are unchanged.
+  int fallback_after = 40;
+  double level_shift = 0.5;
+  double shift_off_gradient = 1e-3;
   GuessKind guess = GuessKind::sad;
   const Eigen::MatrixXd* initial_density = nullptr;  // overrides `guess` when set (e.g. a model's density)
   std::ostream* log = nullptr;                       // per-iteration table; nullptr for silence
@@ -44,6 +51,7 @@ struct ScfResult {
   double gradient_norm = 0.0;
   double last_energy_change = 0.0;
   double n_electrons_integrated = 0.0;
+  bool used_level_shift = false;  // the fallback stage ran
   std::map<std::string, double> timings_s;  // by phase: "guess", "fock", "diagonalize", ...
 };
 
