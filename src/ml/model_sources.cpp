@@ -37,6 +37,12 @@ def alpha(self, rho: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
     tau_unif = 0.3 * 9.570780000627305 * rho ** (5.0 / 3.0)
     return torch.clamp(tau - tau_w, min=0.0) / tau_unif
 
+def meta_inputs(self, rho: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
+    # bounded local meta-GGA inputs: [rho^(1/3), s^2/(1+s^2), alpha/(1+alpha)]
+    s2 = self.s2(rho, sigma)
+    a = self.alpha(rho, sigma, tau)
+    return torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2), a / (1.0 + a)], dim=1)
+
 def lda_enhanced(self, rho_in: Tensor, rho: Tensor, fx: Tensor, fc: Tensor) -> Tensor:
     # enhancement factors over LDA exchange and PW92 correlation, masked at negligible density
     return self.mask(rho_in, self.lda_x(rho) * fx + rho * self.pw92_c(rho) * fc)
@@ -97,10 +103,7 @@ const std::string& mgga_mlp_source() {
 def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
             atom_positions: Tensor, atom_z: Tensor) -> Tensor:
     rho = self.safe(rho_in)
-    s2 = self.s2(rho, sigma)
-    a = self.alpha(rho, sigma, tau)
-    x = torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2), a / (1.0 + a)], dim=1)
-    f = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
+    f = self.mlp(self.meta_inputs(rho, sigma, tau), self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
     return self.lda_enhanced(rho_in, rho, 1.0 + f[:, 0], 1.0 + f[:, 1])
 )TS";
   return source;
@@ -117,9 +120,7 @@ const std::string& xcdiff_source() {
 def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
             atom_positions: Tensor, atom_z: Tensor) -> Tensor:
     rho = self.safe(rho_in)
-    s2 = self.s2(rho, sigma)
-    a = self.alpha(rho, sigma, tau)
-    x = torch.stack([s2 / (1.0 + s2), a / (1.0 + a)], dim=1)
+    x = self.meta_inputs(rho, sigma, tau)[:, 1:]
     x0 = torch.tensor([[0.0, 0.5]], dtype=x.dtype)
     nx = self.mlp(x, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)[:, 0]
     nx0 = self.mlp(x0, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)[:, 0]
@@ -155,9 +156,7 @@ def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, we
     a = a + torch.matmul(edge, m)
     c = torch.softmax(-d ** 2, dim=1)
     f = torch.matmul(c, a)
-    s2 = self.s2(rho, sigma)
-    al = self.alpha(rho, sigma, tau)
-    x = torch.cat([torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2), al / (1.0 + al)], dim=1), f], dim=1)
+    x = torch.cat([self.meta_inputs(rho, sigma, tau), f], dim=1)
     out = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
     return self.lda_enhanced(rho_in, rho, 1.0 + out[:, 0], 1.0 + out[:, 1])
 )TS";
