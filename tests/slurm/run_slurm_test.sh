@@ -9,9 +9,10 @@
 #   task/none, select/cons_tres, MpiDefault=pmix). Every command here talks to it through SLURM_CONF, so a
 #   system SLURM on the same machine is neither used nor touched.
 # - Scenario 1: jobs/pipeline.sh submits generate -> train -> evaluate on a reduced quickstart (25 molecules,
-#   coarse grid, 2 roots, 2 directions, no rattling, 1 epoch). After the generate job's first progress line it is
+#   coarse grid, 2 roots, 2 directions, no rattling, 3 epochs). After the generate job's first progress line it is
 #   sent SIGUSR1 as a time limit would (`scancel --signal=USR1 --batch`): it must commit, requeue itself and on
-#   restart finish the rest, every molecule exactly once; train and evaluate must then run (afterok) and leave
+#   restart finish the rest, every molecule exactly once (h5py). The train job (started by afterok only then) is
+#   interrupted the same way after its first epoch and must resume from its checkpoint; evaluate follows. Checks
 #   train/model.pt and evaluate/report.md.
 # - Scenario 2: jobs/pipeline.sh --array 2 --to generate: two shard jobs and the merge; the merged dataset must
 #   hold every molecule once and equal scenario 1's dataset (dixc inspect --diff).
@@ -242,14 +243,14 @@ EOF
 cat >"$config/train.ini" <<EOF
 model = gga-mlp
 loss = di
-epochs = 1
+epochs = 3
 batch-size = 4
 lr = 3e-3
 warmup = 1
 seed = 7
 val-fraction = 0.2
 test-fraction = 0.2
-checkpoint-every = 2
+checkpoint-every = 100
 EOF
 cat >"$config/evaluate.ini" <<EOF
 split = test
@@ -276,7 +277,7 @@ print(f"{path}: {n} molecules, each once, all ok")
 EOF
 }
 
-# --- scenario 1: pipeline generate -> train -> evaluate, generate interrupted and requeued ----------------------
+# --- scenario 1: pipeline generate -> train -> evaluate; generate and train interrupted and requeued ------------
 out1="$tmp/out1"
 log "scenario 1: jobs/pipeline.sh (generate -> train -> evaluate) into $out1"
 submitted=$(DIXC_OUT="$out1" bash "$source_dir/jobs/pipeline.sh" -- "${sbatch_extra[@]}") || fail "pipeline.sh failed: $submitted"
@@ -286,24 +287,32 @@ train=$(job_id train "$submitted")
 eval=$(job_id evaluate "$submitted")
 if [ -z "$gen" ] || [ -z "$train" ] || [ -z "$eval" ]; then fail "could not read the job ids from pipeline.sh's output"; fi
 gen_log="$out1/logs/dixc-generate-$gen.out"
-# Wait for the first committed batch, then signal the batch shell as --signal=B:USR1@120 would.
-while ! grep -q '^progress:' "$gen_log" 2>/dev/null; do
-  state=$(job_states "$gen" | awk '{print $2}')
-  case "$state" in PENDING | RUNNING | CONFIGURING) ;; *) fail "generate job $gen is $state before its first progress line: $(cat "$gen_log" 2>/dev/null)" ;; esac
-  [ $(($(date +%s) - start_time)) -lt "$time_limit" ] || fail "no progress line from generate job $gen"
-  sleep 0.5
-done
-log "generate job $gen reported progress; sending SIGUSR1 to its batch shell"
-scancel --signal=USR1 --batch "$gen" || fail "scancel --signal=USR1 --batch $gen failed"
-# The job must come back (requeued: pending, then running again) rather than finish.
-for _ in $(seq 120); do
-  [ "$(job_states "$gen" | awk '{print $3}')" -ge 1 ] 2>/dev/null && break
-  sleep 1
-done
-[ "$(job_states "$gen" | awk '{print $3}')" -ge 1 ] 2>/dev/null || fail "generate job $gen was not requeued: $(job_states "$gen"); $(cat "$gen_log")"
-log "generate job $gen requeued ($(job_states "$gen"))"
-# SLURM holds a requeued job for two minutes (BeginTime); a real cluster can afford that, the test need not.
-scontrol update JobId="$gen" StartTime=now || true
+train_log="$out1/logs/dixc-train-$train.out"
+
+# interrupt ID LOG PATTERN: once LOG has a line matching PATTERN, send SIGUSR1 to the job's batch shell as
+# --signal=B:USR1@120 would; the job must then requeue itself (Restarts >= 1) rather than finish.
+interrupt() {
+  local id=$1 log_file=$2 pattern=$3 state
+  while ! grep -q "$pattern" "$log_file" 2>/dev/null; do
+    state=$(job_states "$id" | awk '{print $2}')
+    case "$state" in PENDING | RUNNING | CONFIGURING) ;; *) fail "job $id is $state before a line '$pattern': $(cat "$log_file" 2>/dev/null)" ;; esac
+    [ $(($(date +%s) - start_time)) -lt "$time_limit" ] || fail "no line '$pattern' from job $id"
+    sleep 0.5
+  done
+  log "job $id printed '$pattern'; sending SIGUSR1 to its batch shell"
+  scancel --signal=USR1 --batch "$id" || fail "scancel --signal=USR1 --batch $id failed"
+  for _ in $(seq 180); do
+    [ "$(job_states "$id" | awk '{print $3}')" -ge 1 ] 2>/dev/null && break
+    sleep 1
+  done
+  [ "$(job_states "$id" | awk '{print $3}')" -ge 1 ] 2>/dev/null || fail "job $id was not requeued: $(job_states "$id"); $(cat "$log_file")"
+  log "job $id requeued ($(job_states "$id"))"
+  # SLURM holds a requeued job for two minutes (BeginTime); a real cluster can afford that, the test need not.
+  scontrol update JobId="$id" StartTime=now || true
+}
+
+interrupt "$gen" "$gen_log" '^progress:'
+interrupt "$train" "$train_log" '^epoch 1/'
 wait_jobs "$gen" "$train" "$eval"
 expect_completed generate "$gen" "$gen_log"
 grep -q 'interrupted' "$gen_log" || fail "the first run of generate job $gen did not report an interruption: $(cat "$gen_log")"
@@ -311,12 +320,14 @@ first=$(grep -m1 'interrupted' "$gen_log" | sed -n 's/.*after committing \([0-9]
 log "first run committed ${first:-?} of $expected molecules before the requeue"
 if [ -z "$first" ] || [ "$first" -ge "$expected" ]; then fail "generate finished before the signal; the requeue path was not exercised"; fi
 names_check "$out1/data.h5" "$expected" || fail "dataset after requeue is wrong"
-expect_completed train "$train" "$out1"/logs/dixc-train-"$train".out
+expect_completed train "$train" "$train_log"
+grep -q 'resuming from' "$train_log" || fail "the requeued train job $train did not resume from its checkpoint: $(cat "$train_log")"
+[ "$(grep -c '^epoch 3/3' "$train_log")" -eq 1 ] || fail "train job $train did not finish its 3 epochs once: $(cat "$train_log")"
 expect_completed evaluate "$eval" "$out1"/logs/dixc-evaluate-"$eval".out
 [ -s "$out1/train/model.pt" ] || fail "no $out1/train/model.pt"
 [ -s "$out1/evaluate/report.md" ] || fail "no $out1/evaluate/report.md"
 grep -q "report: *$out1/evaluate/report.md" <<<"$submitted" || fail "pipeline.sh did not say where the report goes"
-log "scenario 1 passed: requeued generate, train/model.pt, evaluate/report.md"
+log "scenario 1 passed: generate and train interrupted, requeued and resumed; train/model.pt, evaluate/report.md"
 
 # --- scenario 2: array generate (2 shards) -> merge ------------------------------------------------------------
 if "$dixc" --help | grep -q '^ *merge'; then
