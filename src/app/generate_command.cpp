@@ -244,7 +244,7 @@ int run_generate_command(const std::vector<std::string>& args) {
     MPI_Allreduce(MPI_IN_PLACE, &all_exhausted, 1, MPI_INT, MPI_LAND, world);
     int stop = g_stop_signal;
     MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, world);
-    if (rank == 0) {
+    if (rank == 0 && counts[0] + counts[1] > 0) {
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
       const long finished_now = static_cast<long>(writer.committed_names().size());
       const double rate = (ok_run + failed_run) / std::max(elapsed, 1e-9);

@@ -80,8 +80,9 @@ int run_train_command(const std::vector<std::string>& args) {
   const auto summary = ml::train(o, MPI_COMM_WORLD);
   if (rank == 0)
     std::cout << "dixc train: " << summary.steps << " steps (" << summary.skipped_steps << " skipped)"
-              << (summary.interrupted ? ", interrupted: resume with --resume" : "") << "; model in " << o.output_dir
-              << "/model.pt, losses in " << o.output_dir << "/losses.csv\n";
+              << (summary.interrupted ? "; interrupted, checkpoint in " + o.output_dir + "/checkpoint (rerun with --resume)"
+                                      : "; model in " + o.output_dir + "/model.pt")
+              << ", losses in " << o.output_dir << "/losses.csv\n";
   return 0;
 }
 
