@@ -15,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-METRICS = [("energy_error_mEh", "|E_tot - E_ref| (mEh)"), ("e_rho_mEh", "E_rho (mEh)"),
+METRICS = [("energy_error_mEh", "abs(E_tot - E_ref) (mEh)"), ("e_rho_mEh", "E_rho (mEh)"),
            ("dipole_error_debye", "dipole error (D)"), ("density_l2", "L2 density error"),
            ("tddft_mae_ev", "TDDFT MAE (eV)")]
 

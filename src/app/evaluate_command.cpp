@@ -31,7 +31,7 @@ namespace {
 // Metrics reported per molecule and averaged: (JSON key, CSV header, label for tables).
 const std::vector<std::pair<std::string, std::string>>& metric_columns() {
   static const std::vector<std::pair<std::string, std::string>> cols = {
-      {"energy_error_mEh", "|dE_tot| (mEh)"},     {"e_rho_mEh", "E_rho (mEh)"},
+      {"energy_error_mEh", "abs dE_tot (mEh)"},     {"e_rho_mEh", "E_rho (mEh)"},
       {"dipole_error_debye", "dipole (D)"},        {"density_l2", "L2 density"},
       {"iterations_saved", "B3LYP iter. saved"}, {"tddft_mae_ev", "TDDFT MAE (eV)"}};
   return cols;
