@@ -46,31 +46,49 @@ TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule&
   atom_positions_ = torch::tensor(pos, torch::kDouble).reshape({static_cast<std::int64_t>(z.size()), 3});
 }
 
-TorchFunctional::Evaluation TorchFunctional::evaluate(const Eigen::MatrixXd& density) const {
+std::vector<std::pair<std::int64_t, std::int64_t>> TorchFunctional::chunks(std::int64_t n) const {
+  // A local model's energy density at a point depends on that point only, so chunks of points are independent
+  // and the autograd graph never spans more than one chunk; a non-local model needs all points together.
+  const bool nonlocal = model_.hasattr("nonlocal") && model_.attr("nonlocal").toBool();
+  const std::int64_t size = nonlocal ? std::max<std::int64_t>(n, 1) : chunk_points_;
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  for (std::int64_t first = 0; first < n; first += size) out.emplace_back(first, std::min(n, first + size));
+  return out;
+}
+
+TorchFunctional::Evaluation TorchFunctional::evaluate(const xc::PointDensity& d, std::int64_t first,
+                                                      std::int64_t last) const {
   Evaluation ev;
-  ev.density = integrator_->density_on_grid(density);
-  ev.rho = to_tensor(ev.density.rho).requires_grad_(true);
-  ev.sigma = to_tensor(ev.density.sigma).requires_grad_(true);
-  ev.tau = to_tensor(ev.density.tau).requires_grad_(true);
+  const Eigen::Index n = last - first;
+  ev.rho = to_tensor(Eigen::VectorXd(d.rho.segment(first, n))).requires_grad_(true);
+  ev.sigma = to_tensor(Eigen::VectorXd(d.sigma.segment(first, n))).requires_grad_(true);
+  ev.tau = to_tensor(Eigen::VectorXd(d.tau.segment(first, n))).requires_grad_(true);
+  const torch::Tensor w = weights_.slice(0, first, last);
   const torch::Tensor e =
-      model_.forward({ev.rho, ev.sigma, ev.tau, points_, weights_, atom_positions_, atom_z_}).toTensor();
-  ev.energy = (weights_ * e).sum();
+      model_.forward({ev.rho, ev.sigma, ev.tau, points_.slice(0, first, last), w, atom_positions_, atom_z_})
+          .toTensor();
+  ev.energy = (w * e).sum();
   return ev;
 }
 
 xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& density) const {
   torch::AutoGradMode enable(true);
-  const Evaluation ev = evaluate(density);
-  const xc::PointDensity& d = ev.density;
+  const xc::PointDensity d = integrator_->density_on_grid(density);
   const Eigen::Index n = d.rho.size();
-  const torch::Tensor& energy = ev.energy;
-  const auto grads = torch::autograd::grad({energy}, {ev.rho, ev.sigma, ev.tau}, {}, false, false, true);
   xc::PointPotential weighted;
-  weighted.a = to_eigen(grads[0], n);
-  weighted.b = (2.0 * to_eigen(grads[1], n)).asDiagonal() * d.grad;
-  weighted.c = to_eigen(grads[2], n);
+  weighted.a.resize(n);
+  weighted.c.resize(n);
+  Eigen::VectorXd e_sigma(n);
   xc::SemilocalEnergyPotential out;
-  out.energy = energy.item<double>();
+  for (const auto& [first, last] : chunks(n)) {
+    const Evaluation ev = evaluate(d, first, last);
+    const auto grads = torch::autograd::grad({ev.energy}, {ev.rho, ev.sigma, ev.tau}, {}, false, false, true);
+    weighted.a.segment(first, last - first) = to_eigen(grads[0], last - first);
+    e_sigma.segment(first, last - first) = to_eigen(grads[1], last - first);
+    weighted.c.segment(first, last - first) = to_eigen(grads[2], last - first);
+    out.energy += ev.energy.item<double>();
+  }
+  weighted.b = (2.0 * e_sigma).asDiagonal() * d.grad;
   out.potential = integrator_->assemble(weighted);
   out.n_electrons = Eigen::Map<const Eigen::VectorXd>(integrator_->grid().weights.data(), n).dot(d.rho);
   return out;
@@ -79,29 +97,41 @@ xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& d
 std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel(const Eigen::MatrixXd& density,
                                                                const std::vector<Eigen::MatrixXd>& perturbations) const {
   torch::AutoGradMode enable(true);
-  const Evaluation ev = evaluate(density);
-  const xc::PointDensity& d = ev.density;
+  const xc::PointDensity d = integrator_->density_on_grid(density);
   const Eigen::Index n = d.rho.size();
-  const torch::Tensor &rho = ev.rho, &sigma = ev.sigma, &tau = ev.tau;
-  auto g = torch::autograd::grad({ev.energy}, {rho, sigma, tau}, {}, true, true, true);
-  for (auto& t : g)
-    if (!t.defined()) t = torch::zeros_like(rho);
-  const torch::Tensor grad_rho = to_tensor(d.grad);
-  std::vector<Eigen::MatrixXd> out;
-  for (const auto& x : perturbations) {
-    const xc::PointDensity d1 = integrator_->density_on_grid(x);
-    const torch::Tensor rho1 = to_tensor(d1.rho), tau1 = to_tensor(d1.tau);
-    const torch::Tensor grad1 = to_tensor(d1.grad);
-    const torch::Tensor sigma1 = 2.0 * (grad_rho * grad1).sum(1);
-    const torch::Tensor dot = (g[0] * rho1 + g[1] * sigma1 + g[2] * tau1).sum();
-    const auto h = torch::autograd::grad({dot}, {rho, sigma, tau}, {}, true, false, true);
-    xc::PointPotential weighted;
-    weighted.a = to_eigen(h[0], n);
-    weighted.b = (2.0 * to_eigen(h[1], n)).asDiagonal() * d.grad;
-    weighted.b += (2.0 * to_eigen(g[1], n)).asDiagonal() * d1.grad;
-    weighted.c = to_eigen(h[2], n);
-    out.push_back(integrator_->assemble(weighted));
+  std::vector<xc::PointDensity> first_order;
+  for (const auto& x : perturbations) first_order.push_back(integrator_->density_on_grid(x));
+  std::vector<xc::PointPotential> weighted(perturbations.size());
+  for (auto& w : weighted) {
+    w.a.resize(n);
+    w.b.resize(n, 3);
+    w.c.resize(n);
   }
+  for (const auto& [first, last] : chunks(n)) {
+    const Eigen::Index m = last - first;
+    const Evaluation ev = evaluate(d, first, last);
+    auto g = torch::autograd::grad({ev.energy}, {ev.rho, ev.sigma, ev.tau}, {}, true, true, true);
+    for (auto& t : g)
+      if (!t.defined()) t = torch::zeros_like(ev.rho);
+    const Eigen::MatrixX3d grad_rho = d.grad.middleRows(first, m);
+    const torch::Tensor grad_rho_t = to_tensor(grad_rho);
+    const Eigen::VectorXd e_sigma = to_eigen(g[1], m);
+    for (std::size_t k = 0; k < perturbations.size(); ++k) {
+      const xc::PointDensity& d1 = first_order[k];
+      const Eigen::MatrixX3d grad1 = d1.grad.middleRows(first, m);
+      const torch::Tensor rho1 = to_tensor(Eigen::VectorXd(d1.rho.segment(first, m)));
+      const torch::Tensor tau1 = to_tensor(Eigen::VectorXd(d1.tau.segment(first, m)));
+      const torch::Tensor sigma1 = 2.0 * (grad_rho_t * to_tensor(grad1)).sum(1);
+      const torch::Tensor dot = (g[0] * rho1 + g[1] * sigma1 + g[2] * tau1).sum();
+      const auto h = torch::autograd::grad({dot}, {ev.rho, ev.sigma, ev.tau}, {}, true, false, true);
+      weighted[k].a.segment(first, m) = to_eigen(h[0], m);
+      weighted[k].b.middleRows(first, m) =
+          (2.0 * to_eigen(h[1], m)).asDiagonal() * grad_rho + (2.0 * e_sigma).asDiagonal() * grad1;
+      weighted[k].c.segment(first, m) = to_eigen(h[2], m);
+    }
+  }
+  std::vector<Eigen::MatrixXd> out;
+  for (const auto& w : weighted) out.push_back(integrator_->assemble(w));
   return out;
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 // A TorchScript model as an XcFunctional: the SCF, response and TDDFT code run any exported model exactly as
-// they run libxc functionals (theory.md section 5). The model is evaluated on the whole grid at once (so
-// non-local models work too): E = sum_p w_p e_p(rho, sigma, tau, ...); the potential comes from one backward
+// they run libxc functionals (theory.md section 5): E = sum_p w_p e_p(rho, sigma, tau, ...); the potential comes from one backward
 // pass (a_p = dE/drho_p, b_p = 2 dE/dsigma_p grad rho_p, c_p = dE/dtau_p) and the kernel contraction from a
 // second one (Hessian-vector products with the first-order rho1, sigma1 = 2 grad rho . grad rho1, tau1).
-// A learned functional replaces all of E_xc: no exact exchange.
+// A learned functional replaces all of E_xc: no exact exchange. Local models are evaluated in chunks of grid
+// points (bounded autograd memory); non-local models on the whole grid at once.
 #include <memory>
 #include <string>
 
@@ -31,12 +31,13 @@ class TorchFunctional final : public xc::XcFunctional {
   const xc::SemilocalIntegrator& integrator() const { return *integrator_; }
 
  private:
-  // Density features of D on the grid as leaf tensors and the model's E = sum_p w_p e_p (graph kept).
+  // Density features of grid points [first, last) as leaf tensors and their share of E = sum_p w_p e_p.
   struct Evaluation {
-    xc::PointDensity density;
     torch::Tensor rho, sigma, tau, energy;
   };
-  Evaluation evaluate(const Eigen::MatrixXd& density) const;
+  Evaluation evaluate(const xc::PointDensity& density, std::int64_t first, std::int64_t last) const;
+  std::vector<std::pair<std::int64_t, std::int64_t>> chunks(std::int64_t n_points) const;
+  std::int64_t chunk_points_ = 20000;
 
   mutable torch::jit::Module model_;  // forward() is not const in the torch API
   std::string name_;
