@@ -17,6 +17,7 @@ import sys
 import tempfile
 import unittest
 
+import h5py
 import torch
 
 DIXC = sys.argv[1] if len(sys.argv) > 1 else "dixc"
@@ -78,6 +79,25 @@ class Train(unittest.TestCase):
         p3, _ = parameters(split)
         for k in p1:
             self.assertLess(float((p2[k] - p3[k]).abs().max()), 1e-12, k)
+
+    def test_nan_guard_skips_steps_and_names_the_molecule(self):
+        bad = os.path.join(TMP, "nan.h5")
+        shutil.copy(DATA, bad)
+        with h5py.File(bad, "r+") as f:
+            f["index"]["e_xc"][...] = float("nan")
+        out = os.path.join(TMP, "nan")
+        r = subprocess.run(["mpirun", "-np", "2", DIXC, "train", bad, "-o", out, *COMMON, "--max-steps", "2"],
+                           capture_output=True, text=True, env=ENV, timeout=600)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("non-finite loss for molecule '", r.stderr)
+        self.assertIn("2 skipped", r.stdout)
+        p_nan, _ = parameters(out)
+        fresh = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", os.path.join(TMP, "zero"), *COMMON,
+                                "--max-steps", "1", "--lr", "0"], capture_output=True, text=True, env=ENV)
+        self.assertEqual(fresh.returncode, 0, fresh.stderr)
+        p_init, _ = parameters(os.path.join(TMP, "zero"))
+        for k in p_nan:  # skipped steps leave the initial parameters untouched
+            self.assertTrue(torch.equal(p_nan[k], p_init[k]), k)
 
     def test_loss_decreases_and_evaluate_reports(self):
         out = self.run_training("decrease", 2, "--epochs", "4")
