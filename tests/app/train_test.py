@@ -92,7 +92,8 @@ class Train(unittest.TestCase):
         self.assertIn("non-finite loss for molecule '", r.stderr)
         self.assertIn("2 skipped", r.stdout)
         p_nan, _ = parameters(out)
-        fresh = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", os.path.join(TMP, "zero"), *COMMON,
+        no_lr = [a for i, a in enumerate(COMMON) if a != "--lr" and (i == 0 or COMMON[i - 1] != "--lr")]
+        fresh = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", os.path.join(TMP, "zero"), *no_lr,
                                 "--max-steps", "1", "--lr", "0"], capture_output=True, text=True, env=ENV)
         self.assertEqual(fresh.returncode, 0, fresh.stderr)
         p_init, _ = parameters(os.path.join(TMP, "zero"))
