@@ -308,7 +308,10 @@ interrupt() {
   [ "$(job_states "$id" | awk '{print $3}')" -ge 1 ] 2>/dev/null || fail "job $id was not requeued: $(job_states "$id"); $(cat "$log_file")"
   log "job $id requeued ($(job_states "$id"))"
   # SLURM holds a requeued job for two minutes (BeginTime); a real cluster can afford that, the test need not.
-  scontrol update JobId="$id" StartTime=now || true
+  # Not "now" though: slurmd revokes the old credential at second resolution, and a new allocation within the same
+  # second as the revocation is refused ("Job credential revoked") and the job fails.
+  sleep 2
+  scontrol update JobId="$id" StartTime=now+3 || true
 }
 
 interrupt "$gen" "$gen_log" '^progress:'
