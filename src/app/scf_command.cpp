@@ -40,6 +40,7 @@ nlohmann::json result_json(const chem::Molecule& molecule, const chem::BasisSet&
                             {"exchange", r.energy.exchange},
                             {"xc", r.energy.xc}};
   j["n_iter"] = r.n_iter;
+  j["incremental_fock_builds"] = r.incremental_fock_builds;
   j["converged"] = r.converged;
   j["gradient_norm"] = r.gradient_norm;
   j["dipole_au"] = r.dipole_au;
@@ -66,7 +67,7 @@ int run_scf_command(const std::vector<std::string>& args) {
       "functional,f", po::value<std::string>()->default_value("b3lyp"),
       "hf, b3lyp, pbe, blyp, pbe0, svwn, or a libxc name (e.g. HYB_GGA_XC_B3LYP, gga_x_pbe+gga_c_pbe)")(
       "method,m", po::value<std::string>(), "synonym of --functional")(
-      "grid", po::value<std::string>()->default_value("default"), "DFT grid level: coarse, medium, fine (= default), xfine")(
+      "grid", po::value<std::string>()->default_value("default"), "DFT grid level: coarse, medium (= default, the size class of NWChem's fine), fine, xfine")(
       "basis", po::value<std::string>()->default_value("def2-svp"), "basis set name (file NAME.g94 on the basis path)")(
       "charge", po::value<int>(), "total charge (overrides the XYZ comment line; default 0)")(
       "multiplicity", po::value<int>(), "spin multiplicity; restricted methods need 1")(
@@ -77,6 +78,9 @@ int run_scf_command(const std::vector<std::string>& args) {
       "conv-gradient", po::value<double>()->default_value(1e-8), "orbital-gradient norm threshold")(
       "tddft", po::value<int>()->default_value(0), "number of singlet excitations to compute after the SCF (0: none)")(
       "tda", po::bool_switch(), "Tamm-Dancoff approximation instead of full RPA (Casida) for --tddft")(
+      "eri-memory", po::value<double>()->default_value(2048),
+      "MB of memory for keeping the screened two-electron integrals (above it, or with 0: direct J/K builds, "
+      "incremental from the density change)")(
       "json", po::value<std::string>(), "write the result as JSON to this file")(
       "quiet,q", po::bool_switch(), "no per-iteration log");
   po::positional_options_description positional;
@@ -104,7 +108,11 @@ int run_scf_command(const std::vector<std::string>& args) {
       vm.count("method") ? vm["method"].as<std::string>() : vm["functional"].as<std::string>();
   const chem::BasisSet basis = chem::load_basis(vm["basis"].as<std::string>(), molecule);
   const auto functional = xc::make_functional({method, vm["grid"].as<std::string>()}, molecule, basis);
-  const integrals::JKBuilder jk(basis);
+  integrals::JKOptions jk_options;
+  const double eri_memory_mb = vm["eri-memory"].as<double>();
+  if (!(eri_memory_mb >= 0)) throw InputError("--eri-memory must be >= 0 (MB)");
+  jk_options.in_core_bytes = static_cast<std::size_t>(eri_memory_mb * 1024 * 1024);
+  const integrals::JKBuilder jk(basis, jk_options);
   const scf::FockBuilder fock_builder(molecule, basis, jk, *functional);
 
   scf::ScfOptions scf_options;

@@ -14,13 +14,16 @@ FockBuilder::FockBuilder(const chem::Molecule& molecule, const chem::BasisSet& b
   e_nn_ = molecule.nuclear_repulsion();
 }
 
-FockResult FockBuilder::build(const Eigen::MatrixXd& density) const {
+FockResult FockBuilder::build(const Eigen::MatrixXd& density, IncrementalJK* incremental) const {
   const double c_x = functional_.exact_exchange_fraction();
   using Clock = std::chrono::steady_clock;
   Eigen::MatrixXd j, k;
   FockResult out;
   const auto t0 = Clock::now();
-  jk_.compute(density, &j, c_x != 0.0 ? &k : nullptr);
+  if (incremental)
+    incremental->compute(density, &j, c_x != 0.0 ? &k : nullptr);
+  else
+    jk_.compute(density, &j, c_x != 0.0 ? &k : nullptr);
   const auto t1 = Clock::now();
   out.seconds_jk = std::chrono::duration<double>(t1 - t0).count();
   out.fock = h_ + j;

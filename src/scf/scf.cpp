@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <iomanip>
+#include <optional>
 #include <ostream>
 
 #include "dixc/integrals/one_body.hpp"
@@ -78,6 +79,8 @@ ScfResult run_scf(const chem::Molecule& molecule, const chem::BasisSet& basis, c
   result.timings_s["guess"] = seconds_since(t0);
 
   Diis diis(options.diis_vectors);
+  std::optional<IncrementalJK> incremental;
+  if (options.incremental_fock) incremental.emplace(fock_builder.jk());
   Matrix c;       // orbitals that produced `density`; empty until the first diagonalisation
   Matrix c_orth;  // the same orbitals in the orthonormal basis X
   bool shifting = false;
@@ -87,7 +90,7 @@ ScfResult run_scf(const chem::Molecule& molecule, const chem::BasisSet& basis, c
     *options.log << "  iter        energy (Eh)         dE (Eh)      |g|      |FDS-SDF|\n";
   for (int iter = 1; iter <= options.max_iter; ++iter) {
     auto t1 = Clock::now();
-    FockResult fr = fock_builder.build(density);
+    FockResult fr = fock_builder.build(density, incremental ? &*incremental : nullptr);
     t_fock += seconds_since(t1);
     t_jk += fr.seconds_jk;
     t_xc += fr.seconds_xc;
@@ -138,6 +141,7 @@ ScfResult run_scf(const chem::Molecule& molecule, const chem::BasisSet& basis, c
     result.orbital_energies = eps;
     density = 2.0 * c.leftCols(n_occ) * c.leftCols(n_occ).transpose();
   }
+  if (incremental) result.incremental_fock_builds = incremental->incremental_builds();
   result.timings_s["fock"] = t_fock;
   result.timings_s["diagonalize"] = t_diag;
   result.timings_s["fock_jk"] = t_jk;

@@ -7,6 +7,7 @@ usage: generate_test.py DIXC_BINARY SOURCE_DIR
   the Python reader example rebuilds D from the file.
 - overlapping atoms, an unreadable file and --max-iter 2 are recorded as failed while the rest complete.
 - a rank killed with SIGKILL mid-run loses nothing: the rerun completes and every molecule is there once.
+- ScaLAPACK/ELPA teams (--ranks-per-molecule, and automatically above --large-nbf) match LAPACK to 1e-9 Eh.
 """
 import os
 import shutil
@@ -137,6 +138,23 @@ class Generate(unittest.TestCase):
                 self.assertEqual(n, 3, solver)
                 for name, e in zip(f["index"]["name"][:n], f["index"]["energy_total"][:n]):
                     self.assertAlmostEqual(e, energies[name.decode().rstrip("\x00")], delta=1e-9, msg=solver)
+        # The automatic rule: molecules above --large-nbf basis functions (HCN 33, CH4 34; not H2O 24) go first,
+        # to a team of all ranks of the node with ScaLAPACK; the rest one per rank with LAPACK.
+        out = os.path.join(self.tmp, "large.h5")
+        r = mpirun(2, "generate", inputs, "-o", out, "--large-nbf", "30", *FAST)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("2 molecule(s) above 30 basis functions go first, to teams of 2 rank(s)", r.stdout)
+        for name in ("HCN", "CH4"):
+            self.assertIn(f"[ranks 0-1] {name}: ok", r.stdout)
+        self.assertRegex(r.stdout, r"\[rank [01]\] H2O: ok")
+        with h5py.File(out, "r") as f:
+            self.assertEqual(int(f["index"].attrs["n_committed"]), 3)
+            for name, e in zip(f["index"]["name"][:3], f["index"]["energy_total"][:3]):
+                self.assertAlmostEqual(e, energies[name.decode().rstrip("\x00")], delta=1e-9, msg="large-nbf")
+        r = mpirun(2, "generate", inputs, "-o", os.path.join(self.tmp, "bad.h5"), "--large-nbf", "30",
+                   "--ranks-per-molecule", "2", "--large-ranks", "3", *FAST)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("--large-ranks 3 must be a positive multiple of --ranks-per-molecule 2", r.stderr)
 
     def test_killed_rank_loses_nothing(self):
         out = os.path.join(self.tmp, "k.h5")

@@ -7,6 +7,7 @@
 #include "dixc/chem/molecule.hpp"
 #include "dixc/integrals/jk_builder.hpp"
 #include "dixc/scf/energy_components.hpp"
+#include "dixc/scf/incremental_jk.hpp"
 #include "dixc/xc/xc_functional.hpp"
 
 namespace dixc::scf {
@@ -24,7 +25,8 @@ class FockBuilder {
   FockBuilder(const chem::Molecule& molecule, const chem::BasisSet& basis, const integrals::JKBuilder& jk,
               const xc::XcFunctional& functional);
 
-  FockResult build(const Eigen::MatrixXd& density) const;
+  // With `incremental`, J and K come from its Delta-D update instead of a full build.
+  FockResult build(const Eigen::MatrixXd& density, IncrementalJK* incremental = nullptr) const;
 
   const Eigen::MatrixXd& core_hamiltonian() const { return h_; }
   const Eigen::MatrixXd& overlap() const { return s_; }

@@ -33,6 +33,8 @@ struct ScfOptions {
   double level_shift = 0.5;
   double shift_off_gradient = 1e-3;
   GuessKind guess = GuessKind::sad;
+  // Direct J/K (integrals not in memory): build J and K from the density change of each iteration.
+  bool incremental_fock = true;
   const Eigen::MatrixXd* initial_density = nullptr;  // overrides `guess` when set (e.g. a model's density)
   std::ostream* log = nullptr;                       // per-iteration table; nullptr for silence
 };
@@ -52,6 +54,7 @@ struct ScfResult {
   double last_energy_change = 0.0;
   double n_electrons_integrated = 0.0;
   bool used_level_shift = false;  // the fallback stage ran
+  int incremental_fock_builds = 0;  // iterations whose J/K came from a Delta-D update
   std::map<std::string, double> timings_s;  // by phase: "guess", "fock", "diagonalize", ...
 };
 
