@@ -1,9 +1,7 @@
-// dixc: derivative-informed distillation of exchange-correlation functionals.
-// Dispatches to subcommands and turns exceptions into one-line messages and
-// exit codes (2: bad input, 3: no convergence, 1: anything else). Built twice:
-// as `dixc` without the LibTorch commands, which it hands to `dixc-ml` (built
-// with DIXC_ML_COMMANDS) by exec, so that SCF and generation processes start
-// without loading LibTorch.
+// dixc: derivative-informed distillation of exchange-correlation functionals. Dispatches to subcommands and
+// turns exceptions into one-line messages and exit codes (2: bad input, 3: no convergence, 1: anything else).
+// Built twice: as `dixc` without the LibTorch commands, which it hands to `dixc-ml` (built with
+// DIXC_ML_COMMANDS) by exec, so that SCF and generation processes start without loading LibTorch.
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,78 +19,54 @@
 namespace {
 
 struct Command {
-  int (*run)(const std::vector<std::string>
-                 &); // nullptr: the command lives in dixc-ml
-  const char *summary;
+  int (*run)(const std::vector<std::string>&);  // nullptr: the command lives in dixc-ml
+  const char* summary;
 };
 
 #ifdef DIXC_ML_COMMANDS
 constexpr auto run_train = dixc::app::run_train_command;
 constexpr auto run_evaluate = dixc::app::run_evaluate_command;
 #else
-constexpr int (*run_train)(const std::vector<std::string> &) = nullptr;
-constexpr int (*run_evaluate)(const std::vector<std::string> &) = nullptr;
+constexpr int (*run_train)(const std::vector<std::string>&) = nullptr;
+constexpr int (*run_evaluate)(const std::vector<std::string>&) = nullptr;
 #endif
 
-const std::map<std::string, Command> &commands() {
+const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
-      {"scf",
-       {dixc::app::run_scf_command,
-        "self-consistent field for one molecule (HF or a DFT functional)"}},
-      {"generate",
-       {dixc::app::run_generate_command,
-        "reference dataset (SCF, TDDFT, XC derivative targets) in HDF5, "
-        "MPI-parallel"}},
-      {"train",
-       {run_train, "train a learned XC functional with the DI-Loss, "
-                   "data-parallel over MPI"}},
-      {"evaluate",
-       {run_evaluate, "self-consistent metrics, TDDFT and report of a trained "
-                      "functional; --compare for ablations"}},
-      {"merge",
-       {dixc::app::run_merge_command,
-        "combine dataset shards written by array jobs"}},
-      {"inspect",
-       {dixc::app::run_inspect_command, "summary, consistency check (--verify) "
-                                        "or comparison (--diff) of datasets"}},
+      {"scf", {dixc::app::run_scf_command, "self-consistent field for one molecule (HF or a DFT functional)"}},
+      {"generate", {dixc::app::run_generate_command, "reference dataset (SCF, TDDFT, XC derivative targets) in HDF5, MPI-parallel"}},
+      {"train", {run_train, "train a learned XC functional with the DI-Loss, data-parallel over MPI"}},
+      {"evaluate", {run_evaluate, "self-consistent metrics, TDDFT and report of a trained functional; --compare for ablations"}},
+      {"merge", {dixc::app::run_merge_command, "combine dataset shards written by array jobs"}},
+      {"inspect", {dixc::app::run_inspect_command, "summary, consistency check (--verify) or comparison (--diff) of datasets"}},
   };
   return table;
 }
 
-void print_usage(std::ostream &out) {
+void print_usage(std::ostream& out) {
   out << "dixc " << dixc::version_string
-      << " - derivative-informed distillation of exchange-correlation "
-         "functionals\n\n"
-         "usage: dixc <command> [options]\n       dixc --help | "
-         "--version\n\ncommands:\n";
-  for (const auto &[name, command] : commands())
-    out << "  " << name
-        << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ')
-        << command.summary << "\n";
-  out << "\nRun 'dixc <command> --help' for the options of a command. Units: "
-         "Angstrom in XYZ input, atomic units "
+      << " - derivative-informed distillation of exchange-correlation functionals\n\n"
+         "usage: dixc <command> [options]\n       dixc --help | --version\n\ncommands:\n";
+  for (const auto& [name, command] : commands()) out << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') << command.summary << "\n";
+  out << "\nRun 'dixc <command> --help' for the options of a command. Units: Angstrom in XYZ input, atomic units "
          "(Hartree, Bohr) in all output unless a field name says otherwise.\n";
 }
 
-// Replaces this process by dixc-ml (next to this executable) with the same
-// arguments; returns only on failure.
-int exec_ml_executable(char **argv) {
+// Replaces this process by dixc-ml (next to this executable) with the same arguments; returns only on failure.
+int exec_ml_executable(char** argv) {
   std::error_code error;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-  const auto ml_executable =
-      (error ? std::filesystem::path(argv[0]) : self).parent_path() / "dixc-ml";
+  const auto ml_executable = (error ? std::filesystem::path(argv[0]) : self).parent_path() / "dixc-ml";
   ::execv(ml_executable.c_str(), argv);
-  std::cerr << "dixc " << argv[1] << ": error: cannot run "
-            << ml_executable.string() << " (" << std::strerror(errno)
-            << "); this command needs the LibTorch build of dixc (configure "
-               "with -DDIXC_WITH_TORCH=ON and build "
-               "the dixc-ml target)\n";
+  std::cerr << "dixc " << argv[1] << ": error: cannot run " << ml_executable.string() << " (" << std::strerror(errno)
+            << "); this command needs the LibTorch build of dixc (configure with -DDIXC_WITH_TORCH=ON and build the "
+               "dixc-ml target)\n";
   return 1;
 }
 
-} // namespace
+}  // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     print_usage(std::cerr);
@@ -103,27 +77,24 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (args[0] == "--version") {
-    std::cout << "dixc " << dixc::version_string << " (git " << dixc::git_hash
-              << ")\n";
+    std::cout << "dixc " << dixc::version_string << " (git " << dixc::git_hash << ")\n";
     return 0;
   }
   const auto it = commands().find(args[0]);
   if (it == commands().end()) {
-    std::cerr << "dixc: unknown command '" << args[0]
-              << "' (run 'dixc --help' for the list)\n";
+    std::cerr << "dixc: unknown command '" << args[0] << "' (run 'dixc --help' for the list)\n";
     return 2;
   }
-  if (it->second.run == nullptr)
-    return exec_ml_executable(argv);
+  if (it->second.run == nullptr) return exec_ml_executable(argv);
   try {
     return it->second.run({args.begin() + 1, args.end()});
-  } catch (const dixc::InputError &e) {
+  } catch (const dixc::InputError& e) {
     std::cerr << "dixc " << args[0] << ": error: " << e.what() << "\n";
     return 2;
-  } catch (const dixc::ConvergenceError &e) {
+  } catch (const dixc::ConvergenceError& e) {
     std::cerr << "dixc " << args[0] << ": error: " << e.what() << "\n";
     return 3;
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     std::cerr << "dixc " << args[0] << ": internal error: " << e.what() << "\n";
     return 1;
   }

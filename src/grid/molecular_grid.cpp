@@ -19,7 +19,7 @@ struct Shell {
   int atom;
   double r;
   double w_radial;
-  const AngularRule *angular;
+  const AngularRule* angular;
 };
 
 struct ShellPoints {
@@ -27,53 +27,41 @@ struct ShellPoints {
   std::vector<double> weights;
 };
 
-} // namespace
+}  // namespace
 
-MolecularGrid build_molecular_grid(const chem::Molecule &molecule,
-                                   const GridSettings &settings) {
-  lebedev_rule(settings.angular_points); // validates the sizes before any work
-  if (settings.heavy_angular_points > 0)
-    lebedev_rule(settings.heavy_angular_points);
-  const AtomicPartition partition(molecule, settings.partition,
-                                  settings.size_adjustment);
+MolecularGrid build_molecular_grid(const chem::Molecule& molecule, const GridSettings& settings) {
+  lebedev_rule(settings.angular_points);  // validates the sizes before any work
+  if (settings.heavy_angular_points > 0) lebedev_rule(settings.heavy_angular_points);
+  const AtomicPartition partition(molecule, settings.partition, settings.size_adjustment);
 
   std::vector<Shell> shells;
   for (std::size_t a = 0; a < molecule.atoms.size(); ++a) {
     const int z = molecule.atoms[a].Z;
-    const double bragg_bohr = chem::element_by_number(z).bragg_radius_angstrom /
-                              chem::bohr_in_angstrom;
-    const RadialRule radial =
-        treutler_ahlrichs_rule(radial_points_for(settings, z), treutler_xi(z));
+    const double bragg_bohr = chem::element_by_number(z).bragg_radius_angstrom / chem::bohr_in_angstrom;
+    const RadialRule radial = treutler_ahlrichs_rule(radial_points_for(settings, z), treutler_xi(z));
     for (std::size_t i = 0; i < radial.r.size(); ++i) {
       const int full = angular_points_for(settings, z);
-      const int n_ang = pruned_for(settings, z)
-                            ? pruned_angular_size(radial.r[i], bragg_bohr, full)
-                            : full;
-      shells.push_back({static_cast<int>(a), radial.r[i], radial.w[i],
-                        &lebedev_rule(n_ang)});
+      const int n_ang = pruned_for(settings, z) ? pruned_angular_size(radial.r[i], bragg_bohr, full) : full;
+      shells.push_back({static_cast<int>(a), radial.r[i], radial.w[i], &lebedev_rule(n_ang)});
     }
   }
 
-  // Each shell writes only its own slot, so the concatenation below is
-  // independent of the schedule.
+  // Each shell writes only its own slot, so the concatenation below is independent of the schedule.
   std::vector<ShellPoints> out(shells.size());
 #pragma omp parallel
   {
     std::vector<double> scratch;
 #pragma omp for schedule(dynamic, 4)
     for (std::size_t s = 0; s < shells.size(); ++s) {
-      const Shell &shell = shells[s];
-      const auto &center =
-          molecule.atoms[static_cast<std::size_t>(shell.atom)].position_bohr;
-      const AngularRule &ang = *shell.angular;
+      const Shell& shell = shells[s];
+      const auto& center = molecule.atoms[static_cast<std::size_t>(shell.atom)].position_bohr;
+      const AngularRule& ang = *shell.angular;
       for (std::size_t j = 0; j < ang.points.size(); ++j) {
         const std::array<double, 3> p{center[0] + shell.r * ang.points[j][0],
                                       center[1] + shell.r * ang.points[j][1],
                                       center[2] + shell.r * ang.points[j][2]};
-        const double w_cell =
-            partition.weight(static_cast<std::size_t>(shell.atom), p, scratch);
-        if (w_cell < settings.partition_cutoff)
-          continue;
+        const double w_cell = partition.weight(static_cast<std::size_t>(shell.atom), p, scratch);
+        if (w_cell < settings.partition_cutoff) continue;
         out[s].points.push_back(p);
         out[s].weights.push_back(shell.w_radial * ang.weights[j] * w_cell);
       }
@@ -90,8 +78,7 @@ MolecularGrid build_molecular_grid(const chem::Molecule &molecule,
   }
 
   MolecularGrid grid;
-  const std::vector<std::size_t> order =
-      spatial_blocks(points, settings.max_block_points, grid.blocks);
+  const std::vector<std::size_t> order = spatial_blocks(points, settings.max_block_points, grid.blocks);
   grid.points.reserve(order.size());
   grid.weights.reserve(order.size());
   grid.parent_atom.reserve(order.size());
@@ -103,4 +90,4 @@ MolecularGrid build_molecular_grid(const chem::Molecule &molecule,
   return grid;
 }
 
-} // namespace dixc::grid
+}  // namespace dixc::grid

@@ -1,6 +1,5 @@
-// Incremental (Delta-D) J/K builds of the direct SCF: along a sequence of
-// densities they must equal full builds, and a direct SCF that uses them must
-// reach the NWChem RHF energy to the same 1e-8 Eh as the in-core one.
+// Incremental (Delta-D) J/K builds of the direct SCF: along a sequence of densities they must equal full builds, and a
+// direct SCF that uses them must reach the NWChem RHF energy to the same 1e-8 Eh as the in-core one.
 #include <gtest/gtest.h>
 
 #include "dixc/integrals/jk_builder.hpp"
@@ -24,8 +23,7 @@ TEST(IncrementalJK, EqualsFullBuildsAlongADensitySequence) {
   const integrals::JKBuilder jk(basis, direct_options());
   ASSERT_FALSE(jk.in_core());
   scf::IncrementalJK incremental(jk, 4);
-  // Densities converging like an SCF's: a fixed symmetric matrix plus
-  // perturbations shrinking by 10x per step.
+  // Densities converging like an SCF's: a fixed symmetric matrix plus perturbations shrinking by 10x per step.
   const Eigen::Index n = basis.nbf;
   Eigen::MatrixXd base = Eigen::MatrixXd::Random(n, n);
   base = 0.05 * (base + base.transpose()).eval();
@@ -46,7 +44,7 @@ TEST(IncrementalJK, EqualsFullBuildsAlongADensitySequence) {
 
 TEST(IncrementalJK, DirectScfReachesTheReferenceEnergy) {
   const std::string name = "H2O";
-  const auto &ref = test::reference_molecule(name);
+  const auto& ref = test::reference_molecule(name);
   const chem::Molecule molecule = test::reference_geometry(name);
   const auto basis = chem::load_basis("def2-svp", molecule);
   const integrals::JKBuilder jk(basis, direct_options());
@@ -58,5 +56,5 @@ TEST(IncrementalJK, DirectScfReachesTheReferenceEnergy) {
   EXPECT_NEAR(r.energy_total, ref.at("hf_energy").get<double>(), 1e-8);
 }
 
-} // namespace
-} // namespace dixc
+}  // namespace
+}  // namespace dixc
