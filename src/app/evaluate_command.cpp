@@ -15,9 +15,9 @@
 #include "dixc/app/commands.hpp"
 #include "dixc/app/options.hpp"
 #include "dixc/data/dataset_reader.hpp"
+#include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/evaluation.hpp"
 #include "dixc/ml/loss_settings.hpp"
-#include "dixc/ml/trainer.hpp"
 #include "dixc/par/mpi_environment.hpp"
 #include "dixc/util/error.hpp"
 
@@ -31,8 +31,8 @@ namespace {
 // Metrics reported per molecule and averaged: (JSON key, CSV header, label for tables).
 const std::vector<std::pair<std::string, std::string>>& metric_columns() {
   static const std::vector<std::pair<std::string, std::string>> cols = {
-      {"energy_error_mEh", "abs dE_tot (mEh)"},     {"e_rho_mEh", "E_rho (mEh)"},
-      {"dipole_error_debye", "dipole (D)"},        {"density_l2", "L2 density"},
+      {"energy_error_mEh", "abs dE_tot (mEh)"},  {"e_rho_mEh", "E_rho (mEh)"},
+      {"dipole_error_debye", "dipole (D)"},      {"density_l2", "L2 density"},
       {"iterations_saved", "B3LYP iter. saved"}, {"tddft_mae_ev", "TDDFT MAE (eV)"}};
   return cols;
 }
@@ -151,15 +151,31 @@ int run_evaluate_command(const std::vector<std::string>& args) {
   if (split != "test" && split != "validation" && split != "train" && split != "all")
     throw InputError("--split must be test, validation, train or all");
 
-  std::vector<std::size_t> rows;
-  for (std::size_t i = 0; i < dataset.size(); ++i) {
-    const auto r = dataset.read_index(i);
-    if (r.status != data::RecordStatus::ok) continue;
-    const auto s = ml::split_of(r.name, info.split_seed, info.validation_fraction, info.test_fraction);
-    if (split == "all" || (split == "test" && s == ml::Split::test) ||
-        (split == "validation" && s == ml::Split::validation) || (split == "train" && s == ml::Split::train))
-      rows.push_back(i);
+  std::vector<std::size_t> usable_rows;
+  std::vector<std::string> usable_names;
+  for (std::size_t i = 0; i < dataset.size(); ++i)
+    if (const auto r = dataset.read_index(i); r.status == data::RecordStatus::ok) {
+      usable_rows.push_back(i);
+      usable_names.push_back(r.name);
+    }
+  // The trainer's split, recomputed from the same names; only meaningful on the dataset the model was trained on.
+  const ml::DatasetSplit trainer_split(usable_names, info.split_seed, info.validation_fraction, info.test_fraction);
+  if (split != "all" && !info.dataset_fingerprint.empty()) {
+    std::vector<std::string> train_names;
+    for (const auto& name : usable_names)
+      if (trainer_split.of(name) == ml::Split::train) train_names.push_back(name);
+    std::sort(train_names.begin(), train_names.end());
+    if (ml::dataset_fingerprint(dataset.attributes(), train_names) != info.dataset_fingerprint)
+      throw InputError(dataset_path + ": not the dataset " + model_path +
+                       " was trained on (fingerprints differ), so its '" + split +
+                       "' split is not defined here; evaluate on the training dataset or use --split all");
   }
+  const ml::Split wanted = split == "test"         ? ml::Split::test
+                           : split == "validation" ? ml::Split::validation
+                                                   : ml::Split::train;
+  std::vector<std::size_t> rows;
+  for (std::size_t k = 0; k < usable_rows.size(); ++k)
+    if (split == "all" || trainer_split.of(usable_names[k]) == wanted) rows.push_back(usable_rows[k]);
   if (const int cap = vm["max-molecules"].as<int>(); cap > 0 && static_cast<int>(rows.size()) > cap) rows.resize(cap);
   if (rows.empty()) throw InputError(dataset_path + ": no molecules in the '" + split + "' split");
   if (rank == 0)
@@ -220,12 +236,19 @@ int run_evaluate_command(const std::vector<std::string>& args) {
     for (const auto& [key, label] : metric_columns()) mean[key] = mean.value(key, 0.0) + r[key].get<double>();
   }
   for (const auto& [key, label] : metric_columns()) mean[key] = n_ok ? mean.value(key, 0.0) / n_ok : std::nan("");
-  nlohmann::json summary = {{"dataset", dataset_path}, {"model", model_path}, {"architecture", info.architecture},
-                            {"loss_mode", info.loss_mode}, {"split", split}, {"n_molecules", results.size()},
-                            {"n_ok", n_ok}, {"mean", mean}, {"molecules", results}};
+  nlohmann::json summary = {{"dataset", dataset_path},
+                            {"model", model_path},
+                            {"architecture", info.architecture},
+                            {"loss_mode", info.loss_mode},
+                            {"split", split},
+                            {"n_molecules", results.size()},
+                            {"n_ok", n_ok},
+                            {"mean", mean},
+                            {"molecules", results}};
   std::ofstream(out / "summary.json") << std::setw(2) << summary << "\n";
   std::cout << "mean over " << n_ok << " molecules:";
-  for (const auto& [key, label] : metric_columns()) std::cout << "  " << label << " " << std::setprecision(4) << mean[key].get<double>();
+  for (const auto& [key, label] : metric_columns())
+    std::cout << "  " << label << " " << std::setprecision(4) << mean[key].get<double>();
   std::cout << "\n";
 
   const std::string script = report_script();

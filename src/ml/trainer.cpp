@@ -12,15 +12,14 @@
 #include <numeric>
 #include <ostream>
 #include <random>
-#include <sstream>
 
 #include <torch/torch.h>
 
 #include "dixc/data/dataset_reader.hpp"
+#include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/util/error.hpp"
-#include "dixc/util/stable_hash.hpp"
 #include "dixc/version.hpp"
 
 namespace fs = std::filesystem;
@@ -31,14 +30,6 @@ namespace {
 
 std::atomic<int> g_checkpoint_signal{0};
 void on_checkpoint_signal(int sig) { g_checkpoint_signal = sig; }
-
-std::string parent_name(const std::string& name) {
-  const auto pos = name.rfind("_r");
-  if (pos == std::string::npos || pos + 2 >= name.size()) return name;
-  for (std::size_t i = pos + 2; i < name.size(); ++i)
-    if (!std::isdigit(static_cast<unsigned char>(name[i]))) return name;
-  return name.substr(0, pos);
-}
 
 // Sums of loss terms over molecules; reduced over ranks as a flat array.
 struct TermSums {
@@ -63,10 +54,11 @@ std::vector<torch::Tensor> gradients_of(const std::vector<torch::Tensor>& params
 // Sums the flattened gradients over ranks, bucket by bucket with MPI_Iallreduce (all buckets in flight at once).
 void allreduce_gradients(const std::vector<torch::Tensor>& params, std::size_t bucket, MPI_Comm comm) {
   torch::Tensor flat = torch::cat([&] {
-    std::vector<torch::Tensor> parts;
-    for (const auto& g : gradients_of(params)) parts.push_back(g.reshape(-1));
-    return parts;
-  }()).contiguous();
+                         std::vector<torch::Tensor> parts;
+                         for (const auto& g : gradients_of(params)) parts.push_back(g.reshape(-1));
+                         return parts;
+                       }())
+                           .contiguous();
   const std::int64_t n = flat.numel();
   std::vector<MPI_Request> requests;
   for (std::int64_t first = 0; first < n; first += static_cast<std::int64_t>(bucket)) {
@@ -136,14 +128,6 @@ void install_checkpoint_signal_handlers() {
   std::signal(SIGUSR1, on_checkpoint_signal);
 }
 
-Split split_of(const std::string& name, std::uint64_t seed, double validation_fraction, double test_fraction) {
-  const std::uint64_t h = stable_hash(std::to_string(seed) + ":" + parent_name(name));
-  const double u = static_cast<double>(h >> 11) / static_cast<double>(1ull << 53);
-  if (u < test_fraction) return Split::test;
-  if (u < test_fraction + validation_fraction) return Split::validation;
-  return Split::train;
-}
-
 TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
@@ -151,13 +135,13 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   const data::DatasetReader dataset(o.dataset);
   const std::string basis = dataset.attributes().at("basis"), grid = dataset.attributes().at("grid");
 
-  std::vector<std::string> train_names, val_names;
-  for (std::size_t i = 0; i < dataset.size(); ++i) {
-    const auto rec = dataset.read_index(i);
-    if (rec.status != data::RecordStatus::ok) continue;
-    const Split s = split_of(rec.name, o.seed, o.validation_fraction, o.test_fraction);
-    if (s == Split::train) train_names.push_back(rec.name);
-    if (s == Split::validation) val_names.push_back(rec.name);
+  std::vector<std::string> usable_names, train_names, val_names;
+  for (std::size_t i = 0; i < dataset.size(); ++i)
+    if (const auto rec = dataset.read_index(i); rec.status == data::RecordStatus::ok) usable_names.push_back(rec.name);
+  const DatasetSplit split(usable_names, o.seed, o.validation_fraction, o.test_fraction);
+  for (const auto& name : usable_names) {
+    if (split.of(name) == Split::train) train_names.push_back(name);
+    if (split.of(name) == Split::validation) val_names.push_back(name);
   }
   std::sort(train_names.begin(), train_names.end());
   std::sort(val_names.begin(), val_names.end());
@@ -214,9 +198,9 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   double allreduce_seconds = 0.0;  // in the gradient allreduce, this epoch (includes waiting for other ranks)
   auto epoch_start = std::chrono::steady_clock::now();
 
-  for (; state.epoch < o.epochs && !reached_end();
-       ++state.epoch, state.batch = 0, state.epoch_sums = TermSums(), allreduce_seconds = 0.0,
-       epoch_start = std::chrono::steady_clock::now()) {
+  for (; state.epoch < o.epochs && !reached_end(); ++state.epoch, state.batch = 0, state.epoch_sums = TermSums(),
+                                                                  allreduce_seconds = 0.0,
+                                                                  epoch_start = std::chrono::steady_clock::now()) {
     std::vector<std::size_t> order(train_names.size());
     std::iota(order.begin(), order.end(), 0);
     std::mt19937_64 gen(o.seed * 1000003ull + static_cast<std::uint64_t>(state.epoch));
@@ -310,11 +294,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   if (rank == 0) {
     Checkpoint c = state;
     write_checkpoint(ckpt_dir, model, optimizer, c, rank);
-    std::ostringstream fp;
-    for (const auto& [k, v] : dataset.attributes())
-      if (k != "created") fp << k << "=" << v << ";";
-    for (const auto& n : train_names) fp << n << ";";
-    model.setattr("dataset_fingerprint", std::to_string(stable_hash(fp.str())));
+    model.setattr("dataset_fingerprint", dataset_fingerprint(dataset.attributes(), train_names));
     model.register_attribute("dixc_version", c10::StringType::get(), std::string(version_string));
     model.register_attribute("features", c10::StringType::get(),
                              std::string("rho,sigma,tau,points,weights,atom_positions,atom_z"));

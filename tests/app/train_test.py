@@ -6,7 +6,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
 - the same global batch on np 2 and np 1 gives the same parameters after 5 steps (1e-10);
 - the training loss decreases on a 20+ molecule dataset;
 - stopping after 3 steps and resuming reproduces the uninterrupted run;
-- the exported model.pt loads in Python (torch.jit.load) with its metadata.
+- the exported model.pt loads in Python (torch.jit.load) with its metadata;
+- evaluate reports and refuses a held-out split on a dataset the model was not trained on.
 """
 import csv
 import json
@@ -125,6 +126,15 @@ class Train(unittest.TestCase):
             self.assertGreater(os.path.getsize(os.path.join(ev, png)), 1000, png)
         with open(os.path.join(ev, "report.md")) as f:
             self.assertIn("E_rho", f.read())
+        # The held-out split is only defined on the training dataset: another dataset is a clear error.
+        other = os.path.join(TMP, "other.h5")
+        shutil.copy(DATA, other)
+        with h5py.File(other, "r+") as f:
+            f.attrs["seed"] = b"99"
+        r = subprocess.run(["mpirun", "-np", "1", DIXC, "evaluate", other, "--model", os.path.join(out, "model.pt"),
+                            "-o", os.path.join(TMP, "eval_other")], capture_output=True, text=True, env=ENV)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("fingerprints differ", r.stderr)
         table = os.path.join(TMP, "table.md")
         r = subprocess.run([DIXC, "evaluate", "--compare", ev, "--table", table], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -26,7 +26,7 @@ struct TrainOptions {
   LossMode mode = LossMode::di;
   LossWeights weights;
   int epochs = 10;
-  int max_steps = 0;  // stop after this many steps in all (0: no limit)
+  int max_steps = 0;         // stop after this many steps in all (0: no limit)
   int stop_after_steps = 0;  // checkpoint and return after this many steps of this call (job time limits)
   int batch_size = 4;
   double learning_rate = 1e-3;
@@ -42,11 +42,6 @@ struct TrainOptions {
   std::size_t bucket_elements = 1 << 16;
   std::ostream* log = nullptr;  // progress lines (rank 0)
 };
-
-enum class Split { train, validation, test };
-// Seeded split by molecule name; rattled copies ("<name>_r<k>") follow their parent so no conformer of a test
-// molecule is trained on.
-Split split_of(const std::string& name, std::uint64_t seed, double validation_fraction, double test_fraction);
 
 struct TrainSummary {
   int steps = 0;
