@@ -71,7 +71,8 @@ LibxcFunctional::LibxcFunctional(const std::string& name, std::shared_ptr<const 
     auto comp = std::make_unique<Component>(c.id, c.weight);
     const int family = xc_func_info_get_family(comp->func.info);
     if (!is_gga_family(family) && !is_lda_family(family))
-      throw InputError("functional '" + name + "': only LDA, GGA and global-hybrid GGA functionals are supported "
+      throw InputError("functional '" + name +
+                       "': only LDA, GGA and global-hybrid GGA functionals are supported "
                        "(meta-GGA and other families are not)");
     if (comp->func.cam_omega != 0.0 || comp->func.cam_beta != 0.0)
       throw InputError("functional '" + name + "': range-separated hybrids are not supported");
@@ -112,53 +113,58 @@ SemilocalEnergyPotential LibxcFunctional::semilocal(const Eigen::MatrixXd& densi
 }
 
 SemilocalIntegrator::ResponseKernel LibxcFunctional::response_kernel() const {
-  // First-order potential (theory.md section 2): with s1 = 2 grad rho . grad rho1,
-  //   a1 = v2rho2 rho1 + v2rhosigma s1,  b1 = 2 (v2rhosigma rho1 + v2sigma2 s1) grad rho + 2 vsigma grad rho1.
-  auto kernel = [this](const PointDensity& d, const std::vector<PointDensity>& first, std::vector<PointPotential>& out) {
+  SemilocalIntegrator::ResponseKernel kernel;
+  // Factors: columns v2rho2 and, for GGAs, v2rhosigma, v2sigma2, vsigma (weighted sums over components).
+  kernel.factors = [this](const PointDensity& d) {
     const std::size_t np = static_cast<std::size_t>(d.rho.size());
-    Eigen::VectorXd v2rho2 = Eigen::VectorXd::Zero(np), v2rhosigma = Eigen::VectorXd::Zero(np),
-                    v2sigma2 = Eigen::VectorXd::Zero(np), vsigma = Eigen::VectorXd::Zero(np);
-    Eigen::VectorXd t1(np), t2(np), t3(np), zk(np), vr(np);
+    Eigen::MatrixXd f = Eigen::MatrixXd::Zero(np, gga_ ? 4 : 1);
+    Eigen::VectorXd t1(np), t2(np), t3(np), vr(np), vs(np);
     for (const auto& c : components_) {
       if (c->gga) {
-        xc_gga_fxc(&c->func, np, d.rho.data(), d.sigma.data(), t1.data(), t2.data(), t3.data());
-        v2rho2 += c->weight * t1;
-        v2rhosigma += c->weight * t2;
-        v2sigma2 += c->weight * t3;
-        xc_gga_exc_vxc(&c->func, np, d.rho.data(), d.sigma.data(), zk.data(), vr.data(), t1.data());
-        vsigma += c->weight * t1;
+        // One libxc pass for first and second derivatives (they share the intermediates).
+        xc_gga_vxc_fxc(&c->func, np, d.rho.data(), d.sigma.data(), vr.data(), vs.data(), t1.data(), t2.data(),
+                       t3.data());
+        f.col(0) += c->weight * t1;
+        f.col(1) += c->weight * t2;
+        f.col(2) += c->weight * t3;
+        f.col(3) += c->weight * vs;
       } else {
         xc_lda_fxc(&c->func, np, d.rho.data(), t1.data());
-        v2rho2 += c->weight * t1;
+        f.col(0) += c->weight * t1;
       }
     }
+    return f;
+  };
+  // First-order potential (theory.md section 2): with s1 = 2 grad rho . grad rho1,
+  //   a1 = v2rho2 rho1 + v2rhosigma s1,  b1 = 2 (v2rhosigma rho1 + v2sigma2 s1) grad rho + 2 vsigma grad rho1.
+  kernel.apply = [gga = gga_](const PointDensity& d, const Eigen::MatrixXd& f, const std::vector<PointDensity>& first,
+                              std::vector<PointPotential>& out) {
     for (std::size_t x = 0; x < first.size(); ++x) {
       const PointDensity& d1 = first[x];
       PointPotential& v = out[x];
-      if (!gga_) {
-        v.a = v2rho2.cwiseProduct(d1.rho);
+      if (!gga) {
+        v.a = f.col(0).cwiseProduct(d1.rho);
         v.b.resize(0, 3);
         continue;
       }
       const Eigen::VectorXd s1 = 2.0 * d.grad.cwiseProduct(d1.grad).rowwise().sum();
-      v.a = v2rho2.cwiseProduct(d1.rho) + v2rhosigma.cwiseProduct(s1);
-      const Eigen::VectorXd coef = 2.0 * (v2rhosigma.cwiseProduct(d1.rho) + v2sigma2.cwiseProduct(s1));
+      v.a = f.col(0).cwiseProduct(d1.rho) + f.col(1).cwiseProduct(s1);
+      const Eigen::VectorXd coef = 2.0 * (f.col(1).cwiseProduct(d1.rho) + f.col(2).cwiseProduct(s1));
       v.b = coef.asDiagonal() * d.grad;
-      v.b += (2.0 * vsigma).asDiagonal() * d1.grad;
+      v.b += (2.0 * f.col(3)).asDiagonal() * d1.grad;
     }
   };
   return kernel;
 }
 
-std::vector<Eigen::MatrixXd> LibxcFunctional::semilocal_kernel(const Eigen::MatrixXd& density,
-                                                               const std::vector<Eigen::MatrixXd>& perturbations) const {
+std::vector<Eigen::MatrixXd> LibxcFunctional::semilocal_kernel(
+    const Eigen::MatrixXd& density, const std::vector<Eigen::MatrixXd>& perturbations) const {
   return integrator_->kernel_contraction(density, perturbations, response_kernel());
 }
 
-std::vector<Eigen::MatrixXd> LibxcFunctional::semilocal_kernel_ov(const Eigen::MatrixXd& density,
-                                                                  const Eigen::MatrixXd& c_occ,
-                                                                  const Eigen::MatrixXd& c_vir,
-                                                                  const std::vector<Eigen::MatrixXd>& directions) const {
+std::vector<Eigen::MatrixXd> LibxcFunctional::semilocal_kernel_ov(
+    const Eigen::MatrixXd& density, const Eigen::MatrixXd& c_occ, const Eigen::MatrixXd& c_vir,
+    const std::vector<Eigen::MatrixXd>& directions) const {
   return integrator_->kernel_contraction_ov(density, c_occ, c_vir, directions, response_kernel());
 }
 

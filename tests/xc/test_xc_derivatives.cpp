@@ -7,8 +7,8 @@
 #include "dixc/integrals/jk_builder.hpp"
 #include "dixc/scf/fock_builder.hpp"
 #include "dixc/scf/guess.hpp"
-#include "dixc/xc/factory.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/xc/factory.hpp"
 #include "support/reference_data.hpp"
 
 namespace dixc {
@@ -55,6 +55,34 @@ TEST_P(XcDerivatives, FockIsEnergyGradientAndKernelIsPotentialDerivative) {
 }
 
 INSTANTIATE_TEST_SUITE_P(LdaGgaHybrid, XcDerivatives, ::testing::Values("svwn", "pbe", "b3lyp"));
+
+// The functional keeps the kernel's ground-state factors for the last density: products at a new density must
+// equal those of a functional that never saw the old one, in both the AO and the MO-block paths.
+TEST(XcKernelFactors, KeptOnlyForTheDensityTheyBelongTo) {
+  const chem::Molecule molecule = test::reference_geometry("HCN");
+  const auto basis = chem::load_basis("def2-svp", molecule);
+  const int n = static_cast<int>(basis.nbf), n_occ = 7;
+  const Matrix d_a = scf::sad_guess_density(molecule, basis, par::LapackEigensolver());
+  const Matrix d_b = d_a + random_symmetric(n, 3, 1e-3);
+  const Matrix c = Matrix::Identity(n, n) + random_symmetric(n, 5, 0.05);
+  const Matrix c_occ = c.leftCols(n_occ), c_vir = c.rightCols(n - n_occ);
+  const std::vector<Matrix> directions = {random_symmetric(n, 9, 0.1).bottomLeftCorner(n - n_occ, n_occ)};
+  const std::vector<Matrix> x = {random_symmetric(n, 11, 0.02)};
+
+  const auto used = xc::make_functional({"b3lyp", "coarse"}, molecule, basis);
+  const Matrix ov_a = used->semilocal_kernel_ov(d_a, c_occ, c_vir, directions)[0];
+  const Matrix ov_b = used->semilocal_kernel_ov(d_b, c_occ, c_vir, directions)[0];
+  const Matrix ao_b = used->semilocal_kernel(d_b, x)[0];
+  const Matrix ao_a = used->semilocal_kernel(d_a, x)[0];
+  EXPECT_GT((ov_a - ov_b).norm(), 1e-8 * ov_a.norm());  // the two densities give different kernels
+
+  const auto fresh_a = xc::make_functional({"b3lyp", "coarse"}, molecule, basis);
+  const auto fresh_b = xc::make_functional({"b3lyp", "coarse"}, molecule, basis);
+  EXPECT_LT((ov_b - fresh_b->semilocal_kernel_ov(d_b, c_occ, c_vir, directions)[0]).norm(), 1e-13 * ov_b.norm());
+  EXPECT_LT((ao_b - fresh_b->semilocal_kernel(d_b, x)[0]).norm(), 1e-13 * ao_b.norm());
+  EXPECT_LT((ao_a - fresh_a->semilocal_kernel(d_a, x)[0]).norm(), 1e-13 * ao_a.norm());
+  EXPECT_LT((ov_a - fresh_a->semilocal_kernel_ov(d_a, c_occ, c_vir, directions)[0]).norm(), 1e-13 * ov_a.norm());
+}
 
 TEST(XcFactory, ExactExchangeFractionsComeFromLibxc) {
   const chem::Molecule molecule = test::reference_geometry("HF");

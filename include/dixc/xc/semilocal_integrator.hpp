@@ -7,6 +7,7 @@
 // corresponding first-order quantities (theory.md sections 2 and 5).
 #include <cstddef>
 #include <functional>
+#include <mutex>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -38,9 +39,17 @@ class SemilocalIntegrator {
  public:
   // ground: density -> (energy density per volume e_p, potential coefficients)
   using EnergyKernel = std::function<void(const PointDensity&, Eigen::VectorXd& energy_density, PointPotential&)>;
-  // (ground, first-order densities) -> first-order potential coefficients, one per perturbation
-  using ResponseKernel =
-      std::function<void(const PointDensity&, const std::vector<PointDensity>&, std::vector<PointPotential>&)>;
+  // The response kernel in two stages. `factors`: ground-state density of a block -> per-point factors
+  // (n_points x m, e.g. libxc's second derivatives); `apply`: (ground, factors, first-order densities) ->
+  // first-order potential coefficients, one per perturbation. The factors depend only on the density, so the
+  // integrator keeps them for the last density it saw: repeated products at one reference solution (Hessian
+  // batches, every Davidson iteration of TDDFT) evaluate the functional's second derivatives once.
+  struct ResponseKernel {
+    std::function<Eigen::MatrixXd(const PointDensity& ground)> factors;
+    std::function<void(const PointDensity& ground, const Eigen::MatrixXd& factors,
+                       const std::vector<PointDensity>& first, std::vector<PointPotential>& out)>
+        apply;
+  };
 
   // ao_cache_bytes: AO values (and gradients) of all blocks are kept in memory when they fit in this budget,
   // and recomputed per call otherwise.
@@ -75,11 +84,27 @@ class SemilocalIntegrator {
   void accumulate(const grid::AoBlock& ao, const grid::GridBlock& block, const PointPotential& v, bool weighted,
                   Eigen::MatrixXd& out) const;
 
+  // Ground-state density and kernel factors per block at `density`; one integrator serves one functional.
+  struct KernelGroundState {
+    Eigen::MatrixXd density;
+    std::vector<PointDensity> ground;
+    std::vector<Eigen::MatrixXd> factors;
+    bool complete = false;
+  };
+  // The kept state if it belongs to `density`, else a reset one that the caller's block loop fills (block b by
+  // the thread that handles b) and then marks complete. Call with kernel_mutex_ held.
+  KernelGroundState& kernel_ground_state(const Eigen::MatrixXd& density) const;
+  // Ground density and factors of block b, computed into `state` unless it is complete.
+  void fill_kernel_ground_state(KernelGroundState& state, std::size_t b, const grid::AoBlock& ao,
+                                const ResponseKernel& kernel) const;
+
   const chem::BasisSet& basis_;
   grid::MolecularGrid grid_;
   DensityOrder order_;
   std::vector<double> extents_;
   std::vector<grid::AoBlock> cache_;  // empty when over budget
+  mutable std::mutex kernel_mutex_;
+  mutable KernelGroundState kernel_state_;
 };
 
 }  // namespace dixc::xc
