@@ -1,5 +1,9 @@
 #include "dixc/ml/molecule_tensors.hpp"
 
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
 #include "dixc/chem/basis.hpp"
 #include "dixc/grid/ao_values.hpp"
 #include "dixc/grid/grid_settings.hpp"
@@ -15,6 +19,30 @@ torch::Tensor from_column_major(const std::vector<double>& values, std::int64_t 
   // Column-major (rows x cols) storage is the row-major (cols x rows) tensor, transposed.
   auto t = torch::from_blob(const_cast<double*>(values.data()) + offset, {cols, rows}, torch::kDouble);
   return t.t().contiguous().clone();
+}
+
+// The dataset names its grid level, and the targets (V_xc, Hessian products) hold only on that grid. If the
+// level's definition changed since generation (another dixc version), the rebuilt grid integrates the reference
+// density to a different electron count than the generator's grid did: a clear error instead of silently
+// inconsistent targets. Same grid: equal to summation-order noise plus the last SCF step's density change.
+void check_grid_matches_dataset(const MoleculeTensors& m, const data::MoleculeRecord& record,
+                                const std::string& grid_level) {
+  const double stored = record.scalars.at("n_electrons_integrated");
+  if (stored == 0.0) return;  // no grid in the reference calculation (Hartree-Fock)
+  double n = 0.0;
+  for (const auto& chunk : m.chunks) {
+    const torch::Tensor psi = chunk.phi.matmul(m.c_occ);
+    n += (chunk.weights * 2.0 * (psi * psi).sum(1)).sum().item<double>();
+  }
+  constexpr double tolerance = 1e-8;
+  if (std::abs(n - stored) > tolerance) {
+    std::ostringstream msg;
+    msg << std::setprecision(12) << "molecule '" << record.name << "': grid '" << grid_level
+        << "' of this dixc integrates the reference density to " << n << " electrons, the dataset's grid gave "
+        << stored << ": the grid level's definition changed since the dataset was generated; regenerate the "
+        << "dataset with this dixc version";
+    throw InputError(msg.str());
+  }
 }
 
 }  // namespace
@@ -38,8 +66,8 @@ MoleculeTensors load_molecule_tensors(const data::MoleculeRecord& record, const 
   MoleculeTensors m;
   m.name = record.name;
   const auto& dims = record.dims;
-  const std::int64_t natoms = dims.at("natoms"), nbf = dims.at("nbf"), n_mo = dims.at("n_mo"),
-                     no = dims.at("n_occ"), nv = dims.at("n_vir"), nd = dims.at("n_dir");
+  const std::int64_t natoms = dims.at("natoms"), nbf = dims.at("nbf"), n_mo = dims.at("n_mo"), no = dims.at("n_occ"),
+                     nv = dims.at("n_vir"), nd = dims.at("n_dir");
   chem::Molecule molecule;
   molecule.name = record.name;
   molecule.charge = static_cast<int>(dims.at("charge"));
@@ -92,15 +120,16 @@ MoleculeTensors load_molecule_tensors(const data::MoleculeRecord& record, const 
         }
     }
     const std::size_t first = g.blocks[b].begin;
-    chunk.weights = torch::from_blob(const_cast<double*>(g.weights.data()) + first, {static_cast<std::int64_t>(np)},
-                                     torch::kDouble)
-                        .clone();
+    chunk.weights =
+        torch::from_blob(const_cast<double*>(g.weights.data()) + first, {static_cast<std::int64_t>(np)}, torch::kDouble)
+            .clone();
     chunk.points = torch::from_blob(const_cast<double*>(g.points[first].data()), {static_cast<std::int64_t>(np), 3},
                                     torch::kDouble)
                        .clone();
     m.chunks.push_back(std::move(chunk));
     b = e;
   }
+  check_grid_matches_dataset(m, record, grid_level);
   return m;
 }
 

@@ -7,7 +7,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
 - the training loss decreases on a 20+ molecule dataset;
 - stopping after 3 steps and resuming reproduces the uninterrupted run;
 - the exported model.pt loads in Python (torch.jit.load) with its metadata;
-- evaluate reports and refuses a held-out split on a dataset the model was not trained on.
+- evaluate reports and refuses a held-out split on a dataset the model was not trained on;
+- a dataset made on another definition of its grid level is refused.
 """
 import csv
 import json
@@ -100,6 +101,19 @@ class Train(unittest.TestCase):
         p_init, _ = parameters(os.path.join(TMP, "zero"))
         for k in p_nan:  # skipped steps leave the initial parameters untouched
             self.assertTrue(torch.equal(p_nan[k], p_init[k]), k)
+
+    def test_grid_definition_change_is_detected(self):
+        # A dataset whose grid integrated one molecule's density to another electron count than this dixc's grid
+        # of the same name (as after a change of the level's definition): training stops with a clear error.
+        changed = os.path.join(TMP, "grid_changed.h5")
+        shutil.copy(DATA, changed)
+        with h5py.File(changed, "r+") as f:
+            f["index"]["n_electrons_integrated"][...] += 2e-6
+        r = subprocess.run(["mpirun", "-np", "1", DIXC, "train", changed, "-o", os.path.join(TMP, "grid_changed"),
+                            *COMMON, "--max-steps", "1"], capture_output=True, text=True, env=ENV, timeout=600)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertRegex(r.stderr, "molecule '[^']+': grid 'coarse' of this dixc integrates")
+        self.assertIn("regenerate the dataset", r.stderr)
 
     def test_loss_decreases_and_evaluate_reports(self):
         out = self.run_training("decrease", 2, "--epochs", "4")
