@@ -127,6 +127,22 @@ SemilocalIntegrator::KernelGroundState& SemilocalIntegrator::kernel_ground_state
   return s;
 }
 
+SemilocalIntegrator::KernelOrbitals& SemilocalIntegrator::kernel_orbitals(const Matrix& c_occ,
+                                                                          const Matrix& c_vir) const {
+  KernelOrbitals& s = kernel_orbitals_;
+  auto same = [](const Matrix& a, const Matrix& b) { return a.rows() == b.rows() && a.cols() == b.cols() && a == b; };
+  if (s.complete && same(s.c_occ, c_occ) && same(s.c_vir, c_vir)) return s;
+  const std::size_t n_stack = order_ == DensityOrder::lda ? 1 : 4;
+  const std::size_t bytes = grid_.size() * n_stack * static_cast<std::size_t>(c_occ.cols() + c_vir.cols()) * 8;
+  s.kept = bytes <= kOrbitalBytes;
+  s.c_occ = c_occ;
+  s.c_vir = c_vir;
+  s.psi_o.assign(s.kept ? grid_.blocks.size() : 0, Matrix{});
+  s.psi_v.assign(s.kept ? grid_.blocks.size() : 0, Matrix{});
+  s.complete = false;
+  return s;
+}
+
 void SemilocalIntegrator::fill_kernel_ground_state(KernelGroundState& state, std::size_t b, const grid::AoBlock& ao,
                                                    const ResponseKernel& kernel) const {
   if (state.complete) return;
@@ -187,6 +203,7 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
   if (gradients) std::fill(out_xv_o.begin(), out_xv_o.end(), Matrix::Zero(nv * nx, no));
   const std::lock_guard<std::mutex> lock(kernel_mutex_);
   KernelGroundState& state = kernel_ground_state(density);
+  KernelOrbitals& orbitals = kernel_orbitals(c_occ, c_vir);
 #pragma omp parallel
   {
     grid::AoBlock scratch;
@@ -196,17 +213,30 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
 #pragma omp for schedule(static, 4)
     for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
       const auto& block = grid_.blocks[b];
-      const auto& ao = ao_block(b, scratch);
-      const Eigen::Index np = ao.value.rows(), nf = static_cast<Eigen::Index>(ao.functions.size());
+      const Eigen::Index np = static_cast<Eigen::Index>(block.end - block.begin);
       const Eigen::Map<const Eigen::VectorXd> w(grid_.weights.data() + block.begin, np);
-      Matrix phi(n_stack * np, nf), co(nf, no), cv(nf, nv);
-      phi.topRows(np) = ao.value;
-      for (Eigen::Index k = 1; k < n_stack; ++k) phi.middleRows(k * np, np) = ao.gradient[k - 1];
-      for (Eigen::Index f = 0; f < nf; ++f) {
-        co.row(f) = c_occ.row(ao.functions[f]);
-        cv.row(f) = c_vir.row(ao.functions[f]);
+      Matrix psi_o_block, psi_v_block;  // row block k: psi (k = 0) or d_k psi
+      // AO values only while something is still to be kept (AOs may not be cached: large grids).
+      if (!state.complete || !orbitals.kept || !orbitals.complete) {
+        const auto& ao = ao_block(b, scratch);
+        fill_kernel_ground_state(state, b, ao, kernel);
+        const Eigen::Index nf = static_cast<Eigen::Index>(ao.functions.size());
+        Matrix phi(n_stack * np, nf), co(nf, no), cv(nf, nv);
+        phi.topRows(np) = ao.value;
+        for (Eigen::Index k = 1; k < n_stack; ++k) phi.middleRows(k * np, np) = ao.gradient[k - 1];
+        for (Eigen::Index f = 0; f < nf; ++f) {
+          co.row(f) = c_occ.row(ao.functions[f]);
+          cv.row(f) = c_vir.row(ao.functions[f]);
+        }
+        psi_o_block.noalias() = phi * co;
+        psi_v_block.noalias() = phi * cv;
+        if (orbitals.kept) {
+          orbitals.psi_o[b] = std::move(psi_o_block);
+          orbitals.psi_v[b] = std::move(psi_v_block);
+        }
       }
-      const Matrix psi_o = phi * co, psi_v = phi * cv;  // row block k: psi (k = 0) or d_k psi
+      const Matrix& psi_o = orbitals.kept ? orbitals.psi_o[b] : psi_o_block;
+      const Matrix& psi_v = orbitals.kept ? orbitals.psi_v[b] : psi_v_block;
       auto rows = [np](auto&& m, Eigen::Index k) { return m.middleRows(k * np, np); };
       const auto o0 = rows(psi_o, 0), v0 = rows(psi_v, 0);
       // First-order density of S = C_v v C_o^T + transpose: with t_x = psi_v v_x (np x no) and
@@ -220,7 +250,6 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
       std::array<Matrix, 3> u;
       if (meta)
         for (Eigen::Index k = 1; k < 4; ++k) u[k - 1] = rows(psi_o, k) * vt_stack;
-      fill_kernel_ground_state(state, b, ao, kernel);
       const PointDensity& ground = state.ground[b];
       for (Eigen::Index x = 0; x < nx; ++x) {
         const auto t_x = t.middleCols(x * no, no);
@@ -268,6 +297,7 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
     }
   }
   state.complete = true;
+  orbitals.complete = true;
   for (int t = 1; t < n_threads; ++t) {
     out_vo[0] += out_vo[t];
     if (gradients) out_xv_o[0] += out_xv_o[t];

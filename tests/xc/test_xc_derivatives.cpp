@@ -56,8 +56,9 @@ TEST_P(XcDerivatives, FockIsEnergyGradientAndKernelIsPotentialDerivative) {
 
 INSTANTIATE_TEST_SUITE_P(LdaGgaHybrid, XcDerivatives, ::testing::Values("svwn", "pbe", "b3lyp"));
 
-// The functional keeps the kernel's ground-state factors for the last density: products at a new density must
-// equal those of a functional that never saw the old one, in both the AO and the MO-block paths.
+// The functional keeps the kernel's ground-state factors for the last density and the orbitals on the grid for the
+// last C: products at a new density or with new orbitals must equal those of a functional that never saw the old
+// ones, in both the AO and the MO-block paths.
 TEST(XcKernelFactors, KeptOnlyForTheDensityTheyBelongTo) {
   const chem::Molecule molecule = test::reference_geometry("HCN");
   const auto basis = chem::load_basis("def2-svp", molecule);
@@ -82,6 +83,15 @@ TEST(XcKernelFactors, KeptOnlyForTheDensityTheyBelongTo) {
   EXPECT_LT((ao_b - fresh_b->semilocal_kernel(d_b, x)[0]).norm(), 1e-13 * ao_b.norm());
   EXPECT_LT((ao_a - fresh_a->semilocal_kernel(d_a, x)[0]).norm(), 1e-13 * ao_a.norm());
   EXPECT_LT((ov_a - fresh_a->semilocal_kernel_ov(d_a, c_occ, c_vir, directions)[0]).norm(), 1e-13 * ov_a.norm());
+
+  // Orbitals on the grid are kept per (C_occ, C_vir): other orbitals at the same density are not the kept ones.
+  const Matrix c2 = Matrix::Identity(n, n) + random_symmetric(n, 13, 0.05);
+  const Matrix ov_c2 = used->semilocal_kernel_ov(d_a, c2.leftCols(n_occ), c2.rightCols(n - n_occ), directions)[0];
+  const auto fresh_c2 = xc::make_functional({"b3lyp", "coarse"}, molecule, basis);
+  EXPECT_LT(
+      (ov_c2 - fresh_c2->semilocal_kernel_ov(d_a, c2.leftCols(n_occ), c2.rightCols(n - n_occ), directions)[0]).norm(),
+      1e-13 * ov_c2.norm());
+  EXPECT_GT((ov_c2 - ov_a).norm(), 1e-8 * ov_a.norm());
 }
 
 TEST(XcFactory, ExactExchangeFractionsComeFromLibxc) {

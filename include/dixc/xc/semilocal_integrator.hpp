@@ -91,6 +91,15 @@ class SemilocalIntegrator {
     std::vector<Eigen::MatrixXd> factors;
     bool complete = false;
   };
+  // Occupied and virtual orbitals (and their gradients) on every block for the last C_occ, C_v of the MO-block
+  // kernel, kept when they fit in kOrbitalBytes: later products at the same solution skip the AO -> MO step.
+  struct KernelOrbitals {
+    Eigen::MatrixXd c_occ, c_vir;
+    std::vector<Eigen::MatrixXd> psi_o, psi_v;  // per block, row blocks [psi; d_x psi; d_y psi; d_z psi]
+    bool complete = false, kept = false;
+  };
+  static constexpr std::size_t kOrbitalBytes = std::size_t(1) << 29;
+  KernelOrbitals& kernel_orbitals(const Eigen::MatrixXd& c_occ, const Eigen::MatrixXd& c_vir) const;
   // The kept state if it belongs to `density`, else a reset one that the caller's block loop fills (block b by
   // the thread that handles b) and then marks complete. Call with kernel_mutex_ held.
   KernelGroundState& kernel_ground_state(const Eigen::MatrixXd& density) const;
@@ -105,6 +114,7 @@ class SemilocalIntegrator {
   std::vector<grid::AoBlock> cache_;  // empty when over budget
   mutable std::mutex kernel_mutex_;
   mutable KernelGroundState kernel_state_;
+  mutable KernelOrbitals kernel_orbitals_;
 };
 
 }  // namespace dixc::xc
