@@ -131,15 +131,24 @@ SemilocalIntegrator::KernelOrbitals& SemilocalIntegrator::kernel_orbitals(const 
                                                                           const Matrix& c_vir) const {
   KernelOrbitals& s = kernel_orbitals_;
   auto same = [](const Matrix& a, const Matrix& b) { return a.rows() == b.rows() && a.cols() == b.cols() && a == b; };
-  if (s.complete && same(s.c_occ, c_occ) && same(s.c_vir, c_vir)) return s;
+  const bool same_orbitals = same(s.c_occ, c_occ) && same(s.c_vir, c_vir);
+  if (same_orbitals && s.complete) return s;
+  s.complete = false;
+  if (!same_orbitals) {
+    // First use of these orbitals: evaluated on the fly. Kept from their second use on, so that a single pass
+    // (one batch of Hessian products) does not pay for storing them.
+    s.c_occ = c_occ;
+    s.c_vir = c_vir;
+    s.kept = false;
+    s.psi_o.clear();
+    s.psi_v.clear();
+    return s;
+  }
   const std::size_t n_stack = order_ == DensityOrder::lda ? 1 : 4;
   const std::size_t bytes = grid_.size() * n_stack * static_cast<std::size_t>(c_occ.cols() + c_vir.cols()) * 8;
   s.kept = bytes <= kOrbitalBytes;
-  s.c_occ = c_occ;
-  s.c_vir = c_vir;
   s.psi_o.assign(s.kept ? grid_.blocks.size() : 0, Matrix{});
   s.psi_v.assign(s.kept ? grid_.blocks.size() : 0, Matrix{});
-  s.complete = false;
   return s;
 }
 
@@ -297,7 +306,7 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
     }
   }
   state.complete = true;
-  orbitals.complete = true;
+  orbitals.complete = orbitals.kept;
   for (int t = 1; t < n_threads; ++t) {
     out_vo[0] += out_vo[t];
     if (gradients) out_xv_o[0] += out_xv_o[t];

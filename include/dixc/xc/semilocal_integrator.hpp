@@ -92,7 +92,8 @@ class SemilocalIntegrator {
     bool complete = false;
   };
   // Occupied and virtual orbitals (and their gradients) on every block for the last C_occ, C_v of the MO-block
-  // kernel, kept when they fit in kOrbitalBytes: later products at the same solution skip the AO -> MO step.
+  // kernel, kept from the second use of the same orbitals on when they fit in kOrbitalBytes: later products at
+  // the same solution (TDDFT iterations, Hessian batches) skip the AO evaluation and the AO -> MO step.
   struct KernelOrbitals {
     Eigen::MatrixXd c_occ, c_vir;
     std::vector<Eigen::MatrixXd> psi_o, psi_v;  // per block, row blocks [psi; d_x psi; d_y psi; d_z psi]
