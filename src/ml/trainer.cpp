@@ -146,6 +146,13 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   std::sort(train_names.begin(), train_names.end());
   std::sort(val_names.begin(), val_names.end());
   if (train_names.empty()) throw InputError(o.dataset + ": no successfully computed molecules in the training split");
+  if (o.log && rank == 0) {
+    const std::size_t n_test = usable_names.size() - train_names.size() - val_names.size();
+    *o.log << "split (seed " << o.seed << "): " << train_names.size() << " train, " << val_names.size()
+           << " validation, " << n_test << " test molecules from " << split.parent_count(Split::train) << ", "
+           << split.parent_count(Split::validation) << ", " << split.parent_count(Split::test) << " parent molecules\n"
+           << std::flush;
+  }
 
   // This rank's shards, loaded once.
   auto load_shard = [&](const std::vector<std::string>& names) {
