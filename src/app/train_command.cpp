@@ -33,8 +33,8 @@ int run_train_command(const std::vector<std::string>& args) {
       "max-steps", po::value<int>()->default_value(0), "stop after this many optimiser steps (0: no limit)")(
       "batch-size", po::value<int>()->default_value(4), "molecules per step (global, over all ranks)")(
       "lr", po::value<double>()->default_value(1e-3), "peak learning rate (Adam; linear warm-up, cosine decay)")(
-      "warmup", po::value<int>()->default_value(5), "warm-up steps")(
-      "clip", po::value<double>()->default_value(1.0), "gradient-norm clip (0: off)")(
+      "warmup", po::value<int>()->default_value(5), "warm-up steps")("clip", po::value<double>()->default_value(1.0),
+                                                                     "gradient-norm clip (0: off)")(
       "seed", po::value<unsigned long long>()->default_value(0), "seed of initial parameters, split and order")(
       "val-fraction", po::value<double>()->default_value(0.2), "validation share of molecules")(
       "test-fraction", po::value<double>()->default_value(0.2), "test share (held out for evaluate)")(
@@ -77,11 +77,14 @@ int run_train_command(const std::vector<std::string>& args) {
   const int rank = par::rank_of(MPI_COMM_WORLD);
   if (rank == 0) o.log = &std::cout;
   if (o.batch_size < 1 || o.epochs < 1) throw InputError("--batch-size and --epochs must be at least 1");
+  if (!(o.validation_fraction >= 0.0 && o.test_fraction >= 0.0 && o.validation_fraction + o.test_fraction < 1.0))
+    throw InputError("--val-fraction and --test-fraction must be >= 0 with a sum below 1");
   const auto summary = ml::train(o, MPI_COMM_WORLD);
   if (rank == 0)
     std::cout << "dixc train: " << summary.steps << " steps (" << summary.skipped_steps << " skipped)"
-              << (summary.interrupted ? "; interrupted, checkpoint in " + o.output_dir + "/checkpoint (rerun with --resume)"
-                                      : "; model in " + o.output_dir + "/model.pt")
+              << (summary.interrupted
+                      ? "; interrupted, checkpoint in " + o.output_dir + "/checkpoint (rerun with --resume)"
+                      : "; model in " + o.output_dir + "/model.pt")
               << ", losses in " << o.output_dir << "/losses.csv\n";
   return 0;
 }

@@ -10,6 +10,9 @@ namespace {
 
 using Matrix = Eigen::MatrixXd;
 
+// Exactly equal, shapes included (the key of the kernel data kept between calls).
+bool same_matrix(const Matrix& a, const Matrix& b) { return a.rows() == b.rows() && a.cols() == b.cols() && a == b; }
+
 Matrix gather(const Matrix& full, const std::vector<int>& idx) {
   const Eigen::Index n = static_cast<Eigen::Index>(idx.size());
   Matrix out(n, n);
@@ -118,8 +121,7 @@ SemilocalEnergyPotential SemilocalIntegrator::energy_potential(const Matrix& den
 
 SemilocalIntegrator::KernelGroundState& SemilocalIntegrator::kernel_ground_state(const Matrix& density) const {
   KernelGroundState& s = kernel_state_;
-  if (s.complete && s.density.rows() == density.rows() && s.density.cols() == density.cols() && s.density == density)
-    return s;
+  if (s.complete && same_matrix(s.density, density)) return s;
   s.density = density;
   s.ground.assign(grid_.blocks.size(), PointDensity{});
   s.factors.assign(grid_.blocks.size(), Matrix{});
@@ -130,8 +132,7 @@ SemilocalIntegrator::KernelGroundState& SemilocalIntegrator::kernel_ground_state
 SemilocalIntegrator::KernelOrbitals& SemilocalIntegrator::kernel_orbitals(const Matrix& c_occ,
                                                                           const Matrix& c_vir) const {
   KernelOrbitals& s = kernel_orbitals_;
-  auto same = [](const Matrix& a, const Matrix& b) { return a.rows() == b.rows() && a.cols() == b.cols() && a == b; };
-  const bool same_orbitals = same(s.c_occ, c_occ) && same(s.c_vir, c_vir);
+  const bool same_orbitals = same_matrix(s.c_occ, c_occ) && same_matrix(s.c_vir, c_vir);
   if (same_orbitals && s.complete) return s;
   s.complete = false;
   if (!same_orbitals) {

@@ -117,6 +117,11 @@ class Cli(unittest.TestCase):
         self.assert_one_line_error(run("scf", os.path.join(self.tmp.name, "none.xyz")), 2, "none.xyz")
         self.assert_one_line_error(run("scf", os.path.join(DATA, "H2O.xyz"), "--basis", "nope"), 2, "nope")
 
+    def test_train_split_fractions(self):
+        proc = run("train", os.path.join(self.tmp.name, "data.h5"), "-o", self.tmp.name, "--val-fraction", "0.6",
+                   "--test-fraction", "0.5")
+        self.assert_one_line_error(proc, 2, "--val-fraction and --test-fraction")
+
 
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)
