@@ -18,15 +18,18 @@
 
 using Clock = std::chrono::steady_clock;
 
+template <typename F>
+double seconds_once(F&& f) {
+  const auto t0 = Clock::now();
+  f();
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
 // Median of 5 runs: the small molecules' passes take milliseconds.
 template <typename F>
 double seconds(F&& f) {
   std::vector<double> t;
-  for (int rep = 0; rep < 5; ++rep) {
-    const auto t0 = Clock::now();
-    f();
-    t.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-  }
+  for (int rep = 0; rep < 5; ++rep) t.push_back(seconds_once(f));
   std::nth_element(t.begin(), t.begin() + 2, t.end());
   return t[2];
 }
@@ -44,9 +47,7 @@ int main(int argc, char** argv) {
     const dixc::scf::FockBuilder fb_in(molecule, basis, incore, *functional),
         fb_direct(molecule, basis, direct, *functional);
     dixc::scf::ScfResult scf;
-    const auto t_start = Clock::now();
-    scf = dixc::scf::run_scf(molecule, basis, fb_in, {});
-    const double t_scf = std::chrono::duration<double>(Clock::now() - t_start).count();
+    const double t_scf = seconds_once([&] { scf = dixc::scf::run_scf(molecule, basis, fb_in, {}); });
     const double t_fock_direct = seconds([&] { fb_direct.build(scf.density); });
     const double t_fock_incore = seconds([&] { fb_in.build(scf.density); });
     const dixc::response::OrbitalHessian h_direct(fb_direct, scf.coefficients, scf.n_occupied);
@@ -56,9 +57,7 @@ int main(int argc, char** argv) {
     for (auto& d : dirs)
       for (Eigen::Index i = 0; i < d.size(); ++i) d.data()[i] = g(gen);
     // First pass at this density: includes the XC kernel's ground-state factors, which later passes reuse.
-    const auto t_first_start = Clock::now();
-    h_direct.hessian_products(dirs);
-    const double t_hvp_first = std::chrono::duration<double>(Clock::now() - t_first_start).count();
+    const double t_hvp_first = seconds_once([&] { h_direct.hessian_products(dirs); });
     const double t_hvp = seconds([&] { h_direct.hessian_products(dirs); });
     // Parts of the batched pass: J/K of the 16 first-order densities, and the XC kernel (MO-basis path).
     std::vector<Eigen::MatrixXd> s16;
@@ -82,9 +81,8 @@ int main(int argc, char** argv) {
     const dixc::response::OrbitalHessian h_in(fb_in, scf.coefficients, scf.n_occupied);
     dixc::response::TddftOptions options;
     options.n_roots = 5;
-    const auto t_td_start = Clock::now();
-    dixc::response::solve_tddft(h_in, dixc::integrals::dipole(basis, {0, 0, 0}), options);
-    const double t_td = std::chrono::duration<double>(Clock::now() - t_td_start).count();
+    const double t_td =
+        seconds_once([&] { dixc::response::solve_tddft(h_in, dixc::integrals::dipole(basis, {0, 0, 0}), options); });
     std::cout << std::left << std::setw(9) << molecule.name << std::right << std::setw(5) << basis.nbf << std::fixed
               << std::setprecision(3) << std::setw(7) << t_scf << std::setw(15) << t_fock_direct << std::setw(15)
               << t_fock_incore << std::setw(18) << t_hvp_first / t_fock_direct << std::setw(16) << t_hvp

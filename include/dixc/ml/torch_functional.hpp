@@ -1,8 +1,9 @@
 #pragma once
 // A TorchScript model as an XcFunctional: the SCF, response and TDDFT code run any exported model exactly as
-// they run libxc functionals (theory.md section 5): E = sum_p w_p e_p(rho, sigma, tau, ...); the potential comes from one backward
-// pass (a_p = dE/drho_p, b_p = 2 dE/dsigma_p grad rho_p, c_p = dE/dtau_p) and the kernel contraction from a
-// second one (Hessian-vector products with the first-order rho1, sigma1 = 2 grad rho . grad rho1, tau1).
+// they run libxc functionals (theory.md section 5): E = sum_p w_p e_p(rho, sigma, tau, ...); the potential comes
+// from one backward pass (a_p = dE/drho_p, b_p = 2 dE/dsigma_p grad rho_p, c_p = dE/dtau_p) and the kernel
+// contraction from a second one (Hessian-vector products with the first-order rho1, sigma1 = 2 grad rho .
+// grad rho1, tau1).
 // A learned functional replaces all of E_xc: no exact exchange. Local models are evaluated in chunks of grid
 // points (bounded autograd memory); non-local models on the whole grid at once.
 #include <memory>
