@@ -161,10 +161,7 @@ int run_evaluate_command(const std::vector<std::string>& args) {
   // The trainer's split, recomputed from the same names; only meaningful on the dataset the model was trained on.
   const ml::DatasetSplit trainer_split(usable_names, info.split_seed, info.validation_fraction, info.test_fraction);
   if (split != "all" && !info.dataset_fingerprint.empty()) {
-    std::vector<std::string> train_names;
-    for (const auto& name : usable_names)
-      if (trainer_split.of(name) == ml::Split::train) train_names.push_back(name);
-    std::sort(train_names.begin(), train_names.end());
+    const auto train_names = trainer_split.select(usable_names, ml::Split::train);
     if (ml::dataset_fingerprint(dataset.attributes(), train_names) != info.dataset_fingerprint)
       throw InputError(dataset_path + ": not the dataset " + model_path +
                        " was trained on (fingerprints differ), so its '" + split +

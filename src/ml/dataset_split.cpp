@@ -44,6 +44,14 @@ DatasetSplit::DatasetSplit(const std::vector<std::string>& names, std::uint64_t 
 
 Split DatasetSplit::of(const std::string& name) const { return split_of_parent_.at(parent_name(name)); }
 
+std::vector<std::string> DatasetSplit::select(const std::vector<std::string>& names, Split split) const {
+  std::vector<std::string> out;
+  for (const auto& name : names)
+    if (of(name) == split) out.push_back(name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::size_t DatasetSplit::parent_count(Split split) const {
   return static_cast<std::size_t>(std::count_if(split_of_parent_.begin(), split_of_parent_.end(),
                                                 [split](const auto& entry) { return entry.second == split; }));

@@ -135,16 +135,12 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   const data::DatasetReader dataset(o.dataset);
   const std::string basis = dataset.attributes().at("basis"), grid = dataset.attributes().at("grid");
 
-  std::vector<std::string> usable_names, train_names, val_names;
+  std::vector<std::string> usable_names;
   for (std::size_t i = 0; i < dataset.size(); ++i)
     if (const auto rec = dataset.read_index(i); rec.status == data::RecordStatus::ok) usable_names.push_back(rec.name);
   const DatasetSplit split(usable_names, o.seed, o.validation_fraction, o.test_fraction);
-  for (const auto& name : usable_names) {
-    if (split.of(name) == Split::train) train_names.push_back(name);
-    if (split.of(name) == Split::validation) val_names.push_back(name);
-  }
-  std::sort(train_names.begin(), train_names.end());
-  std::sort(val_names.begin(), val_names.end());
+  const std::vector<std::string> train_names = split.select(usable_names, Split::train),
+                                 val_names = split.select(usable_names, Split::validation);
   if (train_names.empty()) throw InputError(o.dataset + ": no successfully computed molecules in the training split");
   if (o.log && rank == 0) {
     const std::size_t n_test = usable_names.size() - train_names.size() - val_names.size();

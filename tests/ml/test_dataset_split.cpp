@@ -56,6 +56,10 @@ TEST(DatasetSplit, IndependentOfOrderAndDuplicatesButNotOfSeed) {
     if (DatasetSplit(names, 8, 0.1, 0.2).of(n) == Split::test) test_b.insert(n);
   }
   EXPECT_NE(test_a, test_b);
+  // select: the names of one split, sorted, duplicates kept as given
+  const auto selected = shuffled.select(names, Split::test);
+  EXPECT_TRUE(std::is_sorted(selected.begin(), selected.end()));
+  EXPECT_EQ(std::set<std::string>(selected.begin(), selected.end()), test_a);
 }
 
 TEST(DatasetSplit, SmallSetsKeepATrainingParentAndEveryRequestedSplit) {

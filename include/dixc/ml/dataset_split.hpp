@@ -25,6 +25,8 @@ class DatasetSplit {
 
   // Throws std::out_of_range for a name whose parent was not among the constructor's names.
   Split of(const std::string& name) const;
+  // The names of `names` that fall in `split`, sorted.
+  std::vector<std::string> select(const std::vector<std::string>& names, Split split) const;
   std::size_t parent_count(Split split) const;
 
  private:
