@@ -26,10 +26,15 @@ int run_train_command(const std::vector<std::string>& args) {
       "output-dir,o", po::value<std::string>()->required(), "directory for losses, checkpoints and the model")(
       "model", po::value<std::string>()->default_value("gga-mlp"), "gga-mlp | mgga-mlp | xcdiff | nonlocal")(
       "loss", po::value<std::string>()->default_value("di"), "energy | energy+grad | di")(
-      "w-energy", po::value<double>()->default_value(1.0), "weight of the energy term")(
+      "w-energy", po::value<double>()->default_value(1.0),
+      "weight of the energy term (each term is divided by its training-set mean for the untrained model, so\n"
+      "equal weights mean equal shares at the start; docs/theory.md section 4)")(
       "w-grad", po::value<double>()->default_value(1.0), "weight of the gradient term")(
       "w-hess", po::value<double>()->default_value(1.0), "weight of the Hessian term")(
-      "epochs", po::value<int>()->default_value(10), "passes over the training molecules")(
+      "epochs", po::value<int>()->default_value(10), "passes over the training molecules (the cosine horizon)")(
+      "patience", po::value<int>()->default_value(0),
+      "stop after this many epochs without a lower validation loss (0: train all epochs); model.pt always\n"
+      "holds the parameters of the epoch with the lowest validation loss")(
       "max-steps", po::value<int>()->default_value(0), "stop after this many optimiser steps (0: no limit)")(
       "batch-size", po::value<int>()->default_value(4), "molecules per step (global, over all ranks)")(
       "lr", po::value<double>()->default_value(1e-3), "peak learning rate (Adam; linear warm-up, cosine decay)")(
@@ -38,7 +43,8 @@ int run_train_command(const std::vector<std::string>& args) {
       "seed", po::value<unsigned long long>()->default_value(0), "seed of initial parameters, split and order")(
       "val-fraction", po::value<double>()->default_value(0.2), "validation share of molecules")(
       "test-fraction", po::value<double>()->default_value(0.2), "test share (held out for evaluate)")(
-      "chunk-points", po::value<std::size_t>()->default_value(20000), "grid points per autograd chunk")(
+      "chunk-points", po::value<std::size_t>()->default_value(20000),
+      "grid points per model call of a local model (bounds autograd memory; non-local models see all points)")(
       "checkpoint-every", po::value<int>()->default_value(50), "checkpoint period in steps")(
       "stop-after-steps", po::value<int>()->default_value(0),
       "checkpoint and exit after this many steps of this run (fits a job's time limit; 0: off)")(
@@ -59,9 +65,10 @@ int run_train_command(const std::vector<std::string>& args) {
   o.dataset = vm["dataset"].as<std::string>();
   o.output_dir = vm["output-dir"].as<std::string>();
   o.architecture = vm["model"].as<std::string>();
-  o.mode = ml::parse_loss_mode(vm["loss"].as<std::string>());
-  o.weights = {vm["w-energy"].as<double>(), vm["w-grad"].as<double>(), vm["w-hess"].as<double>()};
+  o.loss.mode = ml::parse_loss_mode(vm["loss"].as<std::string>());
+  o.loss.weights = {vm["w-energy"].as<double>(), vm["w-grad"].as<double>(), vm["w-hess"].as<double>()};
   o.epochs = vm["epochs"].as<int>();
+  o.patience = vm["patience"].as<int>();
   o.max_steps = vm["max-steps"].as<int>();
   o.batch_size = vm["batch-size"].as<int>();
   o.learning_rate = vm["lr"].as<double>();

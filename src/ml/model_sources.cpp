@@ -27,6 +27,53 @@ def pw92_c(self, rho: Tensor) -> Tensor:
     den = 2.0 * a * (7.5957 * rs ** 0.5 + 3.5876 * rs + 1.6382 * rs ** 1.5 + 0.49294 * rs ** 2)
     return -2.0 * a * (1.0 + 0.21370 * rs) * torch.log(1.0 + 1.0 / den)
 
+def pbe_c(self, rho: Tensor, sigma: Tensor) -> Tensor:
+    # PBE correlation per volume (PRL 77, 3865 (1996)), libxc's constants; <= 0 for any rho, sigma
+    ec_lda = self.pw92_c(rho)
+    beta = 0.06672455060314922
+    gamma = 0.031090690869654895
+    kf = (9.869604401089358 * 3.0 * rho) ** (1.0 / 3.0)
+    ks2 = 4.0 * kf / 3.141592653589793
+    t2 = sigma / (4.0 * ks2 * rho * rho)
+    big_a = (beta / gamma) / (torch.exp(-ec_lda / gamma) - 1.0)
+    at2 = big_a * t2
+    h = gamma * torch.log(1.0 + (beta / gamma) * t2 * (1.0 + at2) / (1.0 + at2 + at2 * at2))
+    return rho * (ec_lda + h)
+
+def b88_x(self, rho: Tensor, sigma: Tensor) -> Tensor:
+    # Becke 88 exchange per volume (PRA 38, 3098 (1988)) for a closed shell: rho_s = rho/2, |grad rho_s| =
+    # sqrt(sigma)/2, x = |grad rho_s| / rho_s^(4/3); the tiny floor keeps x asinh(x) differentiable at sigma = 0
+    beta = 0.0042
+    rho_s = 0.5 * rho
+    x2 = 0.25 * sigma / rho_s ** (8.0 / 3.0)
+    x = torch.sqrt(x2 + 1e-30)
+    return self.lda_x(rho) - 2.0 * beta * rho_s ** (4.0 / 3.0) * x2 / (1.0 + 6.0 * beta * x * torch.asinh(x))
+
+def lyp_c(self, rho: Tensor, sigma: Tensor) -> Tensor:
+    # Lee-Yang-Parr correlation per volume in Miehlich et al.'s form (CPL 157, 200 (1989)) for a closed shell
+    # (rho_a = rho_b = rho/2, sigma_aa = sigma_ab = sigma/4):
+    #   e = -a rho/(1 + d r) - a b omega [C_F rho^(14/3) - rho^2 sigma (3 + 7 delta)/72],  r = rho^(-1/3),
+    #   omega = exp(-c r)/(1 + d r) rho^(-11/3),  delta = c r + d r/(1 + d r),  C_F = 3/10 (3 pi^2)^(2/3)
+    a = 0.04918
+    b = 0.132
+    c = 0.2533
+    d = 0.349
+    r = rho ** (-1.0 / 3.0)
+    den = 1.0 + d * r
+    delta = c * r + d * r / den
+    omega = torch.exp(-c * r) / den * rho ** (-11.0 / 3.0)
+    return -a * rho / den - a * b * omega * (2.871234000188191 * rho ** (14.0 / 3.0)
+                                             - rho * rho * sigma * (3.0 + 7.0 * delta) / 72.0)
+
+def blyp(self, rho: Tensor, sigma: Tensor) -> Tensor:
+    # the base of the learned semilocal models: B88 exchange + LYP correlation
+    return self.b88_x(rho, sigma) + self.lyp_c(rho, sigma)
+
+def density_variable(self, rho: Tensor) -> Tensor:
+    # bounded, dimensionless density input 1/(1 + r_s) in (0, 1): 0 in the tails, -> 1 at nuclei
+    rs = (0.75 / (3.141592653589793 * rho)) ** (1.0 / 3.0)
+    return 1.0 / (1.0 + rs)
+
 def s2(self, rho: Tensor, sigma: Tensor) -> Tensor:
     # reduced gradient squared s^2 = sigma / (4 (3 pi^2)^(2/3) rho^(8/3))
     return sigma / (4.0 * 9.570780000627305 * rho ** (8.0 / 3.0))
@@ -37,15 +84,22 @@ def alpha(self, rho: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
     tau_unif = 0.3 * 9.570780000627305 * rho ** (5.0 / 3.0)
     return torch.clamp(tau - tau_w, min=0.0) / tau_unif
 
-def meta_inputs(self, rho: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
-    # bounded local meta-GGA inputs: [rho^(1/3), s^2/(1+s^2), alpha/(1+alpha)]
+def gga_inputs(self, rho: Tensor, sigma: Tensor) -> Tensor:
+    # bounded, dimensionless GGA inputs: [1/(1+r_s), s^2/(1+s^2)]
     s2 = self.s2(rho, sigma)
-    a = self.alpha(rho, sigma, tau)
-    return torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2), a / (1.0 + a)], dim=1)
+    return torch.stack([self.density_variable(rho), s2 / (1.0 + s2)], dim=1)
 
-def lda_enhanced(self, rho_in: Tensor, rho: Tensor, fx: Tensor, fc: Tensor) -> Tensor:
-    # enhancement factors over LDA exchange and PW92 correlation, masked at negligible density
-    return self.mask(rho_in, self.lda_x(rho) * fx + rho * self.pw92_c(rho) * fc)
+def meta_inputs(self, rho: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
+    # bounded, dimensionless meta-GGA inputs: [1/(1+r_s), s^2/(1+s^2), alpha/(1+alpha)]
+    a = self.alpha(rho, sigma, tau)
+    return torch.cat([self.gga_inputs(rho, sigma), (a / (1.0 + a)).unsqueeze(1)], dim=1)
+
+def blyp_corrected(self, rho_in: Tensor, rho: Tensor, sigma_in: Tensor, f: Tensor) -> Tensor:
+    # BLYP plus learned corrections in units of LDA exchange and PW92 correlation (f = 0: exactly BLYP), masked
+    # at negligible density
+    sigma = torch.where(rho_in > 1e-14, sigma_in, torch.zeros_like(sigma_in))
+    e = self.blyp(rho, sigma) + self.lda_x(rho) * f[:, 0] + rho * self.pw92_c(rho) * f[:, 1]
+    return self.mask(rho_in, e)
 
 def mlp(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor, b3: Tensor) -> Tensor:
     h = torch.matmul(x, w1) + b1
@@ -67,44 +121,42 @@ def forward(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor, points: Tensor,
     kappa = 0.804
     mu = 0.2195149727645171
     fx = 1.0 + kappa - kappa / (1.0 + mu * self.s2(rho, sigma) / kappa)
-    ex = self.lda_x(rho) * fx
-    ec_lda = self.pw92_c(rho)
-    beta = 0.06672455060314922
-    gamma = 0.031090690869654895
-    kf = (9.869604401089358 * 3.0 * rho) ** (1.0 / 3.0)
-    ks2 = 4.0 * kf / 3.141592653589793
-    t2 = sigma / (4.0 * ks2 * rho * rho)
-    big_a = (beta / gamma) / (torch.exp(-ec_lda / gamma) - 1.0)
-    at2 = big_a * t2
-    h = gamma * torch.log(1.0 + (beta / gamma) * t2 * (1.0 + at2) / (1.0 + at2 + at2 * at2))
-    return self.mask(rho_in, ex + rho * (ec_lda + h))
+    return self.mask(rho_in, self.lda_x(rho) * fx + self.pbe_c(rho, sigma))
+)TS";
+  return source;
+}
+
+const std::string& blyp_model_source() {
+  static const std::string source = R"TS(
+def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    rho = self.safe(rho_in)
+    return self.blyp_corrected(rho_in, rho, sigma, torch.zeros(rho.size(0), 2, dtype=rho.dtype))
 )TS";
   return source;
 }
 
 const std::string& gga_mlp_source() {
-  // Enhancement factors over LDA exchange and PW92 correlation from an MLP of (rho^(1/3), s^2/(1+s^2)), in the
-  // spirit of Nagai et al., npj Comput. Mater. 6, 43 (2020). Zero-initialised last layer: starts as LDA.
+  // BLYP plus corrections from an MLP of the bounded GGA inputs (1/(1+r_s), s^2/(1+s^2)), in the spirit of
+  // Nagai et al., npj Comput. Mater. 6, 43 (2020). Zero-initialised last layer: starts as BLYP.
   static const std::string source = R"TS(
 def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
             atom_positions: Tensor, atom_z: Tensor) -> Tensor:
     rho = self.safe(rho_in)
-    s2 = self.s2(rho, sigma)
-    x = torch.stack([rho ** (1.0 / 3.0), s2 / (1.0 + s2)], dim=1)
-    f = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.lda_enhanced(rho_in, rho, 1.0 + f[:, 0], 1.0 + f[:, 1])
+    f = self.mlp(self.gga_inputs(rho, sigma), self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
+    return self.blyp_corrected(rho_in, rho, sigma, f)
 )TS";
   return source;
 }
 
 const std::string& mgga_mlp_source() {
-  // As gga-mlp with the iso-orbital indicator alpha (tau-dependent meta-GGA).
+  // As gga-mlp with the iso-orbital indicator alpha (tau-dependent meta-GGA). Starts as BLYP.
   static const std::string source = R"TS(
 def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
             atom_positions: Tensor, atom_z: Tensor) -> Tensor:
     rho = self.safe(rho_in)
     f = self.mlp(self.meta_inputs(rho, sigma, tau), self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.lda_enhanced(rho_in, rho, 1.0 + f[:, 0], 1.0 + f[:, 1])
+    return self.blyp_corrected(rho_in, rho, sigma, f)
 )TS";
   return source;
 }
@@ -113,22 +165,26 @@ const std::string& xcdiff_source() {
   // Constrained meta-GGA in the spirit of Dick & Fernandez-Serra, PRB 104, L161109 (2021): enhancement
   // factors of SCAN's variables (s, alpha) built so that exact constraints hold for any parameters:
   //   uniform gas:  F_x(0, 1) = F_c(0, 1) = 1 (the network value at s = 0, alpha = 1 is subtracted);
-  //   Lieb-Oxford:  F_x = 1.804 - 0.804 exp(-n_x) <= 1.804;
-  //   E_c <= 0:     F_c = exp(n_c) > 0 multiplies PW92 correlation, which is <= 0.
-  // The base is LDA exchange + PW92 correlation rather than SCAN itself.
+  //   Lieb-Oxford:  F_x = 1 + kappa (1 - exp(-mu s^2/kappa - n_x)) <= 1 + kappa = 1.804;
+  //   E_c <= 0:     F_c = exp(n_c) > 0 multiplies PBE correlation, which is <= 0.
+  // With n = 0 this is RPBE exchange (Hammer, Hansen, Norskov, PRB 59, 7413 (1999)) + PBE correlation, the
+  // known functional the untrained model equals.
   static const std::string source = R"TS(
-def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+def forward(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
             atom_positions: Tensor, atom_z: Tensor) -> Tensor:
     rho = self.safe(rho_in)
+    sigma = torch.where(rho_in > 1e-14, sigma_in, torch.zeros_like(sigma_in))
     x = self.meta_inputs(rho, sigma, tau)[:, 1:]
     x0 = torch.tensor([[0.0, 0.5]], dtype=x.dtype)
     nx = self.mlp(x, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)[:, 0]
     nx0 = self.mlp(x0, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)[:, 0]
     nc = self.mlp(x, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)[:, 0]
     nc0 = self.mlp(x0, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)[:, 0]
-    fx = 1.804 - 0.804 * torch.exp(-(nx - nx0))
+    kappa = 0.804
+    mu = 0.2195149727645171
+    fx = 1.0 + kappa * (1.0 - torch.exp(-mu * self.s2(rho, sigma) / kappa - (nx - nx0)))
     fc = torch.exp(nc - nc0)
-    return self.lda_enhanced(rho_in, rho, fx, fc)
+    return self.mask(rho_in, self.lda_x(rho) * fx + self.pbe_c(rho, sigma) * fc)
 )TS";
   return source;
 }
@@ -139,7 +195,7 @@ const std::string& nonlocal_source() {
   //  2. atom embedding a_A = MLP(log(1 + h_A)); one invariant message-passing step with radial edge features,
   //     a_A += sum_{B != A} MLP_m(a_B) * exp(-|R_A - R_B|^2 / 8)
   //  3. atoms -> grid: f_p = sum_A a_A c_A(p), c_A(p) = normalised exp(-|r_p - R_A|^2) weights
-  //  4. enhancement factors from MLP([rho^(1/3), s^2/(1+s^2), alpha/(1+alpha), f_p]).
+  //  4. corrections to BLYP from MLP([1/(1+r_s), s^2/(1+s^2), alpha/(1+alpha), f_p]) (starts as BLYP).
   // Non-local: the energy density at a point depends on the whole density, so the model sees all grid points
   // of a molecule in one call.
   static const std::string source = R"TS(
@@ -158,7 +214,7 @@ def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, we
     f = torch.matmul(c, a)
     x = torch.cat([self.meta_inputs(rho, sigma, tau), f], dim=1)
     out = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.lda_enhanced(rho_in, rho, 1.0 + out[:, 0], 1.0 + out[:, 1])
+    return self.blyp_corrected(rho_in, rho, sigma, out)
 )TS";
   return source;
 }

@@ -34,19 +34,21 @@ struct ParameterFactory {
 }  // namespace
 
 const std::vector<std::string>& model_names() {
-  static const std::vector<std::string> names = {"gga-mlp", "mgga-mlp", "xcdiff", "nonlocal", "pbe"};
+  static const std::vector<std::string> names = {"gga-mlp", "mgga-mlp", "xcdiff", "nonlocal", "pbe", "blyp"};
   return names;
 }
 
 torch::jit::Module make_model(const std::string& architecture, std::uint64_t seed) {
-  torch::jit::Module m("dixc_" + std::string(architecture == "gga-mlp" ? "gga_mlp"
+  torch::jit::Module m("dixc_" + std::string(architecture == "gga-mlp"    ? "gga_mlp"
                                              : architecture == "mgga-mlp" ? "mgga_mlp"
-                                                                           : architecture));
+                                                                          : architecture));
   ParameterFactory p{at::detail::createCPUGenerator(seed), m};
   const std::string* body = nullptr;
   bool nonlocal = false;
   if (architecture == "pbe") {
     body = &pbe_model_source();
+  } else if (architecture == "blyp") {
+    body = &blyp_model_source();
   } else if (architecture == "gga-mlp") {
     p.mlp("", 2, 32, 2);
     body = &gga_mlp_source();

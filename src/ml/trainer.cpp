@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <ostream>
 #include <random>
+#include <sstream>
 
 #include <torch/torch.h>
 
@@ -19,6 +21,7 @@
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/reference_features.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
 
@@ -34,11 +37,12 @@ void on_checkpoint_signal(int sig) { g_checkpoint_signal = sig; }
 // Sums of loss terms over molecules; reduced over ranks as a flat array.
 struct TermSums {
   double values[5] = {0, 0, 0, 0, 0};  // total, energy, gradient, hessian, count
+  // Terms a mode does not compute are NaN in LossTerms and count as 0 here (the CSV leaves them empty).
   void add(const LossTerms& t) {
     values[0] += t.total;
     values[1] += t.energy;
-    values[2] += t.gradient;
-    values[3] += t.hessian;
+    values[2] += std::isnan(t.gradient) ? 0.0 : t.gradient;
+    values[3] += std::isnan(t.hessian) ? 0.0 : t.hessian;
     values[4] += 1.0;
   }
   void reduce(MPI_Comm comm) { MPI_Allreduce(MPI_IN_PLACE, values, 5, MPI_DOUBLE, MPI_SUM, comm); }
@@ -101,7 +105,67 @@ double learning_rate(const TrainOptions& o, int step, int total_steps) {
 struct Checkpoint {
   int step = 0, epoch = 0, batch = 0, skipped = 0;
   TermSums epoch_sums;
+  LossScales scales;
+  double best_validation = std::numeric_limits<double>::max();
+  int best_epoch = 0, epochs_since_best = 0;
 };
+
+// One training molecule on its rank: targets and the fixed features of the DI-Loss (AO values dropped).
+struct TrainingMolecule {
+  MoleculeTensors targets;
+  ReferenceFeatures features;
+};
+
+TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, const std::string& basis,
+                                        const std::string& grid, std::size_t chunk_points) {
+  TrainingMolecule t{load_molecule_tensors(record, basis, grid, chunk_points), {}};
+  t.features = build_reference_features(t.targets);
+  t.targets.chunks.clear();
+  return t;
+}
+
+// Relative cost of one molecule's loss: points (~ atoms) x orbital pairs x (directions + 1).
+double estimated_cost(const data::MoleculeRecord& index) {
+  const auto& d = index.dims;
+  return static_cast<double>(d.at("natoms")) * static_cast<double>(d.at("nbf")) * static_cast<double>(d.at("n_occ")) *
+         static_cast<double>(d.at("n_dir") + 1);
+}
+
+// Owner rank of each name: largest cost first, to the rank with the least cost so far (ties: lower rank, then
+// name order), so that the shards weigh alike. Deterministic for a given rank count.
+std::vector<int> owners_by_cost(const std::vector<double>& cost, int ranks) {
+  std::vector<std::size_t> order(cost.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+  std::vector<double> load(ranks, 0.0);
+  std::vector<int> owner(cost.size(), 0);
+  for (std::size_t i : order) {
+    const int r = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
+    owner[i] = r;
+    load[r] += cost[i];
+  }
+  return owner;
+}
+
+// Term scales: the training-set mean of each raw term for the untrained model, so each weighted term starts
+// near its weight. A term that is already ~0 at the start (a model that is exact for it) keeps scale 1.
+LossScales initial_scales(torch::jit::Module& model, const std::map<std::size_t, TrainingMolecule>& shard,
+                          const LossSettings& settings, MPI_Comm comm) {
+  double sums[4] = {0, 0, 0, 0};
+  for (const auto& [i, t] : shard) {
+    const LossTerms terms = di_loss(model, t.targets, t.features, settings, 1.0, false);
+    sums[0] += terms.energy;
+    sums[1] += settings.uses_gradient() ? terms.gradient : 0.0;
+    sums[2] += settings.uses_hessian() ? terms.hessian : 0.0;
+    sums[3] += 1.0;
+  }
+  MPI_Allreduce(MPI_IN_PLACE, sums, 4, MPI_DOUBLE, MPI_SUM, comm);
+  auto scale = [&](double sum) {
+    const double mean = sum / std::max(1.0, sums[3]);
+    return std::isfinite(mean) && mean > 1e-20 ? mean : 1.0;
+  };
+  return {scale(sums[0]), scale(sums[1]), scale(sums[2])};
+}
 
 void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torch::optim::Adam& optimizer,
                       const Checkpoint& c, int rank) {
@@ -114,7 +178,8 @@ void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torc
   std::ofstream state(tmp / "state.txt");
   state << std::setprecision(17) << c.step << " " << c.epoch << " " << c.batch << " " << c.skipped;
   for (double v : c.epoch_sums.values) state << " " << v;
-  state << "\n";
+  state << " " << c.scales.energy << " " << c.scales.gradient << " " << c.scales.hessian << " " << c.best_validation
+        << " " << c.best_epoch << " " << c.epochs_since_best << "\n";
   state.close();
   // Replace the previous checkpoint only once the new one is complete.
   for (const char* f : {"model.pt", "optimizer.pt", "state.txt"}) fs::rename(tmp / f, dir / f);
@@ -136,8 +201,12 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   const std::string basis = dataset.attributes().at("basis"), grid = dataset.attributes().at("grid");
 
   std::vector<std::string> usable_names;
+  std::map<std::string, double> cost;
   for (std::size_t i = 0; i < dataset.size(); ++i)
-    if (const auto rec = dataset.read_index(i); rec.status == data::RecordStatus::ok) usable_names.push_back(rec.name);
+    if (const auto rec = dataset.read_index(i); rec.status == data::RecordStatus::ok) {
+      usable_names.push_back(rec.name);
+      cost[rec.name] = estimated_cost(rec);
+    }
   const DatasetSplit split(usable_names, o.seed, o.validation_fraction, o.test_fraction);
   const std::vector<std::string> train_names = split.select(usable_names, Split::train),
                                  val_names = split.select(usable_names, Split::validation);
@@ -150,15 +219,29 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
            << std::flush;
   }
 
-  // This rank's shards, loaded once.
+  // This rank's shards (by cost), loaded once.
+  const auto load_start = std::chrono::steady_clock::now();
+  std::size_t shard_bytes = 0;
   auto load_shard = [&](const std::vector<std::string>& names) {
-    std::map<std::size_t, MoleculeTensors> shard;
-    for (std::size_t i = rank; i < names.size(); i += size)
-      shard.emplace(i, load_molecule_tensors(dataset.read(*dataset.find(names[i])), basis, grid, o.chunk_points));
+    std::vector<double> c;
+    for (const auto& n : names) c.push_back(cost.at(n));
+    const std::vector<int> owner = owners_by_cost(c, size);
+    std::map<std::size_t, TrainingMolecule> shard;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (owner[i] != rank) continue;
+      auto t = load_training_molecule(dataset.read(*dataset.find(names[i])), basis, grid, o.chunk_points);
+      shard_bytes += t.features.bytes();
+      shard.emplace(i, std::move(t));
+    }
     return shard;
   };
   const auto train_shard = load_shard(train_names);
   const auto val_shard = load_shard(val_names);
+  if (o.log && rank == 0)
+    *o.log << "loaded the molecules of rank 0 in " << std::fixed << std::setprecision(1)
+           << std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count() << " s ("
+           << std::setprecision(0) << static_cast<double>(shard_bytes) / (1 << 20) << " MiB of reference features)\n"
+           << std::defaultfloat << std::setprecision(6) << std::flush;
 
   torch::jit::Module model = make_model(o.architecture, o.seed);
   model.register_attribute("dataset_fingerprint", c10::StringType::get(), std::string());
@@ -170,6 +253,11 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   const fs::path out(o.output_dir), ckpt_dir = out / "checkpoint";
   if (rank == 0) fs::create_directories(out);
   Checkpoint state;
+  std::vector<torch::Tensor> best_params;
+  auto keep_best = [&] {
+    best_params.clear();
+    for (const auto& p : params) best_params.push_back(p.detach().clone());
+  };
   if (o.resume && fs::exists(ckpt_dir / "state.txt")) {
     torch::jit::Module saved = torch::jit::load((ckpt_dir / "model.pt").string());
     const auto saved_params = ordered_parameters(saved);
@@ -181,8 +269,23 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     std::ifstream in(ckpt_dir / "state.txt");
     in >> state.step >> state.epoch >> state.batch >> state.skipped;
     for (double& v : state.epoch_sums.values) in >> v;
+    in >> state.scales.energy >> state.scales.gradient >> state.scales.hessian >> state.best_validation >>
+        state.best_epoch >> state.epochs_since_best;
+    if (!in) throw InputError((ckpt_dir / "state.txt").string() + ": unreadable checkpoint state (older dixc?)");
+    if (fs::exists(ckpt_dir / "best_model.pt"))
+      best_params = ordered_parameters(torch::jit::load((ckpt_dir / "best_model.pt").string()));
     if (o.log && rank == 0) *o.log << "resuming from " << ckpt_dir.string() << " at step " << state.step << "\n";
+  } else {
+    LossSettings unscaled = o.loss;
+    unscaled.scales = {};
+    state.scales = initial_scales(model, train_shard, unscaled, comm);
   }
+  LossSettings loss = o.loss;
+  loss.scales = state.scales;
+  if (o.log && rank == 0)
+    *o.log << "loss " << to_string(loss.mode) << ", term scales (training mean for the untrained model): energy "
+           << loss.scales.energy << ", gradient " << loss.scales.gradient << ", hessian " << loss.scales.hessian << "\n"
+           << std::flush;
   std::ofstream csv;
   if (rank == 0) {
     const bool fresh = !(o.resume && fs::exists(out / "losses.csv"));
@@ -196,7 +299,9 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   int total_steps = batches_per_epoch * o.epochs;
   if (o.max_steps > 0) total_steps = std::min(total_steps, o.max_steps);
   TrainSummary summary;
-  auto reached_end = [&] { return state.step >= total_steps; };
+  auto reached_end = [&] {
+    return state.step >= total_steps || (o.patience > 0 && state.epochs_since_best >= o.patience);
+  };
   int steps_this_call = 0;
   double allreduce_seconds = 0.0;  // in the gradient allreduce, this epoch (includes waiting for other ranks)
   auto epoch_start = std::chrono::steady_clock::now();
@@ -208,7 +313,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     std::iota(order.begin(), order.end(), 0);
     std::mt19937_64 gen(o.seed * 1000003ull + static_cast<std::uint64_t>(state.epoch));
     std::shuffle(order.begin(), order.end(), gen);
-    for (; state.batch < batches_per_epoch && !reached_end(); ++state.batch) {
+    for (; state.batch < batches_per_epoch && state.step < total_steps; ++state.batch) {
       optimizer.zero_grad();
       const std::size_t first = static_cast<std::size_t>(state.batch) * o.batch_size;
       const std::size_t last = std::min(order.size(), first + o.batch_size);
@@ -218,11 +323,11 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
       for (std::size_t k = first; k < last; ++k) {
         const auto it = train_shard.find(order[k]);
         if (it == train_shard.end()) continue;
-        const LossTerms t = di_loss(model, it->second, o.mode, o.weights, scale, true);
+        const LossTerms t = di_loss(model, it->second.targets, it->second.features, loss, scale, true);
         if (!t.finite) {
           bad = 1;
-          std::cerr << "dixc train: non-finite loss for molecule '" << it->second.name << "' at step " << state.step
-                    << " (rank " << rank << "); step skipped\n";
+          std::cerr << "dixc train: non-finite loss for molecule '" << it->second.targets.name << "' at step "
+                    << state.step << " (rank " << rank << "); step skipped\n";
           continue;
         }
         sums.add(t);
@@ -270,17 +375,35 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
         return summary;
       }
     }
-    // Validation loss, then one CSV row per epoch (times cover the training steps and the validation).
+    // Validation loss (only the terms the mode uses), then one CSV row per epoch (times cover the training steps
+    // and the validation). Without validation molecules the training loss decides what is best.
     TermSums val;
-    for (const auto& [i, m] : val_shard) val.add(di_loss(model, m, o.mode, o.weights, 1.0, false));
+    for (const auto& [i, t] : val_shard) val.add(di_loss(model, t.targets, t.features, loss, 1.0, false));
     val.reduce(comm);
     summary.final_train_loss = state.epoch_sums.mean(0);
     summary.final_validation_loss = val.mean(0);
+    const double judged = val_names.empty() ? summary.final_train_loss : summary.final_validation_loss;
+    if (judged < state.best_validation) {
+      state.best_validation = judged;
+      state.best_epoch = state.epoch + 1;
+      state.epochs_since_best = 0;
+      keep_best();
+      if (rank == 0) {
+        fs::create_directories(ckpt_dir);
+        model.save((ckpt_dir / "best_model.pt").string());
+      }
+    } else {
+      ++state.epochs_since_best;
+    }
     if (rank == 0) {
       const double lr = learning_rate(o, std::max(0, state.step - 1), total_steps);
       csv << state.epoch << "," << state.step << "," << lr << std::setprecision(10);
-      for (int i = 0; i < 4; ++i) csv << "," << state.epoch_sums.mean(i);
-      for (int i = 0; i < 4; ++i) csv << "," << val.mean(i);
+      const bool used[4] = {true, true, loss.uses_gradient(), loss.uses_hessian()};
+      for (const TermSums* sums : {&state.epoch_sums, &val})
+        for (int i = 0; i < 4; ++i) {
+          csv << ",";
+          if (used[i]) csv << sums->mean(i);
+        }
       csv << "," << state.skipped << ","
           << std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() << ","
           << allreduce_seconds << "\n"
@@ -288,24 +411,39 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
       if (o.log)
         *o.log << "epoch " << state.epoch + 1 << "/" << o.epochs << "  step " << state.step << "  train loss "
                << std::scientific << std::setprecision(4) << state.epoch_sums.mean(0) << "  validation loss "
-               << val.mean(0) << std::defaultfloat << "\n"
+               << val.mean(0) << std::defaultfloat << std::setprecision(6) << "  ("
+               << std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() << " s)"
+               << (state.epochs_since_best == 0 ? "  best" : "") << "\n"
                << std::flush;
     }
   }
   summary.steps = state.step;
   summary.skipped_steps = state.skipped;
+  summary.best_epoch = state.best_epoch;
+  summary.best_validation_loss = state.best_validation;
+  summary.stopped_early = o.patience > 0 && state.epochs_since_best >= o.patience;
+  summary.scales = state.scales;
   if (rank == 0) {
     Checkpoint c = state;
     write_checkpoint(ckpt_dir, model, optimizer, c, rank);
+    if (!best_params.empty()) {
+      torch::NoGradGuard guard;
+      for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best_params[i]);
+    }
     model.setattr("dataset_fingerprint", dataset_fingerprint(dataset.attributes(), train_names));
     model.register_attribute("dixc_version", c10::StringType::get(), std::string(version_string));
     model.register_attribute("features", c10::StringType::get(),
                              std::string("rho,sigma,tau,points,weights,atom_positions,atom_z"));
     // What evaluate needs to find the held-out molecules and to label ablation rows.
-    model.register_attribute("loss_mode", c10::StringType::get(), to_string(o.mode));
+    model.register_attribute("loss_mode", c10::StringType::get(), to_string(o.loss.mode));
     model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.seed));
     model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
     model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));
+    std::ostringstream scales;
+    scales << std::setprecision(17) << state.scales.energy << "," << state.scales.gradient << ","
+           << state.scales.hessian;
+    model.register_attribute("loss_scales", c10::StringType::get(), scales.str());
+    model.register_attribute("best_epoch", c10::StringType::get(), std::to_string(state.best_epoch));
     model.save((out / "model.pt").string());
   }
   MPI_Barrier(comm);

@@ -1,15 +1,20 @@
-// The learned-functional machinery against independent numbers:
+// The DI-Loss against independent numbers:
 // - zero-loss: a parameter-free TorchScript PBE on reference data generated with libxc PBE reproduces the stored
-//   E_xc, g_xc and h_xc (theory.md section 3) to 1e-10 relative, which ties together the features, the autograd
-//   derivatives through D(kappa) and the stored targets;
-// - every architecture's autograd gradient and Hessian-vector products match central finite differences.
+//   E_xc, g_xc and h_xc (theory section 3) to 1e-10 relative, which ties together the reference features, the
+//   MO-basis assembly and the stored targets;
+// - the training loss (autograd through the model only, MO-basis GEMMs) equals the autograd oracle (autograd
+//   through D(kappa) -> AO values -> features) in E, g, every H v_k and dL/dtheta, for every architecture,
+//   with one and with several model calls per molecule;
+// - g and every H v_k match central finite differences of the energy along the stored directions.
 #include <gtest/gtest.h>
 
-#include <random>
+#include <cmath>
 
 #include "dixc/data/reference_calculation.hpp"
+#include "dixc/ml/autograd_oracle.hpp"
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/reference_features.hpp"
 #include "support/reference_data.hpp"
 
 namespace dixc {
@@ -28,14 +33,45 @@ ml::MoleculeTensors pbe_reference(const std::string& name, std::size_t chunk) {
   return ml::load_molecule_tensors(record, "def2-svp", "coarse", chunk);
 }
 
+// H2O on the coarse grid in chunks of 4000 points (several model calls for local models) and in one chunk.
+const ml::MoleculeTensors& water(bool chunked) {
+  static const auto small = pbe_reference("H2O", 4000);
+  static const auto whole = pbe_reference("H2O", 1000000);
+  return chunked ? small : whole;
+}
+
+// A model whose learned part contributes: the zero-initialised last layers moved off zero.
+torch::jit::Module perturbed_model(const std::string& architecture) {
+  auto model = ml::make_model(architecture, 7);
+  torch::NoGradGuard no_grad;
+  auto gen = at::detail::createCPUGenerator(11);
+  for (auto& p : ml::ordered_parameters(model)) p.add_(0.05 * torch::randn(p.sizes(), gen, torch::kDouble));
+  return model;
+}
+
+double relative_difference(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a - b).norm().item<double>() / b.norm().item<double>();
+}
+
+std::vector<torch::Tensor> parameter_gradients(torch::jit::Module& model, const std::function<void()>& backward) {
+  auto params = ml::ordered_parameters(model);
+  for (auto& p : params)
+    if (p.grad().defined()) p.mutable_grad().zero_();
+  backward();
+  std::vector<torch::Tensor> out;
+  for (auto& p : params) out.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+  return out;
+}
+
 class ZeroLoss : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(ZeroLoss, TorchPbeReproducesLibxcPbeTargets) {
   // A small chunk size forces several chunks, so the chunked two-pass evaluation is exercised too.
   const auto m = pbe_reference(GetParam(), 5000);
   ASSERT_GT(m.chunks.size(), 2u);
+  const auto f = ml::build_reference_features(m);
   auto model = ml::make_model("pbe", 0);
-  const auto t = ml::di_loss(model, m, ml::LossMode::di, {}, 1.0, false);
+  const auto t = ml::di_loss(model, m, f, {}, 1.0, false);
   EXPECT_LT(t.relative_energy, 1e-10) << GetParam();
   EXPECT_LT(t.relative_gradient, 1e-10) << GetParam();
   EXPECT_LT(t.relative_hessian, 1e-10) << GetParam();
@@ -43,38 +79,104 @@ TEST_P(ZeroLoss, TorchPbeReproducesLibxcPbeTargets) {
 
 INSTANTIATE_TEST_SUITE_P(H2oHcn, ZeroLoss, ::testing::Values("H2O", "HCN"));
 
+struct OracleCase {
+  const char* architecture;
+  bool chunked;
+};
+
+class LossEqualsOracle : public ::testing::TestWithParam<OracleCase> {};
+
+TEST_P(LossEqualsOracle, ResponseAndParameterGradient) {
+  const auto [architecture, chunked] = GetParam();
+  const auto& m = water(chunked);
+  const auto f = ml::build_reference_features(m);
+  auto model = perturbed_model(architecture);
+  const ml::ModelResponse fast = ml::model_response(model, m, f, ml::ResponseOrder::hessian);
+  const ml::ModelResponse oracle = ml::oracle::model_response(model, m);
+  EXPECT_NEAR(fast.e_xc, oracle.e_xc, 1e-10 * std::abs(oracle.e_xc));
+  EXPECT_LT(relative_difference(fast.gradient, oracle.gradient), 1e-10);
+  for (std::int64_t k = 0; k < m.directions.size(0); ++k)
+    EXPECT_LT(relative_difference(fast.hessian_products[k], oracle.hessian_products[k]), 1e-10) << "direction " << k;
+
+  // dL/dtheta of each mode, with unequal weights and scales so that a misplaced factor shows.
+  for (const auto mode : {ml::LossMode::energy, ml::LossMode::energy_gradient, ml::LossMode::di}) {
+    ml::LossSettings s;
+    s.mode = mode;
+    s.weights = {1.0, 0.7, 0.3};
+    s.scales = {2e-4, 3e-5, 5e-6};
+    const auto g_fast = parameter_gradients(model, [&] { ml::di_loss(model, m, f, s, 0.5, true); });
+    const auto g_oracle = parameter_gradients(model, [&] { ml::oracle::di_loss(model, m, s, 0.5, true); });
+    const auto t_fast = ml::di_loss(model, m, f, s, 1.0, false);
+    const auto t_oracle = ml::oracle::di_loss(model, m, s, 1.0, false);
+    EXPECT_NEAR(t_fast.total, t_oracle.total, 1e-10 * t_oracle.total) << ml::to_string(mode);
+    const torch::Tensor a = torch::cat([&] {
+      std::vector<torch::Tensor> v;
+      for (const auto& g : g_fast) v.push_back(g.reshape(-1));
+      return v;
+    }());
+    const torch::Tensor b = torch::cat([&] {
+      std::vector<torch::Tensor> v;
+      for (const auto& g : g_oracle) v.push_back(g.reshape(-1));
+      return v;
+    }());
+    ASSERT_GT(b.norm().item<double>(), 0.0);
+    EXPECT_LT(relative_difference(a, b), 1e-10) << ml::to_string(mode);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllArchitectures, LossEqualsOracle,
+                         ::testing::Values(OracleCase{"gga-mlp", true}, OracleCase{"mgga-mlp", true},
+                                           OracleCase{"mgga-mlp", false}, OracleCase{"xcdiff", true},
+                                           OracleCase{"nonlocal", true}, OracleCase{"nonlocal", false}),
+                         [](const auto& info) {
+                           std::string n = info.param.architecture;
+                           std::replace(n.begin(), n.end(), '-', '_');
+                           return n + (info.param.chunked ? "_chunked" : "_one_chunk");
+                         });
+
+TEST(LossModes, EachModeComputesOnlyItsTerms) {
+  const auto& m = water(true);
+  const auto f = ml::build_reference_features(m);
+  auto model = perturbed_model("mgga-mlp");
+  ml::LossSettings s;
+  s.mode = ml::LossMode::energy;
+  const auto e = ml::di_loss(model, m, f, s, 1.0, false);
+  EXPECT_TRUE(std::isnan(e.gradient) && std::isnan(e.hessian));
+  EXPECT_GT(e.energy, 0.0);
+  s.mode = ml::LossMode::energy_gradient;
+  const auto g = ml::di_loss(model, m, f, s, 1.0, false);
+  EXPECT_TRUE(!std::isnan(g.gradient) && std::isnan(g.hessian));
+  EXPECT_DOUBLE_EQ(g.energy, e.energy);
+}
+
 class ModelDerivatives : public ::testing::TestWithParam<const char*> {};
 
-TEST_P(ModelDerivatives, AutogradMatchesFiniteDifferences) {
-  static const auto m = pbe_reference("H2O", 20000);
-  auto model = ml::make_model(GetParam(), 7);
-  // Move the zero-initialised last layers off zero so the learned part contributes to the derivatives.
-  torch::NoGradGuard no_grad;
-  auto gen = at::detail::createCPUGenerator(11);
-  for (auto& p : ml::ordered_parameters(model)) p.add_(0.05 * torch::randn(p.sizes(), gen, torch::kDouble));
-  const auto r = [&] {
-    torch::AutoGradMode enable(true);
-    return ml::model_response(model, m, true);
-  }();
+TEST_P(ModelDerivatives, GradientAndEveryHessianProductMatchFiniteDifferences) {
+  const auto& m = water(true);
+  const auto f = ml::build_reference_features(m);
+  auto model = perturbed_model(GetParam());
+  const ml::ModelResponse r = ml::model_response(model, m, f, ml::ResponseOrder::hessian);
   torch::AutoGradMode enable(true);
-  const torch::Tensor v = m.directions[0];
-  auto energy = [&](double t) { return ml::model_energy(model, m, t * v).item<double>(); };
-  auto gradient = [&](double t) {
-    const torch::Tensor kappa = (t * v).detach().requires_grad_(true);
-    return torch::autograd::grad({ml::model_energy(model, m, kappa)}, {kappa})[0];
-  };
+  // Fourth-order central differences of the AO-level energy E(D(t v)) and of its kappa-gradient.
   const double h = 1e-4;
-  const double fd = (-energy(2 * h) + 8 * energy(h) - 8 * energy(-h) + energy(-2 * h)) / (12 * h);
-  const double g_dot_v = (r.gradient * v).sum().item<double>();
-  EXPECT_NEAR(fd, g_dot_v, 1e-6 * r.gradient.norm().item<double>()) << GetParam();
-  const torch::Tensor fd_hv = (-gradient(2 * h) + 8 * gradient(h) - 8 * gradient(-h) + gradient(-2 * h)) / (12 * h);
-  EXPECT_LT((fd_hv - r.hessian_products[0]).norm().item<double>(), 1e-5 * r.hessian_products[0].norm().item<double>())
-      << GetParam();
+  auto fd = [&](auto value) { return (-value(2 * h) + 8 * value(h) - 8 * value(-h) + value(-2 * h)) / (12 * h); };
+  for (std::int64_t k = 0; k < m.directions.size(0); ++k) {
+    const torch::Tensor v = m.directions[k];
+    auto energy = [&](double t) { return ml::oracle::model_energy(model, m, t * v).item<double>(); };
+    auto gradient = [&](double t) {
+      const torch::Tensor kappa = (t * v).detach().requires_grad_(true);
+      return torch::autograd::grad({ml::oracle::model_energy(model, m, kappa)}, {kappa})[0];
+    };
+    const double g_dot_v = (r.gradient * v).sum().item<double>();
+    EXPECT_NEAR(fd(energy), g_dot_v, 1e-6 * r.gradient.norm().item<double>()) << GetParam() << " direction " << k;
+    const torch::Tensor fd_hv = fd(gradient);
+    EXPECT_LT((fd_hv - r.hessian_products[k]).norm().item<double>(), 1e-5 * r.hessian_products[k].norm().item<double>())
+        << GetParam() << " direction " << k;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllArchitectures, ModelDerivatives,
-                         ::testing::Values("pbe", "gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"),
-                         [](const auto& info) {
+                         ::testing::Values("pbe", "gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"), [](const auto& info) {
                            std::string n = info.param;
                            std::replace(n.begin(), n.end(), '-', '_');
                            return n;

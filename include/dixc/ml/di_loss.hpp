@@ -1,41 +1,57 @@
 #pragma once
-// The DI-Loss of theory.md section 4 for one molecule, per-molecule normalised as
-//   L = w_E (dE / N_e)^2 + w_g mean_ai (dg_ai)^2 + w_H mean_{k,ai} (d(Hv_k)_ai)^2,
-// dE = E_xc^theta - e_xc, dg = g^theta - g_xc, d(Hv_k) = H^theta v_k - h_xc(v_k), all at kappa = 0 with
-// g^theta and H^theta v_k from autograd through D(kappa). Dividing the energy error by the electron count and
-// averaging the others over their elements keeps molecules of different size on one scale.
-// Grid chunks keep memory bounded: a first pass gets E, g and Hv (values), a second pass backpropagates the
-// loss, which is linear in each chunk's contributions once the residuals are known.
-#include <string>
-
+// The DI-Loss of docs/theory.md section 4 for one molecule, with autograd through the model only:
+//   L = w_E/s_E (dE / N_e)^2 + w_g/s_g mean_ai (dg_ai)^2 + w_H/s_H mean_{k,ai} (d(Hv_k)_ai)^2,
+// dE = E_xc^theta - e_xc, dg = g^theta - g_xc, d(Hv_k) = H^theta v_k - h_xc(v_k), s the term scales (LossScales).
+// The model is evaluated on the fixed reference features (ReferenceFeatures); its first input derivatives give
+// the potential coefficients (a, b, c) and its second ones, contracted with the fixed first-order features of
+// every direction, the kernel coefficients. g and H v_k are then weighted GEMMs in the MO basis:
+//   g   = 4 V_vo,   V_pq = sum_p w [a psi_p psi_q + b . grad(psi_p psi_q) + c/2 grad psi_p . grad psi_q]
+//   H v = 4 [ V_vv v - v V_oo + C_v^T G[D1[v]] C_o ]                      (theory section 2)
+// Local models get the per-point 3x3 second-derivative matrix from three double-backward passes whatever the
+// number of directions; non-local models (a kernel that is not diagonal in the points) one directional double
+// backward per direction on the whole grid, with the GEMM assembly still done chunk by chunk.
 #include <torch/script.h>
 
 #include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/molecule_tensors.hpp"
+#include "dixc/ml/reference_features.hpp"
 
 namespace dixc::ml {
 
+// How far a response is needed: E_xc only, E_xc and g, or E_xc, g and all H v_k.
+enum class ResponseOrder { energy, gradient, hessian };
+ResponseOrder response_order(const LossSettings& settings);
+
 struct ModelResponse {
   double e_xc = 0.0;
-  torch::Tensor gradient;          // (n_vir, n_occ)
-  torch::Tensor hessian_products;  // (n_dir, n_vir, n_occ); undefined unless requested
+  torch::Tensor gradient;          // (n_vir, n_occ); undefined below ResponseOrder::gradient
+  torch::Tensor hessian_products;  // (n_dir, n_vir, n_occ); undefined below ResponseOrder::hessian
 };
 
 struct LossTerms {
-  double energy = 0.0, gradient = 0.0, hessian = 0.0, total = 0.0;
+  // Raw terms (before weights and scales): (dE/N)^2, mean dg^2, mean dHv^2; NaN when the order was not computed.
+  double energy = 0.0, gradient = 0.0, hessian = 0.0;
+  double total = 0.0;  // sum_t w_t/s_t term_t over the terms the mode uses
   double relative_energy = 0.0, relative_gradient = 0.0, relative_hessian = 0.0;
   bool finite = true;
 };
 
-// E_xc^theta, its orbital gradient and Hessian-vector products on the molecule's stored directions.
-ModelResponse model_response(torch::jit::Module& model, const MoleculeTensors& molecule, bool with_hessian);
+// Coefficients of the loss's first variation, dL = c_E dE + <c_g, dg> + <c_H, dHv> (zero tensors for unused terms).
+struct LossAdjoint {
+  double energy = 0.0;
+  torch::Tensor gradient, hessian;
+};
 
-// E_xc^theta[D(kappa)] as a differentiable scalar (sum over chunks), for any kappa (n_vir x n_occ).
-torch::Tensor model_energy(torch::jit::Module& model, const MoleculeTensors& molecule, const torch::Tensor& kappa);
+// Terms and adjoint of a response against the molecule's targets (shared with the autograd oracle).
+LossTerms loss_terms(const ModelResponse& response, const MoleculeTensors& targets, const LossSettings& settings,
+                     LossAdjoint* adjoint);
 
-// Loss terms; when `backward` is set, adds scale * dL/dtheta to the parameters' gradients. Terms that the mode
-// leaves out are still reported (evaluated) but weigh zero.
-LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& molecule, LossMode mode,
-                  const LossWeights& weights, double scale, bool backward);
+ModelResponse model_response(torch::jit::Module& model, const MoleculeTensors& targets,
+                             const ReferenceFeatures& features, ResponseOrder order);
+
+// Loss terms; when `backward` is set, adds scale * dL/dtheta to the parameters' gradients. Only the terms the mode
+// uses are computed (the others are NaN).
+LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& targets, const ReferenceFeatures& features,
+                  const LossSettings& settings, double scale, bool backward);
 
 }  // namespace dixc::ml

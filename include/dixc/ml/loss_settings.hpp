@@ -1,5 +1,6 @@
 #pragma once
-// DI-Loss modes and weights (theory.md section 4); torch-free so the CLI can parse them without torch headers.
+// DI-Loss modes, weights and term scales (docs/theory.md section 4); torch-free so the CLI can parse them
+// without torch headers.
 #include <string>
 
 namespace dixc::ml {
@@ -12,6 +13,23 @@ struct LossWeights {
   double energy = 1.0;
   double gradient = 1.0;
   double hessian = 1.0;
+};
+
+// Each raw term is divided by its scale, so that terms of different units weigh alike. The trainer sets the
+// scales once, before the first step, to the training-set mean of each raw term for the untrained model (its
+// base functional), and records them with the model; 1 leaves a term as it is.
+struct LossScales {
+  double energy = 1.0;
+  double gradient = 1.0;
+  double hessian = 1.0;
+};
+
+struct LossSettings {
+  LossMode mode = LossMode::di;
+  LossWeights weights;
+  LossScales scales;
+  bool uses_gradient() const { return mode != LossMode::energy; }
+  bool uses_hessian() const { return mode == LossMode::di; }
 };
 
 // Sets the number of intra-op threads torch uses (the CLI passes OMP_NUM_THREADS' value).

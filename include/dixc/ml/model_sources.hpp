@@ -6,6 +6,7 @@ namespace dixc::ml {
 
 const std::string& common_model_source();  // helper methods every model uses
 const std::string& pbe_model_source();     // parameter-free PBE, the reference for the zero-loss test
+const std::string& blyp_model_source();    // parameter-free BLYP, the base of the learned semilocal models
 const std::string& gga_mlp_source();
 const std::string& mgga_mlp_source();
 const std::string& xcdiff_source();

@@ -8,11 +8,13 @@
 
 namespace dixc::ml {
 
-// Learned architectures: "gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"; reference functional: "pbe".
+// Learned architectures: "gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"; parameter-free reference functionals
+// "pbe" and "blyp" (the tests compare them with libxc).
 const std::vector<std::string>& model_names();
 
-// New model with parameters drawn from a generator seeded with `seed` (last layers start at zero, so every
-// learned model starts as LDA exchange + PW92 correlation). Throws InputError for unknown names.
+// New model with parameters drawn from a generator seeded with `seed`. The last layers start at zero, so every
+// learned model starts as a known functional: BLYP (gga-mlp, mgga-mlp, nonlocal) or RPBE exchange + PBE
+// correlation (xcdiff, whose constrained form excludes B88). Throws InputError for unknown names.
 torch::jit::Module make_model(const std::string& architecture, std::uint64_t seed);
 
 // Whether the model's energy density at a point depends on other points (then it needs all points at once).

@@ -1,13 +1,18 @@
 #pragma once
 // Data-parallel training of a learned XC functional with the DI-Loss over MPI ranks.
 //
-// Every rank holds a shard of the training molecules (molecule i of the name-sorted list on rank i mod P).
+// Every rank holds a shard of the training molecules: the name-sorted molecules are dealt to ranks by estimated
+// cost, largest first, each to the rank with the least cost so far (so shards weigh alike, not count alike). A
+// shard keeps each molecule's fixed reference features (ReferenceFeatures), not its AO values.
 // A step's global batch is a fixed set of molecules (a seeded permutation per epoch, identical on all ranks);
 // each rank adds the gradients of the batch members in its shard, scaled by 1/batch, and the flattened
 // gradients are summed over ranks with non-blocking MPI_Iallreduce on buckets. The result does not depend on
-// the rank count beyond floating-point summation order. Adam with linear warm-up and cosine decay, gradient
-// clipping by global norm, and a NaN/Inf guard that skips the whole step (on every rank) and names the
-// molecule. Parameters are broadcast from rank 0 at the start and checked equal every `check_every` steps.
+// the rank count beyond floating-point summation order. Adam with linear warm-up and cosine decay over the
+// whole horizon, gradient clipping by global norm, early stopping on the validation loss, and a NaN/Inf guard
+// that skips the whole step (on every rank) and names the molecule. The exported model.pt holds the parameters
+// of the epoch with the lowest validation loss. Parameters are broadcast from rank 0 at the start and checked
+// equal every `check_every` steps. The loss's term scales are set before the first step (LossScales) and kept
+// in the checkpoint and the model.
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -23,9 +28,9 @@ struct TrainOptions {
   std::string dataset;
   std::string output_dir;
   std::string architecture = "gga-mlp";
-  LossMode mode = LossMode::di;
-  LossWeights weights;
+  LossSettings loss;  // mode and weights; the scales are set by train()
   int epochs = 10;
+  int patience = 0;          // stop after this many epochs without a lower validation loss (0: never)
   int max_steps = 0;         // stop after this many steps in all (0: no limit)
   int stop_after_steps = 0;  // checkpoint and return after this many steps of this call (job time limits)
   int batch_size = 4;
@@ -49,6 +54,10 @@ struct TrainSummary {
   bool interrupted = false;  // stopped by SIGTERM/SIGUSR1 after writing a checkpoint
   double final_train_loss = 0.0;
   double final_validation_loss = 0.0;
+  double best_validation_loss = 0.0;
+  int best_epoch = 0;          // 1-based epoch whose parameters model.pt holds
+  bool stopped_early = false;  // by the patience rule
+  LossScales scales;
 };
 
 // Collective over `comm`. Writes output_dir/{losses.csv, checkpoint/, model.pt}. Throws InputError for
