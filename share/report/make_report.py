@@ -30,7 +30,7 @@ def main():
 
     fig, axes = plt.subplots(1, len(METRICS), figsize=(4 * len(METRICS), 3.2))
     for ax, (key, label) in zip(axes, METRICS):
-        ax.hist([m[key] for m in ok], bins=min(20, max(3, len(ok))), color="tab:blue", alpha=0.8)
+        ax.hist([m[key] for m in ok if m[key] is not None], bins=min(20, max(3, len(ok))), color="tab:blue", alpha=0.8)
         ax.set_xlabel(label)
         ax.set_ylabel("molecules")
     fig.suptitle(f"error distributions ({summary['architecture']}, loss {summary['loss_mode']})")
@@ -79,9 +79,10 @@ def main():
             epochs = [int(r["epoch"]) + 1 for r in rows]
             for key, style in (("train_loss", "-"), ("val_loss", "--"), ("train_energy", ":"),
                                ("train_gradient", ":"), ("train_hessian", ":")):
-                values = [float(r[key]) for r in rows]
-                if any(v > 0 for v in values):
-                    ax.semilogy(epochs, values, style, label=key)
+                # terms a loss mode does not compute are empty in losses.csv
+                points = [(e, float(r[key])) for e, r in zip(epochs, rows) if r.get(key)]
+                if any(v > 0 for _, v in points):
+                    ax.semilogy([e for e, _ in points], [v for _, v in points], style, label=key)
             ax.set_xlabel("epoch")
             ax.set_ylabel("loss")
             ax.legend(fontsize=8)
@@ -93,7 +94,18 @@ def main():
              f"Model `{summary['model']}` on `{summary['dataset']}`, split `{summary['split']}`: "
              f"{summary['n_ok']} of {summary['n_molecules']} molecules evaluated.", "", "| metric | mean |", "|---|---|"]
     for key, label in METRICS + [("iterations_saved", "target SCF iterations saved")]:
-        lines.append(f"| {label} | {summary['mean'].get(key, float('nan')):.5g} |")
+        value = summary['mean'].get(key)
+        lines.append(f"| {label} | {value if value is None else format(value, '.5g')} |")
+    baselines = summary.get("baseline_mean", {})
+    if baselines:
+        lines += ["", "Against the obvious baselines on the same molecules (libxc functionals, their own SCF, no "
+                  "training; a learned functional that does not beat them has not learned):", "",
+                  "| functional | abs(E_tot - E_ref) (mEh) | E_rho (mEh) |", "|---|---|---|",
+                  f"| learned ({summary['architecture']}, {summary['loss_mode']}) | "
+                  f"{summary['mean'].get('energy_error_mEh', float('nan')):.4g} | "
+                  f"{summary['mean'].get('e_rho_mEh', float('nan')):.4g} |"]
+        for name, b in baselines.items():
+            lines.append(f"| {name} | {b['energy_error_mEh']:.4g} | {b['e_rho_mEh']:.4g} |")
     failed = [m for m in summary["molecules"] if not m["ok"]]
     if failed:
         lines += ["", "Failed molecules:", ""] + [f"- {m['name']}: {m['message']}" for m in failed]

@@ -53,7 +53,21 @@ nlohmann::json to_json(const ml::MoleculeMetrics& m) {
           {"iterations_saved", m.target_iterations_default - m.target_iterations_from_model},
           {"tddft_mae_ev", m.tddft_mae_ev},
           {"excitations_model_ev", m.excitations_model_ev},
-          {"excitations_reference_ev", m.excitations_reference_ev}};
+          {"excitations_reference_ev", m.excitations_reference_ev},
+          {"baselines", [&] {
+             nlohmann::json b = nlohmann::json::object();
+             for (const auto& x : m.baselines)
+               b[x.functional] = {{"ok", x.ok}, {"energy_error_mEh", x.energy_error_mEh}, {"e_rho_mEh", x.e_rho_mEh}};
+             return b;
+           }()}};
+}
+
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
 }
 
 std::string report_script() {
@@ -65,11 +79,13 @@ std::string report_script() {
 int compare(const std::vector<std::string>& runs, const std::string& output) {
   // rows: architecture x loss mode; columns: the mean metrics; then DI relative to energy-only per architecture.
   std::map<std::pair<std::string, std::string>, nlohmann::json> table;
+  nlohmann::json baselines;  // of the first run that has them: every run of one table evaluates the same split
   for (const auto& run : runs) {
     std::ifstream in(fs::path(run) / "summary.json");
     if (!in) throw InputError(run + "/summary.json not found (run dixc evaluate into that directory first)");
     const auto s = nlohmann::json::parse(in);
     table[{s.at("architecture").get<std::string>(), s.at("loss_mode").get<std::string>()}] = s.at("mean");
+    if (baselines.empty() && s.contains("baseline_mean")) baselines = s.at("baseline_mean");
   }
   std::ostringstream md;
   md << "| architecture | loss |";
@@ -81,6 +97,15 @@ int compare(const std::vector<std::string>& runs, const std::string& output) {
     md << "| " << key.first << " | " << key.second << " |";
     for (const auto& [metric, label] : metric_columns())
       md << " " << std::setprecision(4) << mean.value(metric, std::nan("")) << " |";
+    md << "\n";
+  }
+  for (const auto& [name, b] : baselines.items()) {
+    md << "| " << name << " (libxc, no training) | baseline |";
+    for (const auto& [metric, label] : metric_columns())
+      if (b.contains(metric))
+        md << " " << std::setprecision(4) << b[metric].get<double>() << " |";
+      else
+        md << " - |";
     md << "\n";
   }
   md << "\nRelative change of DI over energy-only training, (DI - energy) / |energy| (negative: DI is better for "
@@ -117,7 +142,7 @@ int run_evaluate_command(const std::vector<std::string>& args) {
       "usage: [mpirun -np N] dixc evaluate DATA.h5 --model DIR/model.pt --output-dir OUT [options]\n"
       "       dixc evaluate --compare OUT1 OUT2 ... [--table FILE.md]\n\n"
       "Runs the learned functional self-consistently on the held-out molecules (the test split recorded in the\n"
-      "model by dixc train) and reports, per molecule and as means (theory.md section 6): |E_tot - E_ref|,\n"
+      "model by dixc train) and reports, per molecule and as means (docs/theory.md section 6): |E_tot - E_ref|,\n"
       "E_rho = E_target[D_model] - E_target[D_ref], dipole error, L2 density error, target-SCF iterations saved\n"
       "by starting from the model's density, and the TDDFT excitation MAE. Writes OUT/metrics.csv,\n"
       "OUT/summary.json and OUT/report.md with plots (needs python3-matplotlib).\n\nOptions");
@@ -127,6 +152,8 @@ int run_evaluate_command(const std::vector<std::string>& args) {
       "split", po::value<std::string>()->default_value("test"), "test | validation | train | all")(
       "train-dir", po::value<std::string>(), "training directory (losses.csv for the report; default: the model's)")(
       "max-molecules", po::value<int>()->default_value(0), "evaluate at most this many molecules (0: all)")(
+      "baselines", po::value<std::string>()->default_value("blyp,pbe"),
+      "comma-separated libxc functionals run on the same molecules as baselines ('' for none)")(
       "compare", po::value<std::vector<std::string>>()->multitoken(), "evaluation directories to tabulate")(
       "table", po::value<std::string>()->default_value(""), "with --compare: also write the table here");
   po::positional_options_description positional;
@@ -186,6 +213,7 @@ int run_evaluate_command(const std::vector<std::string>& args) {
   settings.functional = dataset.attributes().at("functional");
   settings.basis = dataset.attributes().at("basis");
   settings.grid = dataset.attributes().at("grid");
+  settings.baselines = comma_list(vm["baselines"].as<std::string>());
   std::string mine;
   for (std::size_t k = rank; k < rows.size(); k += size) {
     const auto m = ml::evaluate_molecule(dataset.read(rows[k]), settings);
@@ -220,19 +248,41 @@ int run_evaluate_command(const std::vector<std::string>& args) {
   for (const auto& [key, label] : metric_columns()) csv << "," << key;
   csv << ",energy_model,energy_reference,model_scf_iterations,target_iterations_default,"
          "target_iterations_from_model,message\n";
-  nlohmann::json mean = nlohmann::json::object();
+  nlohmann::json mean = nlohmann::json::object(), baseline_mean = nlohmann::json::object();
   int n_ok = 0;
   for (const auto& r : results) {
     csv << r["name"].get<std::string>() << "," << (r["ok"].get<bool>() ? 1 : 0) << std::setprecision(12);
-    for (const auto& [key, label] : metric_columns()) csv << "," << r[key].get<double>();
+    for (const auto& [key, label] : metric_columns()) {
+      csv << ",";
+      if (r[key].is_number()) csv << r[key].get<double>();
+    }
     csv << "," << r["energy_model"].get<double>() << "," << r["energy_reference"].get<double>() << ","
         << r["model_scf_iterations"] << "," << r["target_iterations_default"] << ","
         << r["target_iterations_from_model"] << ",\"" << r["message"].get<std::string>() << "\"\n";
     if (!r["ok"].get<bool>()) continue;
     ++n_ok;
-    for (const auto& [key, label] : metric_columns()) mean[key] = mean.value(key, 0.0) + r[key].get<double>();
+    // A metric without a number (unconverged TDDFT: null) is left out of its mean, not counted as zero.
+    for (const auto& [key, label] : metric_columns())
+      if (r[key].is_number()) {
+        mean[key] = mean.value(key, 0.0) + r[key].get<double>();
+        mean["n_" + key] = mean.value("n_" + key, 0) + 1;
+      }
+    for (const auto& [name, b] : r["baselines"].items()) {
+      if (!b["ok"].get<bool>()) continue;
+      auto& sum = baseline_mean[name];
+      if (!sum.is_object()) sum = {{"energy_error_mEh", 0.0}, {"e_rho_mEh", 0.0}, {"n", 0}};
+      for (const char* key : {"energy_error_mEh", "e_rho_mEh"})
+        sum[key] = sum[key].get<double>() + b[key].get<double>();
+      sum["n"] = sum["n"].get<int>() + 1;
+    }
   }
-  for (const auto& [key, label] : metric_columns()) mean[key] = n_ok ? mean.value(key, 0.0) / n_ok : std::nan("");
+  for (const auto& [key, label] : metric_columns()) {
+    const int n = mean.value("n_" + key, 0);
+    mean[key] = n ? mean.value(key, 0.0) / n : std::nan("");
+    mean.erase("n_" + key);
+  }
+  for (auto& [name, b] : baseline_mean.items())
+    for (const char* key : {"energy_error_mEh", "e_rho_mEh"}) b[key] = b[key].get<double>() / b["n"].get<int>();
   nlohmann::json summary = {{"dataset", dataset_path},
                             {"model", model_path},
                             {"architecture", info.architecture},
@@ -241,12 +291,17 @@ int run_evaluate_command(const std::vector<std::string>& args) {
                             {"n_molecules", results.size()},
                             {"n_ok", n_ok},
                             {"mean", mean},
+                            {"baseline_mean", baseline_mean},
                             {"molecules", results}};
   std::ofstream(out / "summary.json") << std::setw(2) << summary << "\n";
   std::cout << "mean over " << n_ok << " molecules:";
   for (const auto& [key, label] : metric_columns())
     std::cout << "  " << label << " " << std::setprecision(4) << mean[key].get<double>();
   std::cout << "\n";
+  for (const auto& [name, b] : baseline_mean.items())
+    std::cout << "baseline " << name << " (libxc, own SCF) on the same " << b["n"].get<int>()
+              << " molecules:  abs dE_tot (mEh) " << std::setprecision(4) << b["energy_error_mEh"].get<double>()
+              << "  E_rho (mEh) " << b["e_rho_mEh"].get<double>() << "\n";
 
   const std::string script = report_script();
   const std::string train_dir =

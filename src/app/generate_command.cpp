@@ -112,7 +112,7 @@ std::string team_label(int rank, int team_size) {
 int run_generate_command(const std::vector<std::string>& args) {
   po::options_description options(
       "usage: [mpirun -np N] dixc generate [INPUT ...] --output DATA.h5 [options]\n\n"
-      "Computes the reference data set (theory.md section 3): B3LYP/def2-SVP SCF with tight convergence, TDDFT,\n"
+      "Computes the reference data set (docs/theory.md section 3): B3LYP/def2-SVP SCF with tight convergence, TDDFT,\n"
       "XC-part gradient and Hessian-vector targets, for every molecule of the inputs (XYZ files, multi-frame or\n"
       "QM9 XYZ, directories of XYZ files, manifest CSVs name,path[,charge,multiplicity]; default: the molecules\n"
       "shipped in share/molecules/small). All MPI ranks work; molecules go largest first to whichever rank is\n"

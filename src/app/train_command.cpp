@@ -18,7 +18,7 @@ int run_train_command(const std::vector<std::string>& args) {
   po::options_description options(
       "usage: [mpirun -np N] dixc train DATA.h5 --output-dir DIR [options]\n\n"
       "Trains a learned XC functional with the DI-Loss (energy, orbital gradient and Hessian-vector products at\n"
-      "the reference solution, theory.md section 4). Each MPI rank holds a shard of the training molecules;\n"
+      "the reference solution, docs/theory.md section 4). Each MPI rank holds a shard of the training molecules;\n"
       "gradients are averaged with MPI_Allreduce. Writes DIR/losses.csv (per epoch), DIR/checkpoint/ (every\n"
       "--checkpoint-every steps and on SIGTERM/SIGUSR1) and DIR/model.pt (TorchScript, loadable by dixc\n"
       "evaluate and by torch.jit.load). Threads per rank: OMP_NUM_THREADS.\n\nOptions");
@@ -46,6 +46,9 @@ int run_train_command(const std::vector<std::string>& args) {
       "chunk-points", po::value<std::size_t>()->default_value(20000),
       "grid points per model call of a local model (bounds autograd memory; non-local models see all points)")(
       "checkpoint-every", po::value<int>()->default_value(50), "checkpoint period in steps")(
+      "cache-mib", po::value<std::size_t>()->default_value(4096),
+      "reference features kept in memory per rank (MiB); molecules beyond it are rebuilt from the dataset\n"
+      "when needed (slower steps, bounded memory; the log states the peak)")(
       "stop-after-steps", po::value<int>()->default_value(0),
       "checkpoint and exit after this many steps of this run (fits a job's time limit; 0: off)")(
       "resume", po::bool_switch(), "continue from DIR/checkpoint");
@@ -79,6 +82,7 @@ int run_train_command(const std::vector<std::string>& args) {
   o.test_fraction = vm["test-fraction"].as<double>();
   o.chunk_points = vm["chunk-points"].as<std::size_t>();
   o.checkpoint_every = vm["checkpoint-every"].as<int>();
+  o.cache_bytes = vm["cache-mib"].as<std::size_t>() << 20;
   o.resume = vm["resume"].as<bool>();
   o.stop_after_steps = vm["stop-after-steps"].as<int>();
   const int rank = par::rank_of(MPI_COMM_WORLD);

@@ -28,11 +28,12 @@ PointInputs inputs_of(const OrbitalGridChunk& c) {
   return {c.weights, c.points, c.rho, c.sigma, c.tau, c.rho1, c.sigma1, c.tau1};
 }
 
-PointInputs all_points(const ReferenceFeatures& f) {
-  if (f.chunks.size() == 1) return inputs_of(f.chunks[0]);
+// The points of chunks [first, end) as one input.
+PointInputs points_of(const ReferenceFeatures& f, std::size_t first, std::size_t end) {
+  if (end - first == 1) return inputs_of(f.chunks[first]);
   auto cat = [&](auto member, std::int64_t dim) {
     std::vector<torch::Tensor> parts;
-    for (const auto& c : f.chunks) parts.push_back(c.*member);
+    for (std::size_t i = first; i < end; ++i) parts.push_back(f.chunks[i].*member);
     return torch::cat(parts, dim);
   };
   return {cat(&OrbitalGridChunk::weights, 0), cat(&OrbitalGridChunk::points, 0), cat(&OrbitalGridChunk::rho, 0),
@@ -49,15 +50,15 @@ std::vector<torch::Tensor> input_gradients(const torch::Tensor& output, const st
   return g;
 }
 
-PointDerivatives model_pass(torch::jit::Module& model, const PointInputs& in, const MoleculeTensors& m,
-                            ResponseOrder order, bool create_graph, bool nonlocal) {
+PointDerivatives model_pass(torch::jit::Module& model, const std::string& method, const PointInputs& in,
+                            const MoleculeTensors& m, ResponseOrder order, bool create_graph, bool nonlocal) {
   PointDerivatives d;
   const bool with_inputs = order != ResponseOrder::energy;
   const torch::Tensor rho = with_inputs ? in.rho.detach().requires_grad_(true) : in.rho;
   const torch::Tensor sigma = with_inputs ? in.sigma.detach().requires_grad_(true) : in.sigma;
   const torch::Tensor tau = with_inputs ? in.tau.detach().requires_grad_(true) : in.tau;
   const torch::Tensor e =
-      model.forward({rho, sigma, tau, in.points, in.weights, m.atom_positions, m.atom_z}).toTensor();
+      model.get_method(method)({rho, sigma, tau, in.points, in.weights, m.atom_positions, m.atom_z}).toTensor();
   d.energy = (in.weights * e).sum();
   if (!with_inputs) return d;
   const std::vector<torch::Tensor> x = {rho, sigma, tau};
@@ -110,24 +111,25 @@ torch::Tensor contract(const torch::Tensor& left, const torch::Tensor& right) {
   return left.reshape({-1, left.size(-1)}).t().matmul(right.reshape({-1, right.size(-1)}));
 }
 
-struct ResponseTensors {
-  torch::Tensor energy, gradient, hessian;
-  void add(const ResponseTensors& r) {
-    if (r.energy.defined()) energy = energy.defined() ? energy + r.energy : r.energy;
-    if (r.gradient.defined()) gradient = gradient.defined() ? gradient + r.gradient : r.gradient;
-    if (r.hessian.defined()) hessian = hessian.defined() ? hessian + r.hessian : r.hessian;
+// Values of E, g and H v_k (no autograd graph).
+struct ResponseValues {
+  double energy = 0.0;
+  torch::Tensor gradient, hessian;
+  void add(const torch::Tensor& g, const torch::Tensor& h) {
+    if (g.defined()) gradient = gradient.defined() ? gradient + g : g;
+    if (h.defined()) hessian = hessian.defined() ? hessian + h : h;
   }
 };
 
-// g and H v_k of one chunk from the point derivatives of its points (a slice when the model saw more points).
-ResponseTensors assemble(const OrbitalGridChunk& c, const PointDerivatives& d, const MoleculeTensors& m,
-                         ResponseOrder order) {
-  ResponseTensors r;
-  if (order == ResponseOrder::energy) return r;
+// g and H v_k of one chunk from the point derivatives of its points, as MO-basis GEMMs.
+void assemble(const OrbitalGridChunk& c, const PointDerivatives& d, const MoleculeTensors& m, ResponseOrder order,
+              ResponseValues& out) {
+  if (order == ResponseOrder::energy) return;
+  torch::NoGradGuard no_grad;
   const torch::Tensor b = 2.0 * d.e_sigma.unsqueeze(0) * c.grad_rho;  // (3, np)
   const torch::Tensor q = apply_coefficients(d.e_rho, b, d.e_tau, c.occ);
-  r.gradient = 4.0 * contract(c.vir, q);
-  if (order != ResponseOrder::hessian) return r;
+  const torch::Tensor g = 4.0 * contract(c.vir, q);
+  if (order != ResponseOrder::hessian) return out.add(g, {});
   const std::int64_t n_dir = c.occ1.size(0), no = c.occ.size(2), nv = c.vir.size(2);
   const torch::Tensor v_oo = contract(c.occ, q);
   // First-order coefficients: a1, b1 = 2 s1 grad rho + 2 e_sigma grad rho1, c1 on the reference orbitals (the
@@ -136,58 +138,124 @@ ResponseTensors assemble(const OrbitalGridChunk& c, const PointDerivatives& d, c
   const torch::Tensor mk = apply_coefficients(d.a1, b1, d.c1, c.occ) + apply_coefficients(d.e_rho, b, d.e_tau, c.occ1);
   const torch::Tensor stacked = mk.permute({1, 2, 0, 3}).reshape({-1, n_dir * no});  // (4 np, n_dir no)
   const torch::Tensor hv = contract(c.vir, stacked).reshape({nv, n_dir, no}).permute({1, 0, 2});
-  r.hessian = 4.0 * hv - 4.0 * m.directions.matmul(v_oo);
-  return r;
+  out.add(g, 4.0 * hv - 4.0 * m.directions.matmul(v_oo));
+}
+
+// Per-point dot products of adjoint orbitals Y with orbitals O (dimension -3: value, d/dx, d/dy, d/dz), the
+// transpose of apply_coefficients: <Y, apply(a, b, c, O)> = sum_p [a p0 + b . pb + c pc].
+struct AdjointDensity {
+  torch::Tensor p0, pb, pc;  // (..., np), (..., 3, np), (..., np)
+};
+AdjointDensity adjoint_density(const torch::Tensor& y, const torch::Tensor& o) {
+  const torch::Tensor y0 = y.select(-3, 0), yd = y.narrow(-3, 1, 3);
+  const torch::Tensor o0 = o.select(-3, 0), od = o.narrow(-3, 1, 3);
+  return {(y0 * o0).sum(-1), (y0.unsqueeze(-3) * od + yd * o0.unsqueeze(-3)).sum(-1),
+          0.5 * (yd * od).sum(std::vector<int64_t>{-3, -1})};
+}
+
+// The loss's first variation as weights on the model's point derivatives (fixed once the residuals are known):
+//   c_g.dg + c_H.dHv = sum_p [e_rho w_rho + e_sigma w_sigma + e_tau w_tau]
+//                      + sum_k sum_p [a1_k u_rho,k + s1_k u_sigma,k + c1_k u_tau,k],
+// from <c_g, 4 Phi_v^T Q> = <4 Phi_v c_g, Q>, the same for each H v_k, and <Z, V_oo> = <Phi_o Z, Q> with
+// Z = sum_k v_k^T c_H,k. So the GEMM assembly never enters the autograd graph.
+struct AdjointWeights {
+  torch::Tensor w_rho, w_sigma, w_tau;  // (np)
+  torch::Tensor u_rho, u_sigma, u_tau;  // (n_dir, np)
+};
+AdjointWeights adjoint_weights(const OrbitalGridChunk& c, const LossAdjoint& adjoint, const MoleculeTensors& m,
+                               ResponseOrder order) {
+  torch::NoGradGuard no_grad;
+  AdjointWeights w;
+  if (order == ResponseOrder::energy) return w;
+  const std::int64_t np = c.weights.size(0), nv = c.vir.size(2), no = c.occ.size(2);
+  AdjointDensity ground = adjoint_density(c.vir.matmul(4.0 * adjoint.gradient), c.occ);
+  torch::Tensor w_sigma_first_order = torch::zeros({np}, torch::kDouble);
+  if (order == ResponseOrder::hessian) {
+    const std::int64_t n_dir = adjoint.hessian.size(0);
+    const torch::Tensor ch = adjoint.hessian.permute({1, 0, 2}).reshape({nv, n_dir * no});
+    const torch::Tensor yk = c.vir.matmul(4.0 * ch).reshape({4, np, n_dir, no}).permute({2, 0, 1, 3});
+    const AdjointDensity pk = adjoint_density(yk, c.occ);
+    const AdjointDensity rk = adjoint_density(yk, c.occ1);
+    const torch::Tensor z = torch::einsum("kai,kaj->ij", {m.directions, adjoint.hessian});
+    const AdjointDensity vo = adjoint_density(c.occ.matmul(-4.0 * z), c.occ);
+    ground.p0 = ground.p0 + rk.p0.sum(0) + vo.p0;
+    ground.pb = ground.pb + rk.pb.sum(0) + vo.pb;
+    ground.pc = ground.pc + rk.pc.sum(0) + vo.pc;
+    w.u_rho = pk.p0;
+    w.u_sigma = 2.0 * (c.grad_rho.unsqueeze(0) * pk.pb).sum(1);
+    w.u_tau = pk.pc;
+    w_sigma_first_order = 2.0 * (c.grad_rho1 * pk.pb).sum(std::vector<int64_t>{0, 1});
+  }
+  w.w_rho = ground.p0;
+  w.w_sigma = 2.0 * (c.grad_rho * ground.pb).sum(0) + w_sigma_first_order;
+  w.w_tau = ground.pc;
+  return w;
+}
+
+// sum_p of the point derivatives (points [first, first + n) of d) against the adjoint weights of their chunk.
+torch::Tensor weighted_sum(const PointDerivatives& d, std::int64_t first, std::int64_t n, const AdjointWeights& w,
+                           ResponseOrder order) {
+  torch::Tensor s = (d.e_rho.narrow(0, first, n) * w.w_rho).sum() + (d.e_sigma.narrow(0, first, n) * w.w_sigma).sum() +
+                    (d.e_tau.narrow(0, first, n) * w.w_tau).sum();
+  if (order == ResponseOrder::hessian)
+    s = s + (d.a1.narrow(1, first, n) * w.u_rho).sum() + (d.s1.narrow(1, first, n) * w.u_sigma).sum() +
+        (d.c1.narrow(1, first, n) * w.u_tau).sum();
+  return s;
 }
 
 PointDerivatives slice(const PointDerivatives& d, std::int64_t first, std::int64_t n, ResponseOrder order) {
   PointDerivatives s;
   if (order == ResponseOrder::energy) return s;
-  s.e_rho = d.e_rho.narrow(0, first, n);
-  s.e_sigma = d.e_sigma.narrow(0, first, n);
-  s.e_tau = d.e_tau.narrow(0, first, n);
+  s.e_rho = d.e_rho.narrow(0, first, n).detach();
+  s.e_sigma = d.e_sigma.narrow(0, first, n).detach();
+  s.e_tau = d.e_tau.narrow(0, first, n).detach();
   if (order != ResponseOrder::hessian) return s;
-  s.a1 = d.a1.narrow(1, first, n);
-  s.s1 = d.s1.narrow(1, first, n);
-  s.c1 = d.c1.narrow(1, first, n);
+  s.a1 = d.a1.narrow(1, first, n).detach();
+  s.s1 = d.s1.narrow(1, first, n).detach();
+  s.c1 = d.c1.narrow(1, first, n).detach();
   return s;
 }
 
-// Calls visit(partial response) once per model call: per chunk for local models, once for non-local ones.
-template <class Visit>
-void for_each_model_call(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
-                         ResponseOrder order, bool create_graph, Visit&& visit) {
-  if (is_nonlocal(model)) {
-    const PointDerivatives d = model_pass(model, all_points(f), m, order, create_graph, true);
-    ResponseTensors total;
-    total.energy = d.energy;
-    std::int64_t first = 0;
-    for (const auto& c : f.chunks) {
-      const std::int64_t n = c.weights.size(0);
-      total.add(assemble(c, slice(d, first, n, order), m, order));
-      first += n;
-    }
-    visit(total);
-    return;
+// The points of one model call: a chunk for a local model, all chunks for a non-local one.
+struct ModelCall {
+  std::size_t first_chunk = 0, end_chunk = 0;
+};
+// Consecutive chunks up to f.points_per_call points (at least one chunk) per call of a local model.
+std::vector<ModelCall> model_calls(const torch::jit::Module& model, const ReferenceFeatures& f) {
+  if (is_nonlocal(model)) return {{0, f.chunks.size()}};
+  std::vector<ModelCall> calls;
+  for (std::size_t i = 0; i < f.chunks.size();) {
+    std::size_t end = i, points = 0;
+    while (end < f.chunks.size() &&
+           (end == i || points + static_cast<std::size_t>(f.chunks[end].weights.size(0)) <= f.points_per_call))
+      points += static_cast<std::size_t>(f.chunks[end++].weights.size(0));
+    calls.push_back({i, end});
+    i = end;
   }
-  for (const auto& c : f.chunks) {
-    const PointDerivatives d = model_pass(model, inputs_of(c), m, order, create_graph, false);
-    ResponseTensors r = assemble(c, d, m, order);
-    r.energy = d.energy;
-    visit(r);
-  }
+  return calls;
 }
 
-std::size_t model_calls(const torch::jit::Module& model, const ReferenceFeatures& f) {
-  return is_nonlocal(model) ? 1 : f.chunks.size();
+// The method a step differentiates: the learned correction when the model has a base (evaluated once, below),
+// else the whole energy density.
+std::string trained_method(const torch::jit::Module& model) { return has_base(model) ? "correction" : "forward"; }
+
+PointDerivatives evaluate_call(torch::jit::Module& model, const std::string& method, const MoleculeTensors& m,
+                               const ReferenceFeatures& f, const ModelCall& call, ResponseOrder order,
+                               bool create_graph) {
+  return model_pass(model, method, points_of(f, call.first_chunk, call.end_chunk), m, order, create_graph,
+                    is_nonlocal(model));
 }
 
-ModelResponse detached(const ResponseTensors& r) {
-  ModelResponse out;
-  out.e_xc = r.energy.item<double>();
-  if (r.gradient.defined()) out.gradient = r.gradient.detach();
-  if (r.hessian.defined()) out.hessian_products = r.hessian.detach();
-  return out;
+// Adds the values of one call's chunks to `out`.
+void add_values(const PointDerivatives& d, const MoleculeTensors& m, const ReferenceFeatures& f, const ModelCall& call,
+                ResponseOrder order, ResponseValues& out) {
+  out.energy += d.energy.item<double>();
+  std::int64_t first = 0;
+  for (std::size_t i = call.first_chunk; i < call.end_chunk; ++i) {
+    const std::int64_t n = f.chunks[i].weights.size(0);
+    assemble(f.chunks[i], slice(d, first, n, order), m, order, out);
+    first += n;
+  }
 }
 
 }  // namespace
@@ -243,38 +311,81 @@ LossTerms loss_terms(const ModelResponse& r, const MoleculeTensors& m, const Los
   return t;
 }
 
+// E, g and all H v_k of the model's base, computed on first use and kept with the features; added to `values`
+// up to `order`.
+void add_base_response(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
+                       ResponseOrder order, ResponseValues& values) {
+  if (!has_base(model)) return;
+  const std::string key = model.hasattr("base_functional") ? model.attr("base_functional").toStringRef() : "base";
+  auto it = f.base_responses.find(key);
+  if (it == f.base_responses.end()) {
+    torch::AutoGradMode enable(true);
+    ResponseValues base;
+    for (const auto& call : model_calls(model, f))
+      add_values(evaluate_call(model, "base", m, f, call, ResponseOrder::hessian, false), m, f, call,
+                 ResponseOrder::hessian, base);
+    it = f.base_responses.emplace(key, FixedResponse{base.energy, base.gradient, base.hessian}).first;
+  }
+  values.energy += it->second.e_xc;
+  if (order != ResponseOrder::energy) values.add(it->second.gradient, {});
+  if (order == ResponseOrder::hessian) values.add({}, it->second.hessian_products);
+}
+
 ModelResponse model_response(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
                              ResponseOrder order) {
   torch::AutoGradMode enable(order != ResponseOrder::energy);
-  ResponseTensors total;
-  for_each_model_call(model, m, f, order, false, [&](const ResponseTensors& r) { total.add(r); });
-  return detached(total);
+  ResponseValues values;
+  const std::string method = trained_method(model);
+  for (const auto& call : model_calls(model, f))
+    add_values(evaluate_call(model, method, m, f, call, order, false), m, f, call, order, values);
+  add_base_response(model, m, f, order, values);
+  return {values.energy, values.gradient, values.hessian};
 }
 
 LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
                   const LossSettings& s, double scale, bool backward) {
   const ResponseOrder order = response_order(s);
   torch::AutoGradMode enable(backward || order != ResponseOrder::energy);
-  // One model call: its graph serves both the values and the backward pass. Several (a local model on a chunked
-  // grid): values first, then each chunk's share of dL/dtheta = c_E dE_c + <c_g, dg_c> + <c_H, dHv_c> (the loss
-  // is quadratic in sums over chunks, so its first variation is linear in each chunk's contribution).
-  const bool single_call = model_calls(model, f) == 1;
-  ResponseTensors total;
-  for_each_model_call(model, m, f, order, backward && single_call, [&](const ResponseTensors& r) { total.add(r); });
-  LossAdjoint adjoint;
-  const LossTerms t = loss_terms(detached(total), m, s, &adjoint);
-  if (!backward || !t.finite) return t;
-  auto surrogate = [&](const ResponseTensors& r) {
-    torch::Tensor sum = adjoint.energy * r.energy;
-    if (adjoint.gradient.defined() && r.gradient.defined()) sum = sum + (adjoint.gradient * r.gradient).sum();
-    if (adjoint.hessian.defined() && r.hessian.defined()) sum = sum + (adjoint.hessian * r.hessian).sum();
-    return scale * sum;
-  };
-  if (single_call) {
-    surrogate(total).backward();
-    return t;
+  // Values first (one model call: its graph is kept for the backward pass; several, as for a local model on a
+  // chunked grid: recomputed per call, so that only one call's graph is alive at a time).
+  const std::vector<ModelCall> calls = model_calls(model, f);
+  const std::string method = trained_method(model);
+  const bool keep_graph = backward && calls.size() == 1;
+  ResponseValues values;
+  PointDerivatives kept;
+  for (const auto& call : calls) {
+    PointDerivatives d = evaluate_call(model, method, m, f, call, order, keep_graph);
+    add_values(d, m, f, call, order, values);
+    if (keep_graph) kept = std::move(d);
   }
-  for_each_model_call(model, m, f, order, true, [&](const ResponseTensors& r) { surrogate(r).backward(); });
+  add_base_response(model, m, f, order, values);
+  LossAdjoint adjoint;
+  const LossTerms t = loss_terms({values.energy, values.gradient, values.hessian}, m, s, &adjoint);
+  if (!backward || !t.finite) return t;
+  // dL/dtheta = c_E dE/dtheta + sum over points of the point derivatives' parameter derivatives times the
+  // adjoint weights; only the parameters are differentiated (not the features, which are fixed).
+  const std::vector<torch::Tensor> params = ordered_parameters(model);
+  for (const auto& call : calls) {
+    const PointDerivatives d = keep_graph ? kept : evaluate_call(model, method, m, f, call, order, true);
+    torch::Tensor surrogate = adjoint.energy * d.energy;
+    std::int64_t first = 0;
+    for (std::size_t i = call.first_chunk; i < call.end_chunk; ++i) {
+      const std::int64_t n = f.chunks[i].weights.size(0);
+      if (order != ResponseOrder::energy)
+        surrogate = surrogate + weighted_sum(d, first, n, adjoint_weights(f.chunks[i], adjoint, m, order), order);
+      first += n;
+    }
+    const auto grads = torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
+    torch::NoGradGuard no_grad;
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      if (!grads[k].defined()) continue;
+      auto& g = params[k].mutable_grad();
+      if (g.defined())
+        g.add_(grads[k]);
+      else
+        g = grads[k].clone();
+    }
+  }
   return t;
 }
 

@@ -1,6 +1,7 @@
 #include "dixc/ml/evaluation.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "dixc/chem/basis.hpp"
 #include "dixc/integrals/jk_builder.hpp"
@@ -22,7 +23,8 @@ chem::Molecule molecule_of(const data::MoleculeRecord& r) {
   m.multiplicity = static_cast<int>(r.dims.at("multiplicity"));
   const auto& z = r.arrays.at("atomic_numbers");
   const auto& p = r.arrays.at("positions_bohr");
-  for (std::size_t a = 0; a < z.size(); ++a) m.atoms.push_back({static_cast<int>(z[a]), {p[3 * a], p[3 * a + 1], p[3 * a + 2]}});
+  for (std::size_t a = 0; a < z.size(); ++a)
+    m.atoms.push_back({static_cast<int>(z[a]), {p[3 * a], p[3 * a + 1], p[3 * a + 2]}});
   return m;
 }
 
@@ -60,7 +62,8 @@ MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const Eval
     const scf::ScfResult r_model = scf::run_scf(molecule, basis, fb_model, {});
     out.model_scf_iterations = r_model.n_iter;
     if (!r_model.converged) {
-      out.message = "SCF with the learned functional did not converge in " + std::to_string(r_model.n_iter) + " iterations";
+      out.message =
+          "SCF with the learned functional did not converge in " + std::to_string(r_model.n_iter) + " iterations";
       return out;
     }
     const std::int64_t nbf = record.dims.at("nbf"), n_mo = record.dims.at("n_mo"), n_occ = record.dims.at("n_occ");
@@ -91,19 +94,41 @@ MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const Eval
     out.target_iterations_from_model = r_from_model.n_iter;
 
     const auto& ref_ex = record.arrays.at("excitation_energies");
-    const int n_roots = s.n_roots > 0 ? std::min<int>(s.n_roots, static_cast<int>(ref_ex.size())) : static_cast<int>(ref_ex.size());
+    const int n_roots =
+        s.n_roots > 0 ? std::min<int>(s.n_roots, static_cast<int>(ref_ex.size())) : static_cast<int>(ref_ex.size());
+    int n_roots_compared = n_roots;
     if (n_roots > 0) {
       response::TddftOptions options;
       options.n_roots = n_roots;
       const response::OrbitalHessian hessian(fb_model, r_model.coefficients, r_model.n_occupied);
       const auto td = response::solve_tddft(hessian, integrals::dipole(basis, {0, 0, 0}), options);
+      if (!td.converged) {
+        // An unconverged Davidson gives no excitation energies to compare: no number, and say so.
+        out.tddft_mae_ev = std::numeric_limits<double>::quiet_NaN();
+        out.message = "TDDFT with the learned functional did not converge (" + std::to_string(n_roots) +
+                      " roots); no TDDFT error reported";
+        n_roots_compared = 0;
+      }
       double sum = 0.0;
-      for (int k = 0; k < n_roots; ++k) {
+      for (int k = 0; k < n_roots_compared; ++k) {
         out.excitations_model_ev.push_back(td.excitations[k].energy * chem::hartree_in_ev);
         out.excitations_reference_ev.push_back(ref_ex[k] * chem::hartree_in_ev);
         sum += std::abs(out.excitations_model_ev.back() - out.excitations_reference_ev.back());
       }
-      out.tddft_mae_ev = sum / n_roots;
+      if (n_roots_compared > 0) out.tddft_mae_ev = sum / n_roots_compared;
+    }
+    for (const auto& name : s.baselines) {
+      BaselineMetrics b;
+      b.functional = name;
+      const auto xc = xc::make_functional({name, s.grid}, molecule, basis);
+      const scf::FockBuilder fb(molecule, basis, jk, *xc);
+      const scf::ScfResult r = scf::run_scf(molecule, basis, fb, {});
+      if (r.converged) {
+        b.ok = true;
+        b.energy_error_mEh = 1e3 * std::abs(r.energy_total - out.energy_reference);
+        b.e_rho_mEh = 1e3 * (fb_target.build(r.density).energy.total() - fb_target.build(d_ref).energy.total());
+      }
+      out.baselines.push_back(b);
     }
     out.ok = true;
   } catch (const std::exception& e) {

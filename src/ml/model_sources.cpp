@@ -94,12 +94,16 @@ def meta_inputs(self, rho: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
     a = self.alpha(rho, sigma, tau)
     return torch.cat([self.gga_inputs(rho, sigma), (a / (1.0 + a)).unsqueeze(1)], dim=1)
 
-def blyp_corrected(self, rho_in: Tensor, rho: Tensor, sigma_in: Tensor, f: Tensor) -> Tensor:
-    # BLYP plus learned corrections in units of LDA exchange and PW92 correlation (f = 0: exactly BLYP), masked
-    # at negligible density
-    sigma = torch.where(rho_in > 1e-14, sigma_in, torch.zeros_like(sigma_in))
-    e = self.blyp(rho, sigma) + self.lda_x(rho) * f[:, 0] + rho * self.pw92_c(rho) * f[:, 1]
-    return self.mask(rho_in, e)
+def masked_sigma(self, rho_in: Tensor, sigma_in: Tensor) -> Tensor:
+    return torch.where(rho_in > 1e-14, sigma_in, torch.zeros_like(sigma_in))
+
+def blyp_energy(self, rho_in: Tensor, sigma_in: Tensor) -> Tensor:
+    # BLYP per volume, masked at negligible density
+    return self.mask(rho_in, self.blyp(self.safe(rho_in), self.masked_sigma(rho_in, sigma_in)))
+
+def lda_pw92_units(self, rho_in: Tensor, rho: Tensor, f: Tensor) -> Tensor:
+    # learned corrections in units of LDA exchange and PW92 correlation, masked at negligible density
+    return self.mask(rho_in, self.lda_x(rho) * f[:, 0] + rho * self.pw92_c(rho) * f[:, 1])
 
 def mlp(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor, b3: Tensor) -> Tensor:
     h = torch.matmul(x, w1) + b1
@@ -130,8 +134,28 @@ const std::string& blyp_model_source() {
   static const std::string source = R"TS(
 def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
             atom_positions: Tensor, atom_z: Tensor) -> Tensor:
-    rho = self.safe(rho_in)
-    return self.blyp_corrected(rho_in, rho, sigma, torch.zeros(rho.size(0), 2, dtype=rho.dtype))
+    return self.blyp_energy(rho_in, sigma)
+)TS";
+  return source;
+}
+
+const std::string& blyp_base_source() {
+  static const std::string source = R"TS(
+def base(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+         atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    return self.blyp_energy(rho_in, sigma)
+)TS";
+  return source;
+}
+
+const std::string& base_plus_correction_source() {
+  // A learned model's energy density: its parameter-free base functional plus the learned correction. The two
+  // are separate methods so that the DI-Loss can evaluate the base once per molecule.
+  static const std::string source = R"TS(
+def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    return (self.base(rho_in, sigma, tau, points, weights, atom_positions, atom_z)
+            + self.correction(rho_in, sigma, tau, points, weights, atom_positions, atom_z))
 )TS";
   return source;
 }
@@ -140,11 +164,11 @@ const std::string& gga_mlp_source() {
   // BLYP plus corrections from an MLP of the bounded GGA inputs (1/(1+r_s), s^2/(1+s^2)), in the spirit of
   // Nagai et al., npj Comput. Mater. 6, 43 (2020). Zero-initialised last layer: starts as BLYP.
   static const std::string source = R"TS(
-def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
-            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+               atom_positions: Tensor, atom_z: Tensor) -> Tensor:
     rho = self.safe(rho_in)
     f = self.mlp(self.gga_inputs(rho, sigma), self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.blyp_corrected(rho_in, rho, sigma, f)
+    return self.lda_pw92_units(rho_in, rho, f)
 )TS";
   return source;
 }
@@ -152,11 +176,11 @@ def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, we
 const std::string& mgga_mlp_source() {
   // As gga-mlp with the iso-orbital indicator alpha (tau-dependent meta-GGA). Starts as BLYP.
   static const std::string source = R"TS(
-def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
-            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+               atom_positions: Tensor, atom_z: Tensor) -> Tensor:
     rho = self.safe(rho_in)
     f = self.mlp(self.meta_inputs(rho, sigma, tau), self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.blyp_corrected(rho_in, rho, sigma, f)
+    return self.lda_pw92_units(rho_in, rho, f)
 )TS";
   return source;
 }
@@ -170,10 +194,20 @@ const std::string& xcdiff_source() {
   // With n = 0 this is RPBE exchange (Hammer, Hansen, Norskov, PRB 59, 7413 (1999)) + PBE correlation, the
   // known functional the untrained model equals.
   static const std::string source = R"TS(
-def forward(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
-            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+def base(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+         atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    # RPBE exchange + PBE correlation
     rho = self.safe(rho_in)
-    sigma = torch.where(rho_in > 1e-14, sigma_in, torch.zeros_like(sigma_in))
+    sigma = self.masked_sigma(rho_in, sigma_in)
+    fx = 1.0 + 0.804 * (1.0 - torch.exp(-0.2195149727645171 * self.s2(rho, sigma) / 0.804))
+    return self.mask(rho_in, self.lda_x(rho) * fx + self.pbe_c(rho, sigma))
+
+def correction(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+               atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    # F_x - F_x^RPBE = kappa exp(-mu s^2/kappa) (1 - exp(-n_x)) and F_c - 1, so base + correction is the
+    # constrained form above
+    rho = self.safe(rho_in)
+    sigma = self.masked_sigma(rho_in, sigma_in)
     x = self.meta_inputs(rho, sigma, tau)[:, 1:]
     x0 = torch.tensor([[0.0, 0.5]], dtype=x.dtype)
     nx = self.mlp(x, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)[:, 0]
@@ -182,9 +216,9 @@ def forward(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor, points: Tensor,
     nc0 = self.mlp(x0, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)[:, 0]
     kappa = 0.804
     mu = 0.2195149727645171
-    fx = 1.0 + kappa * (1.0 - torch.exp(-mu * self.s2(rho, sigma) / kappa - (nx - nx0)))
-    fc = torch.exp(nc - nc0)
-    return self.mask(rho_in, self.lda_x(rho) * fx + self.pbe_c(rho, sigma) * fc)
+    dfx = kappa * torch.exp(-mu * self.s2(rho, sigma) / kappa) * (1.0 - torch.exp(-(nx - nx0)))
+    dfc = torch.exp(nc - nc0) - 1.0
+    return self.mask(rho_in, self.lda_x(rho) * dfx + self.pbe_c(rho, sigma) * dfc)
 )TS";
   return source;
 }
@@ -199,8 +233,8 @@ const std::string& nonlocal_source() {
   // Non-local: the energy density at a point depends on the whole density, so the model sees all grid points
   // of a molecule in one call.
   static const std::string source = R"TS(
-def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
-            atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+               atom_positions: Tensor, atom_z: Tensor) -> Tensor:
     rho = self.safe(rho_in)
     d = torch.cdist(points, atom_positions)
     shells = torch.exp(-(d.unsqueeze(2) - self.mu.view(1, 1, -1)) ** 2 / 0.5)
@@ -214,7 +248,7 @@ def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, we
     f = torch.matmul(c, a)
     x = torch.cat([self.meta_inputs(rho, sigma, tau), f], dim=1)
     out = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.blyp_corrected(rho_in, rho, sigma, out)
+    return self.lda_pw92_units(rho_in, rho, out)
 )TS";
   return source;
 }

@@ -45,6 +45,7 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
   ParameterFactory p{at::detail::createCPUGenerator(seed), m};
   const std::string* body = nullptr;
   bool nonlocal = false;
+  const bool learned = architecture != "pbe" && architecture != "blyp";
   if (architecture == "pbe") {
     body = &pbe_model_source();
   } else if (architecture == "blyp") {
@@ -76,9 +77,20 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
   }
   m.register_attribute("architecture", c10::StringType::get(), architecture);
   m.register_attribute("nonlocal", c10::BoolType::get(), nonlocal);
+  if (learned)
+    m.register_attribute("base_functional", c10::StringType::get(),
+                         std::string(architecture == "xcdiff" ? "rpbe" : "blyp"));
   m.define(common_model_source());
   m.define(*body);
+  if (learned) {
+    if (architecture != "xcdiff") m.define(blyp_base_source());
+    m.define(base_plus_correction_source());
+  }
   return m;
+}
+
+bool has_base(const torch::jit::Module& model) {
+  return model.find_method("base").has_value() && model.find_method("correction").has_value();
 }
 
 bool is_nonlocal(const torch::jit::Module& model) {

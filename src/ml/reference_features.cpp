@@ -52,8 +52,9 @@ std::size_t ReferenceFeatures::bytes() const {
   return b;
 }
 
-ReferenceFeatures build_reference_features(const MoleculeTensors& m) {
+ReferenceFeatures build_reference_features(const MoleculeTensors& m, std::size_t points_per_call) {
   ReferenceFeatures f;
+  f.points_per_call = points_per_call;
   for (const auto& chunk : m.chunks) f.chunks.push_back(build_chunk(m, chunk));
   return f;
 }

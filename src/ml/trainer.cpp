@@ -21,7 +21,7 @@
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/models.hpp"
-#include "dixc/ml/reference_features.hpp"
+#include "dixc/ml/training_molecules.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
 
@@ -110,20 +110,6 @@ struct Checkpoint {
   int best_epoch = 0, epochs_since_best = 0;
 };
 
-// One training molecule on its rank: targets and the fixed features of the DI-Loss (AO values dropped).
-struct TrainingMolecule {
-  MoleculeTensors targets;
-  ReferenceFeatures features;
-};
-
-TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, const std::string& basis,
-                                        const std::string& grid, std::size_t chunk_points) {
-  TrainingMolecule t{load_molecule_tensors(record, basis, grid, chunk_points), {}};
-  t.features = build_reference_features(t.targets);
-  t.targets.chunks.clear();
-  return t;
-}
-
 // Relative cost of one molecule's loss: points (~ atoms) x orbital pairs x (directions + 1).
 double estimated_cost(const data::MoleculeRecord& index) {
   const auto& d = index.dims;
@@ -149,10 +135,11 @@ std::vector<int> owners_by_cost(const std::vector<double>& cost, int ranks) {
 
 // Term scales: the training-set mean of each raw term for the untrained model, so each weighted term starts
 // near its weight. A term that is already ~0 at the start (a model that is exact for it) keeps scale 1.
-LossScales initial_scales(torch::jit::Module& model, const std::map<std::size_t, TrainingMolecule>& shard,
-                          const LossSettings& settings, MPI_Comm comm) {
+LossScales initial_scales(torch::jit::Module& model, TrainingMolecules& shard, const LossSettings& settings,
+                          MPI_Comm comm) {
   double sums[4] = {0, 0, 0, 0};
-  for (const auto& [i, t] : shard) {
+  for (const std::size_t key : shard.keys()) {
+    const TrainingMolecule& t = shard.get(key);
     const LossTerms terms = di_loss(model, t.targets, t.features, settings, 1.0, false);
     sums[0] += terms.energy;
     sums[1] += settings.uses_gradient() ? terms.gradient : 0.0;
@@ -219,28 +206,33 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
            << std::flush;
   }
 
-  // This rank's shards (by cost), loaded once.
+  // This rank's shards (by cost) under the memory budget (training molecules first), loaded now while they fit.
   const auto load_start = std::chrono::steady_clock::now();
-  std::size_t shard_bytes = 0;
-  auto load_shard = [&](const std::vector<std::string>& names) {
+  auto shard_of = [&](const std::vector<std::string>& names, std::size_t budget) {
     std::vector<double> c;
     for (const auto& n : names) c.push_back(cost.at(n));
     const std::vector<int> owner = owners_by_cost(c, size);
-    std::map<std::size_t, TrainingMolecule> shard;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (owner[i] != rank) continue;
-      auto t = load_training_molecule(dataset.read(*dataset.find(names[i])), basis, grid, o.chunk_points);
-      shard_bytes += t.features.bytes();
-      shard.emplace(i, std::move(t));
-    }
-    return shard;
+    std::vector<std::size_t> keys;
+    std::vector<std::string> mine;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (owner[i] == rank) {
+        keys.push_back(i);
+        mine.push_back(names[i]);
+      }
+    return TrainingMolecules(dataset, keys, mine, o.chunk_points, budget);
   };
-  const auto train_shard = load_shard(train_names);
-  const auto val_shard = load_shard(val_names);
+  TrainingMolecules train_shard = shard_of(train_names, o.cache_bytes);
+  for (const std::size_t key : train_shard.keys())
+    if (train_shard.loads() < train_shard.size() && train_shard.kept_bytes() < o.cache_bytes) train_shard.get(key);
+  TrainingMolecules val_shard =
+      shard_of(val_names, o.cache_bytes > train_shard.kept_bytes() ? o.cache_bytes - train_shard.kept_bytes() : 0);
   if (o.log && rank == 0)
-    *o.log << "loaded the molecules of rank 0 in " << std::fixed << std::setprecision(1)
+    *o.log << "rank 0: " << train_shard.size() << " training and " << val_shard.size() << " validation molecules; "
+           << train_shard.loads() << " loaded in " << std::fixed << std::setprecision(1)
            << std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count() << " s ("
-           << std::setprecision(0) << static_cast<double>(shard_bytes) / (1 << 20) << " MiB of reference features)\n"
+           << std::setprecision(0) << static_cast<double>(train_shard.kept_bytes()) / (1 << 20)
+           << " MiB of reference features, budget " << static_cast<double>(o.cache_bytes) / (1 << 20) << " MiB"
+           << (train_shard.kept_bytes() >= o.cache_bytes ? "; the rest are rebuilt when needed" : "") << ")\n"
            << std::defaultfloat << std::setprecision(6) << std::flush;
 
   torch::jit::Module model = make_model(o.architecture, o.seed);
@@ -321,12 +313,12 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
       TermSums sums;
       int bad = 0;
       for (std::size_t k = first; k < last; ++k) {
-        const auto it = train_shard.find(order[k]);
-        if (it == train_shard.end()) continue;
-        const LossTerms t = di_loss(model, it->second.targets, it->second.features, loss, scale, true);
+        if (!train_shard.contains(order[k])) continue;
+        const TrainingMolecule& molecule = train_shard.get(order[k]);
+        const LossTerms t = di_loss(model, molecule.targets, molecule.features, loss, scale, true);
         if (!t.finite) {
           bad = 1;
-          std::cerr << "dixc train: non-finite loss for molecule '" << it->second.targets.name << "' at step "
+          std::cerr << "dixc train: non-finite loss for molecule '" << molecule.targets.name << "' at step "
                     << state.step << " (rank " << rank << "); step skipped\n";
           continue;
         }
@@ -378,7 +370,10 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     // Validation loss (only the terms the mode uses), then one CSV row per epoch (times cover the training steps
     // and the validation). Without validation molecules the training loss decides what is best.
     TermSums val;
-    for (const auto& [i, t] : val_shard) val.add(di_loss(model, t.targets, t.features, loss, 1.0, false));
+    for (const std::size_t key : val_shard.keys()) {
+      const TrainingMolecule& t = val_shard.get(key);
+      val.add(di_loss(model, t.targets, t.features, loss, 1.0, false));
+    }
     val.reduce(comm);
     summary.final_train_loss = state.epoch_sums.mean(0);
     summary.final_validation_loss = val.mean(0);
@@ -423,6 +418,10 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   summary.best_validation_loss = state.best_validation;
   summary.stopped_early = o.patience > 0 && state.epochs_since_best >= o.patience;
   summary.scales = state.scales;
+  if (o.log && rank == 0)
+    *o.log << "rank 0: reference features peaked at " << (train_shard.peak_bytes() + val_shard.peak_bytes()) / (1 << 20)
+           << " MiB; " << train_shard.loads() + val_shard.loads() << " molecule loads for "
+           << train_shard.size() + val_shard.size() << " molecules\n";
   if (rank == 0) {
     Checkpoint c = state;
     write_checkpoint(ckpt_dir, model, optimizer, c, rank);

@@ -6,7 +6,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
 - the same global batch on np 2 and np 1 gives the same parameters after 5 steps (1e-10);
 - the training loss decreases on a 20+ molecule dataset;
 - stopping after 3 steps and resuming reproduces the uninterrupted run;
-- the exported model.pt loads in Python (torch.jit.load) with its metadata;
+- the exported model.pt loads in Python (torch.jit.load) with its metadata and holds the best-validation epoch;
+- a 1 MiB feature budget (molecules rebuilt on every use) trains to the same parameters as the default budget;
 - evaluate reports and refuses a held-out split on a dataset the model was not trained on;
 - a dataset made on another definition of its grid level is refused.
 """
@@ -82,6 +83,16 @@ class Train(unittest.TestCase):
         for k in p1:
             self.assertLess(float((p2[k] - p3[k]).abs().max()), 1e-12, k)
 
+    def test_memory_budget_rebuilds_molecules_without_changing_the_result(self):
+        kept = self.run_training("budget_default", 1, "--max-steps", "5", "--epochs", "5")
+        out = os.path.join(TMP, "budget_1mib")
+        r = mpirun(1, "train", DATA, "-o", out, *COMMON, "--max-steps", "5", "--epochs", "5", "--cache-mib", "1")
+        self.assertIn("the rest are rebuilt when needed", r.stdout)
+        p_kept, _ = parameters(kept)
+        p_small, _ = parameters(out)
+        for k in p_kept:
+            self.assertLess(float((p_kept[k] - p_small[k]).abs().max()), 1e-12, k)
+
     def test_nan_guard_skips_steps_and_names_the_molecule(self):
         bad = os.path.join(TMP, "nan.h5")
         shutil.copy(DATA, bad)
@@ -123,6 +134,14 @@ class Train(unittest.TestCase):
         first, last = float(rows[0]["train_loss"]), float(rows[-1]["train_loss"])
         self.assertLess(last, 0.9 * first, rows)
         self.assertLess(float(rows[-1]["val_loss"]), float(rows[0]["val_loss"]), rows)
+        # model.pt holds the parameters of the epoch with the lowest validation loss (also kept as best_model.pt)
+        best = min(range(len(rows)), key=lambda i: float(rows[i]["val_loss"]))
+        p_model, model = parameters(out)
+        self.assertEqual(int(model.best_epoch), best + 1)
+        p_best = dict(torch.jit.load(os.path.join(out, "checkpoint", "best_model.pt")).named_parameters())
+        for k in p_model:
+            self.assertTrue(torch.equal(p_model[k], p_best[k]), k)
+        self.assertEqual(len(model.loss_scales.split(",")), 3)
         # evaluate: self-consistent metrics, E_rho >= 0 (grid noise tolerance 1e-6 mEh), report with plots
         ev = os.path.join(TMP, "eval")
         mpirun(2, "evaluate", DATA, "--model", os.path.join(out, "model.pt"), "-o", ev, "--split", "all",
@@ -139,7 +158,14 @@ class Train(unittest.TestCase):
         for png in ("errors.png", "parity.png", "scf_iterations.png", "training.png"):
             self.assertGreater(os.path.getsize(os.path.join(ev, png)), 1000, png)
         with open(os.path.join(ev, "report.md")) as f:
-            self.assertIn("E_rho", f.read())
+            report = f.read()
+        self.assertIn("E_rho", report)
+        # baselines on the same molecules: libxc BLYP and PBE, their own SCF
+        self.assertEqual(set(summary["baseline_mean"]), {"blyp", "pbe"})
+        for b in summary["baseline_mean"].values():
+            self.assertEqual(b["n"], 4)
+            self.assertGreater(b["energy_error_mEh"], 0.0)
+        self.assertIn("| blyp |", report)
         # The held-out split is only defined on the training dataset: another dataset is a clear error.
         other = os.path.join(TMP, "other.h5")
         shutil.copy(DATA, other)

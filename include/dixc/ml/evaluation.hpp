@@ -16,6 +16,15 @@ struct EvaluationSettings {
   std::string basis;
   std::string grid;
   int n_roots = 0;  // TDDFT roots compared (0: as many as the dataset has)
+  // libxc functionals run on the same molecules, grid and targets as the obvious baselines (untrained BLYP...).
+  std::vector<std::string> baselines = {"blyp", "pbe"};
+};
+
+// |dE_tot| and E_rho of a baseline functional's own SCF, measured like the model's.
+struct BaselineMetrics {
+  std::string functional;
+  bool ok = false;
+  double energy_error_mEh = 0.0, e_rho_mEh = 0.0;
 };
 
 struct MoleculeMetrics {
@@ -23,15 +32,16 @@ struct MoleculeMetrics {
   bool ok = false;
   std::string message;
   double energy_model = 0.0, energy_reference = 0.0;
-  double energy_error_mEh = 0.0;   // |E_model_SCF - E_ref|
-  double e_rho_mEh = 0.0;          // E_tgt[D_model] - E_tgt[D_ref]
-  double dipole_error_debye = 0.0; // |mu_model - mu_ref|
-  double density_l2 = 0.0;         // sqrt(sum_p w_p (rho_model - rho_ref)^2)
+  double energy_error_mEh = 0.0;    // |E_model_SCF - E_ref|
+  double e_rho_mEh = 0.0;           // E_tgt[D_model] - E_tgt[D_ref]
+  double dipole_error_debye = 0.0;  // |mu_model - mu_ref|
+  double density_l2 = 0.0;          // sqrt(sum_p w_p (rho_model - rho_ref)^2)
   int model_scf_iterations = 0;
   int target_iterations_default = 0;     // target SCF from the default (SAD) guess
   int target_iterations_from_model = 0;  // target SCF from the model's density
   double tddft_mae_ev = 0.0;
   std::vector<double> excitations_model_ev, excitations_reference_ev;
+  std::vector<BaselineMetrics> baselines;
 };
 
 // Metadata dixc train stores in model.pt (empty strings for models from elsewhere).

@@ -17,6 +17,10 @@ const std::vector<std::string>& model_names();
 // correlation (xcdiff, whose constrained form excludes B88). Throws InputError for unknown names.
 torch::jit::Module make_model(const std::string& architecture, std::uint64_t seed);
 
+// Whether the model splits into a parameter-free base(...) and a learned correction(...) (forward = base +
+// correction); the DI-Loss then evaluates the base once per molecule.
+bool has_base(const torch::jit::Module& model);
+
 // Whether the model's energy density at a point depends on other points (then it needs all points at once).
 bool is_nonlocal(const torch::jit::Module& model);
 

@@ -11,6 +11,8 @@
 // (tau = 1/2 sum D grad phi . grad phi with D = 2 C_o C_o^T.) Orbitals are kept in the MO basis, values and
 // gradients stacked as (4, points, orbitals), so every contraction of the loss is a GEMM over 4 x points.
 #include <cstddef>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <torch/torch.h>
@@ -30,13 +32,26 @@ struct OrbitalGridChunk {
   torch::Tensor grad_rho1;           // (n_dir, 3, np)
 };
 
+// E_xc, g and all H v_k of a parameter-free functional on these features (a learned model's base).
+struct FixedResponse {
+  double e_xc = 0.0;
+  torch::Tensor gradient, hessian_products;
+};
+
 struct ReferenceFeatures {
+  // Chunks are small (cache-sized) for the GEMM assembly; a local model sees up to points_per_call points of
+  // consecutive chunks in one call (its autograd graph spans them), a non-local model all points.
   std::vector<OrbitalGridChunk> chunks;
+  std::size_t points_per_call = 0;
+  // Responses of the base functionals of the models trained on this molecule, by name, filled on first use by
+  // the DI-Loss: a learned model's base does not change during training.
+  mutable std::map<std::string, FixedResponse> base_responses;
   std::size_t n_points() const;
   std::size_t bytes() const;
 };
 
-// From the AO values of `molecule.chunks` (which the caller may drop afterwards). Chunking is kept as loaded.
-ReferenceFeatures build_reference_features(const MoleculeTensors& molecule);
+// From the AO values of `molecule.chunks` (which the caller may drop afterwards). Chunking is kept as loaded;
+// points_per_call = 0: one chunk per model call.
+ReferenceFeatures build_reference_features(const MoleculeTensors& molecule, std::size_t points_per_call = 0);
 
 }  // namespace dixc::ml

@@ -41,6 +41,7 @@ struct TrainOptions {
   double validation_fraction = 0.2;
   double test_fraction = 0.2;
   std::size_t chunk_points = 20000;
+  std::size_t cache_bytes = std::size_t(4) << 30;  // reference features kept per rank (TrainingMolecules)
   int checkpoint_every = 50;
   int check_every = 20;
   bool resume = false;

@@ -1,0 +1,73 @@
+// Seconds per molecule-step of the DI-Loss (values + dL/dtheta, as in a training step) by architecture and loss
+// mode on the first molecules of a dataset, and the memory of their reference features.
+// usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...]   (OMP_NUM_THREADS threads; run on a quiet machine)
+#include <algorithm>
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "dixc/data/dataset_reader.hpp"
+#include "dixc/ml/di_loss.hpp"
+#include "dixc/ml/loss_settings.hpp"
+#include "dixc/ml/models.hpp"
+#include "dixc/ml/reference_features.hpp"
+
+using Clock = std::chrono::steady_clock;
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...]\n";
+    return 2;
+  }
+  const dixc::data::DatasetReader dataset(argv[1]);
+  const std::size_t n = argc > 2 ? std::stoul(argv[2]) : 8;
+  std::vector<std::string> archs = {"gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"};
+  if (argc > 3) {
+    archs.clear();
+    std::stringstream in(argv[3]);
+    for (std::string a; std::getline(in, a, ',');) archs.push_back(a);
+  }
+  const char* threads = std::getenv("OMP_NUM_THREADS");
+  dixc::ml::set_torch_threads(threads ? std::atoi(threads) : 1);
+  const std::string basis = dataset.attributes().at("basis"), grid = dataset.attributes().at("grid");
+  struct Loaded {
+    dixc::ml::MoleculeTensors targets;
+    dixc::ml::ReferenceFeatures features;
+  };
+  std::vector<Loaded> molecules;
+  std::size_t bytes = 0, points = 0;
+  const auto t_load = Clock::now();
+  for (std::size_t i = 0; i < dataset.size() && molecules.size() < n; ++i) {
+    const auto record = dataset.read(i);
+    if (record.status != dixc::data::RecordStatus::ok) continue;
+    Loaded l{dixc::ml::load_molecule_tensors(record, basis, grid, 20000), {}};
+    l.features = dixc::ml::build_reference_features(l.targets);
+    l.targets.chunks.clear();
+    bytes += l.features.bytes();
+    points += l.features.n_points();
+    molecules.push_back(std::move(l));
+  }
+  const double load_s = std::chrono::duration<double>(Clock::now() - t_load).count();
+  std::cout << std::fixed << std::setprecision(3) << molecules.size() << " molecules of " << argv[1] << " (grid "
+            << grid << "), " << points / molecules.size() << " points each on average; loading "
+            << load_s / molecules.size() << " s/molecule; reference features "
+            << static_cast<double>(bytes) / molecules.size() / (1 << 20) << " MiB/molecule\n";
+  std::cout << "architecture  mode         s/molecule-step\n";
+  for (const auto& arch : archs)
+    for (const auto mode : {dixc::ml::LossMode::energy, dixc::ml::LossMode::energy_gradient, dixc::ml::LossMode::di}) {
+      auto model = dixc::ml::make_model(arch, 1);
+      dixc::ml::LossSettings s;
+      s.mode = mode;
+      std::vector<double> per_pass;
+      for (int pass = 0; pass < 3; ++pass) {
+        const auto t0 = Clock::now();
+        for (const auto& m : molecules) dixc::ml::di_loss(model, m.targets, m.features, s, 1.0, true);
+        per_pass.push_back(std::chrono::duration<double>(Clock::now() - t0).count() / molecules.size());
+      }
+      std::sort(per_pass.begin(), per_pass.end());
+      std::cout << std::left << std::setw(14) << arch << std::setw(13) << dixc::ml::to_string(mode) << std::right
+                << std::setprecision(4) << per_pass[1] << "\n";
+    }
+  return 0;
+}

@@ -1,0 +1,57 @@
+#pragma once
+// The training molecules of one rank under a memory budget. A molecule's DI-Loss needs its targets and its fixed
+// reference features (ReferenceFeatures: orbitals on the grid and the first-order features of every direction),
+// about 4 x points x (orbitals + directions x occupied) doubles. Molecules are kept while their features fit in
+// `budget_bytes`; beyond it the least recently used are dropped and rebuilt from the dataset (grid, AO values,
+// GEMMs) when next needed, so memory per rank stays bounded whatever the dataset size, at the price of
+// recomputation.
+#include <cstddef>
+#include <list>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dixc/data/dataset_reader.hpp"
+#include "dixc/ml/molecule_tensors.hpp"
+#include "dixc/ml/reference_features.hpp"
+
+namespace dixc::ml {
+
+struct TrainingMolecule {
+  MoleculeTensors targets;  // AO values dropped once the features are built
+  ReferenceFeatures features;
+  std::size_t bytes() const;
+};
+
+// Loads one dataset molecule for training; throws InputError naming it when it cannot be used.
+TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, const std::string& basis,
+                                        const std::string& grid, std::size_t chunk_points);
+
+class TrainingMolecules {
+ public:
+  // `names`: this rank's molecules, identified by their position in the caller's list (`keys`).
+  TrainingMolecules(const data::DatasetReader& dataset, std::vector<std::size_t> keys, std::vector<std::string> names,
+                    std::size_t chunk_points, std::size_t budget_bytes);
+
+  bool contains(std::size_t key) const { return index_.count(key) > 0; }
+  const std::vector<std::size_t>& keys() const { return keys_; }
+  std::size_t size() const { return keys_.size(); }
+  // The molecule, loaded (and others dropped) if needed. The reference stays valid until the next get().
+  const TrainingMolecule& get(std::size_t key);
+
+  std::size_t kept_bytes() const { return kept_bytes_; }
+  std::size_t peak_bytes() const { return peak_bytes_; }
+  std::size_t loads() const { return loads_; }  // molecules built, first loads included
+
+ private:
+  const data::DatasetReader& dataset_;
+  std::string basis_, grid_;
+  std::vector<std::size_t> keys_;
+  std::map<std::size_t, std::string> index_;  // key -> molecule name
+  std::size_t chunk_points_, budget_bytes_;
+  std::map<std::size_t, TrainingMolecule> kept_;
+  std::list<std::size_t> recent_;  // most recently used first
+  std::size_t kept_bytes_ = 0, peak_bytes_ = 0, loads_ = 0;
+};
+
+}  // namespace dixc::ml

@@ -1,0 +1,62 @@
+#include "dixc/ml/training_molecules.hpp"
+
+#include <algorithm>
+
+namespace dixc::ml {
+
+namespace {
+// Points per chunk of the MO-basis assembly, which keeps its (directions x 4 x points x occupied) temporaries to a
+// few MiB; the model itself sees up to --chunk-points points per call (several chunks).
+constexpr std::size_t assembly_chunk_points = 4096;
+}  // namespace
+
+std::size_t TrainingMolecule::bytes() const {
+  return features.bytes() +
+         static_cast<std::size_t>(targets.c_occ.numel() + targets.c_vir.numel() + targets.g_xc.numel() +
+                                  targets.directions.numel() + targets.h_xc.numel()) *
+             sizeof(double);
+}
+
+TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, const std::string& basis,
+                                        const std::string& grid, std::size_t chunk_points) {
+  TrainingMolecule t{load_molecule_tensors(record, basis, grid, assembly_chunk_points), {}};
+  t.features = build_reference_features(t.targets, chunk_points);
+  t.targets.chunks.clear();
+  return t;
+}
+
+TrainingMolecules::TrainingMolecules(const data::DatasetReader& dataset, std::vector<std::size_t> keys,
+                                     std::vector<std::string> names, std::size_t chunk_points, std::size_t budget_bytes)
+    : dataset_(dataset),
+      basis_(dataset.attributes().at("basis")),
+      grid_(dataset.attributes().at("grid")),
+      keys_(std::move(keys)),
+      chunk_points_(chunk_points),
+      budget_bytes_(budget_bytes) {
+  for (std::size_t i = 0; i < keys_.size(); ++i) index_[keys_[i]] = names.at(i);
+}
+
+const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
+  if (auto it = kept_.find(key); it != kept_.end()) {
+    recent_.remove(key);
+    recent_.push_front(key);
+    return it->second;
+  }
+  const std::string& name = index_.at(key);
+  TrainingMolecule t = load_training_molecule(dataset_.read(*dataset_.find(name)), basis_, grid_, chunk_points_);
+  ++loads_;
+  const std::size_t bytes = t.bytes();
+  // Make room first (the new molecule is always kept, even alone above the budget).
+  while (!recent_.empty() && kept_bytes_ + bytes > budget_bytes_) {
+    const std::size_t old = recent_.back();
+    recent_.pop_back();
+    kept_bytes_ -= kept_.at(old).bytes();
+    kept_.erase(old);
+  }
+  kept_bytes_ += bytes;
+  peak_bytes_ = std::max(peak_bytes_, kept_bytes_);
+  recent_.push_front(key);
+  return kept_.emplace(key, std::move(t)).first->second;
+}
+
+}  // namespace dixc::ml

@@ -1,0 +1,53 @@
+// Known answer for the evaluation of a learned functional (docs/theory.md section 6): the parameter-free
+// TorchScript PBE evaluated on a PBE reference record must reproduce it, so |dE|, E_rho, dipole and density
+// errors are ~0, its excitations are the record's (libxc PBE), and the PBE baseline row agrees with it while the
+// BLYP row does not.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "dixc/data/reference_calculation.hpp"
+#include "dixc/ml/evaluation.hpp"
+#include "dixc/ml/models.hpp"
+#include "support/reference_data.hpp"
+
+namespace dixc {
+namespace {
+
+TEST(Evaluation, TorchPbeOnPbeReferenceHasZeroErrors) {
+  data::ReferenceSettings s;
+  s.functional = "pbe";
+  s.grid = "coarse";
+  s.n_roots = 3;
+  s.n_dir = 3;
+  chem::Molecule molecule = test::reference_geometry("H2O");
+  molecule.name = "H2O";
+  const auto record = data::compute_reference(molecule, s);
+
+  const std::string path = (std::filesystem::temp_directory_path() / "dixc_test_evaluation_pbe.pt").string();
+  ml::make_model("pbe", 0).save(path);
+  ml::EvaluationSettings e;
+  e.model_path = path;
+  e.functional = "pbe";
+  e.basis = "def2-svp";
+  e.grid = "coarse";
+  e.baselines = {"pbe", "blyp"};
+  const auto m = ml::evaluate_molecule(record, e);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(m.ok) << m.message;
+  EXPECT_LT(m.energy_error_mEh, 1e-5);
+  EXPECT_NEAR(m.e_rho_mEh, 0.0, 1e-6);
+  EXPECT_LT(m.dipole_error_debye, 1e-4);
+  EXPECT_LT(m.density_l2, 1e-5);
+  ASSERT_EQ(m.excitations_model_ev.size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_NEAR(m.excitations_model_ev[k], m.excitations_reference_ev[k], 1e-4);
+  EXPECT_LT(m.tddft_mae_ev, 1e-4);
+  ASSERT_EQ(m.baselines.size(), 2u);
+  EXPECT_TRUE(m.baselines[0].ok && m.baselines[1].ok);
+  EXPECT_LT(m.baselines[0].energy_error_mEh, 1e-5);  // libxc PBE is the reference itself
+  EXPECT_GT(m.baselines[1].energy_error_mEh, 1.0);   // BLYP is not
+  EXPECT_GT(m.baselines[1].e_rho_mEh, 0.0);          // a different density costs the target energy
+}
+
+}  // namespace
+}  // namespace dixc
