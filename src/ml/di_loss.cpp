@@ -34,7 +34,7 @@ PointInputs points_of(const ReferenceFeatures& f, std::size_t first, std::size_t
   auto cat = [&](auto member, std::int64_t dim) {
     std::vector<torch::Tensor> parts;
     for (std::size_t i = first; i < end; ++i) parts.push_back(f.chunks[i].*member);
-    return torch::cat(parts, dim);
+    return parts[0].defined() ? torch::cat(parts, dim) : torch::Tensor();  // first-order parts of energy-only features
   };
   return {cat(&OrbitalGridChunk::weights, 0), cat(&OrbitalGridChunk::points, 0), cat(&OrbitalGridChunk::rho, 0),
           cat(&OrbitalGridChunk::sigma, 0),   cat(&OrbitalGridChunk::tau, 0),    cat(&OrbitalGridChunk::rho1, 1),
@@ -260,12 +260,6 @@ void add_values(const PointDerivatives& d, const MoleculeTensors& m, const Refer
 
 }  // namespace
 
-ResponseOrder response_order(const LossSettings& s) {
-  return s.uses_hessian()    ? ResponseOrder::hessian
-         : s.uses_gradient() ? ResponseOrder::gradient
-                             : ResponseOrder::energy;
-}
-
 LossMode parse_loss_mode(const std::string& name) {
   if (name == "energy") return LossMode::energy;
   if (name == "energy+grad") return LossMode::energy_gradient;
@@ -311,6 +305,11 @@ LossTerms loss_terms(const ModelResponse& r, const MoleculeTensors& m, const Los
   return t;
 }
 
+void check_order(const ReferenceFeatures& f, ResponseOrder order) {
+  if (static_cast<int>(order) > static_cast<int>(f.order))
+    throw std::logic_error("reference features were built for a lower derivative order than the loss needs");
+}
+
 // E, g and all H v_k of the model's base, computed on first use and kept with the features; added to `values`
 // up to `order`.
 void add_base_response(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
@@ -319,11 +318,10 @@ void add_base_response(torch::jit::Module& model, const MoleculeTensors& m, cons
   const std::string key = model.hasattr("base_functional") ? model.attr("base_functional").toStringRef() : "base";
   auto it = f.base_responses.find(key);
   if (it == f.base_responses.end()) {
-    torch::AutoGradMode enable(true);
+    torch::AutoGradMode enable(f.order != ResponseOrder::energy);
     ResponseValues base;
     for (const auto& call : model_calls(model, f))
-      add_values(evaluate_call(model, "base", m, f, call, ResponseOrder::hessian, false), m, f, call,
-                 ResponseOrder::hessian, base);
+      add_values(evaluate_call(model, "base", m, f, call, f.order, false), m, f, call, f.order, base);
     it = f.base_responses.emplace(key, FixedResponse{base.energy, base.gradient, base.hessian}).first;
   }
   values.energy += it->second.e_xc;
@@ -333,6 +331,7 @@ void add_base_response(torch::jit::Module& model, const MoleculeTensors& m, cons
 
 ModelResponse model_response(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
                              ResponseOrder order) {
+  check_order(f, order);
   torch::AutoGradMode enable(order != ResponseOrder::energy);
   ResponseValues values;
   const std::string method = trained_method(model);
@@ -344,7 +343,8 @@ ModelResponse model_response(torch::jit::Module& model, const MoleculeTensors& m
 
 LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
                   const LossSettings& s, double scale, bool backward) {
-  const ResponseOrder order = response_order(s);
+  const ResponseOrder order = s.order();
+  check_order(f, order);
   torch::AutoGradMode enable(backward || order != ResponseOrder::energy);
   // Values first (one model call: its graph is kept for the backward pass; several, as for a local model on a
   // chunked grid: recomputed per call, so that only one call's graph is alive at a time).

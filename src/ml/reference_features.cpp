@@ -9,7 +9,7 @@ torch::Tensor orbitals_on_grid(const GridChunk& chunk, const torch::Tensor& c) {
   return torch::cat({chunk.phi.matmul(c).unsqueeze(0), chunk.dphi.matmul(c)}, 0);
 }
 
-OrbitalGridChunk build_chunk(const MoleculeTensors& m, const GridChunk& ao) {
+OrbitalGridChunk build_chunk(const MoleculeTensors& m, const GridChunk& ao, ResponseOrder order) {
   torch::NoGradGuard no_grad;
   OrbitalGridChunk c;
   c.weights = ao.weights;
@@ -21,6 +21,11 @@ OrbitalGridChunk build_chunk(const MoleculeTensors& m, const GridChunk& ao) {
   c.grad_rho = 4.0 * (dpsi * psi.unsqueeze(0)).sum(2);
   c.sigma = c.grad_rho.pow(2).sum(0);
   c.tau = dpsi.pow(2).sum(std::vector<int64_t>{0, 2});
+  if (order == ResponseOrder::energy) {
+    c.occ = c.vir = torch::Tensor();
+    return c;
+  }
+  if (order == ResponseOrder::gradient) return c;
 
   // u_k = psi_v v_k for all directions at once: (4, np, nv) x (nv, n_dir * no).
   const std::int64_t n_dir = m.directions.size(0), nv = m.c_vir.size(1), no = m.c_occ.size(1);
@@ -48,14 +53,15 @@ std::size_t ReferenceFeatures::bytes() const {
   for (const auto& c : chunks)
     for (const auto* t : {&c.weights, &c.points, &c.occ, &c.vir, &c.rho, &c.sigma, &c.tau, &c.grad_rho, &c.occ1,
                           &c.rho1, &c.sigma1, &c.tau1, &c.grad_rho1})
-      b += static_cast<std::size_t>(t->numel()) * sizeof(double);
+      if (t->defined()) b += static_cast<std::size_t>(t->numel()) * sizeof(double);
   return b;
 }
 
-ReferenceFeatures build_reference_features(const MoleculeTensors& m, std::size_t points_per_call) {
+ReferenceFeatures build_reference_features(const MoleculeTensors& m, std::size_t points_per_call, ResponseOrder order) {
   ReferenceFeatures f;
   f.points_per_call = points_per_call;
-  for (const auto& chunk : m.chunks) f.chunks.push_back(build_chunk(m, chunk));
+  f.order = order;
+  for (const auto& chunk : m.chunks) f.chunks.push_back(build_chunk(m, chunk, order));
   return f;
 }
 

@@ -219,7 +219,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
         keys.push_back(i);
         mine.push_back(names[i]);
       }
-    return TrainingMolecules(dataset, keys, mine, o.chunk_points, budget);
+    return TrainingMolecules(dataset, keys, mine, o.chunk_points, budget, o.loss.order());
   };
   TrainingMolecules train_shard = shard_of(train_names, o.cache_bytes);
   for (const std::size_t key : train_shard.keys())

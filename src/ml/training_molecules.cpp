@@ -18,16 +18,18 @@ std::size_t TrainingMolecule::bytes() const {
 }
 
 TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, const std::string& basis,
-                                        const std::string& grid, std::size_t chunk_points) {
+                                        const std::string& grid, std::size_t chunk_points, ResponseOrder order) {
   TrainingMolecule t{load_molecule_tensors(record, basis, grid, assembly_chunk_points), {}};
-  t.features = build_reference_features(t.targets, chunk_points);
+  t.features = build_reference_features(t.targets, chunk_points, order);
   t.targets.chunks.clear();
   return t;
 }
 
 TrainingMolecules::TrainingMolecules(const data::DatasetReader& dataset, std::vector<std::size_t> keys,
-                                     std::vector<std::string> names, std::size_t chunk_points, std::size_t budget_bytes)
+                                     std::vector<std::string> names, std::size_t chunk_points, std::size_t budget_bytes,
+                                     ResponseOrder order)
     : dataset_(dataset),
+      order_(order),
       basis_(dataset.attributes().at("basis")),
       grid_(dataset.attributes().at("grid")),
       keys_(std::move(keys)),
@@ -43,7 +45,8 @@ const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
     return it->second;
   }
   const std::string& name = index_.at(key);
-  TrainingMolecule t = load_training_molecule(dataset_.read(*dataset_.find(name)), basis_, grid_, chunk_points_);
+  TrainingMolecule t =
+      load_training_molecule(dataset_.read(*dataset_.find(name)), basis_, grid_, chunk_points_, order_);
   ++loads_;
   const std::size_t bytes = t.bytes();
   // Make room first (the new molecule is always kept, even alone above the budget).

@@ -143,10 +143,15 @@ TEST(LossModes, EachModeComputesOnlyItsTerms) {
   const auto e = ml::di_loss(model, m, f, s, 1.0, false);
   EXPECT_TRUE(std::isnan(e.gradient) && std::isnan(e.hessian));
   EXPECT_GT(e.energy, 0.0);
+  // Features built for the energy alone (rho, sigma, tau) give the same energy term, and refuse more.
+  const auto f_energy = ml::build_reference_features(m, 1000000, ml::ResponseOrder::energy);  // one model call
+  EXPECT_LT(f_energy.bytes(), f.bytes() / 10);
+  EXPECT_DOUBLE_EQ(ml::di_loss(model, m, f_energy, s, 1.0, false).energy, e.energy);
   s.mode = ml::LossMode::energy_gradient;
+  EXPECT_THROW(ml::di_loss(model, m, f_energy, s, 1.0, false), std::logic_error);
   const auto g = ml::di_loss(model, m, f, s, 1.0, false);
   EXPECT_TRUE(!std::isnan(g.gradient) && std::isnan(g.hessian));
-  EXPECT_DOUBLE_EQ(g.energy, e.energy);
+  EXPECT_NEAR(g.energy, e.energy, 1e-14 * e.energy);
 }
 
 class ModelDerivatives : public ::testing::TestWithParam<const char*> {};

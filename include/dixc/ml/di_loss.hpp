@@ -18,10 +18,6 @@
 
 namespace dixc::ml {
 
-// How far a response is needed: E_xc only, E_xc and g, or E_xc, g and all H v_k.
-enum class ResponseOrder { energy, gradient, hessian };
-ResponseOrder response_order(const LossSettings& settings);
-
 struct ModelResponse {
   double e_xc = 0.0;
   torch::Tensor gradient;          // (n_vir, n_occ); undefined below ResponseOrder::gradient

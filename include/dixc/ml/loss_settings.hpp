@@ -24,12 +24,18 @@ struct LossScales {
   double hessian = 1.0;
 };
 
+// How far a response is needed: E_xc only, E_xc and g, or E_xc, g and all H v_k.
+enum class ResponseOrder { energy, gradient, hessian };
+
 struct LossSettings {
   LossMode mode = LossMode::di;
   LossWeights weights;
   LossScales scales;
   bool uses_gradient() const { return mode != LossMode::energy; }
   bool uses_hessian() const { return mode == LossMode::di; }
+  ResponseOrder order() const {
+    return uses_hessian() ? ResponseOrder::hessian : uses_gradient() ? ResponseOrder::gradient : ResponseOrder::energy;
+  }
 };
 
 // Sets the number of intra-op threads torch uses (the CLI passes OMP_NUM_THREADS' value).

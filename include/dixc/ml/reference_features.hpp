@@ -17,6 +17,7 @@
 
 #include <torch/torch.h>
 
+#include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/molecule_tensors.hpp"
 
 namespace dixc::ml {
@@ -43,6 +44,8 @@ struct ReferenceFeatures {
   // consecutive chunks in one call (its autograd graph spans them), a non-local model all points.
   std::vector<OrbitalGridChunk> chunks;
   std::size_t points_per_call = 0;
+  // What was built: energy (weights, points, rho, sigma, tau only), gradient (+ orbitals), hessian (+ first order).
+  ResponseOrder order = ResponseOrder::hessian;
   // Responses of the base functionals of the models trained on this molecule, by name, filled on first use by
   // the DI-Loss: a learned model's base does not change during training.
   mutable std::map<std::string, FixedResponse> base_responses;
@@ -51,7 +54,9 @@ struct ReferenceFeatures {
 };
 
 // From the AO values of `molecule.chunks` (which the caller may drop afterwards). Chunking is kept as loaded;
-// points_per_call = 0: one chunk per model call.
-ReferenceFeatures build_reference_features(const MoleculeTensors& molecule, std::size_t points_per_call = 0);
+// points_per_call = 0: one chunk per model call. Only what `order` needs is kept (energy-only training keeps
+// ~8 doubles per point instead of ~4 (n_mo + n_dir n_occ)).
+ReferenceFeatures build_reference_features(const MoleculeTensors& molecule, std::size_t points_per_call = 0,
+                                           ResponseOrder order = ResponseOrder::hessian);
 
 }  // namespace dixc::ml

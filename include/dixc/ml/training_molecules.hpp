@@ -25,13 +25,13 @@ struct TrainingMolecule {
 
 // Loads one dataset molecule for training; throws InputError naming it when it cannot be used.
 TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, const std::string& basis,
-                                        const std::string& grid, std::size_t chunk_points);
+                                        const std::string& grid, std::size_t chunk_points, ResponseOrder order);
 
 class TrainingMolecules {
  public:
   // `names`: this rank's molecules, identified by their position in the caller's list (`keys`).
   TrainingMolecules(const data::DatasetReader& dataset, std::vector<std::size_t> keys, std::vector<std::string> names,
-                    std::size_t chunk_points, std::size_t budget_bytes);
+                    std::size_t chunk_points, std::size_t budget_bytes, ResponseOrder order);
 
   bool contains(std::size_t key) const { return index_.count(key) > 0; }
   const std::vector<std::size_t>& keys() const { return keys_; }
@@ -45,6 +45,7 @@ class TrainingMolecules {
 
  private:
   const data::DatasetReader& dataset_;
+  ResponseOrder order_;
   std::string basis_, grid_;
   std::vector<std::size_t> keys_;
   std::map<std::size_t, std::string> index_;  // key -> molecule name
