@@ -11,7 +11,7 @@
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/models.hpp"
-#include "dixc/ml/reference_features.hpp"
+#include "dixc/ml/training_molecules.hpp"
 
 using Clock = std::chrono::steady_clock;
 
@@ -31,19 +31,14 @@ int main(int argc, char** argv) {
   const char* threads = std::getenv("OMP_NUM_THREADS");
   dixc::ml::set_torch_threads(threads ? std::atoi(threads) : 1);
   const std::string basis = dataset.attributes().at("basis"), grid = dataset.attributes().at("grid");
-  struct Loaded {
-    dixc::ml::MoleculeTensors targets;
-    dixc::ml::ReferenceFeatures features;
-  };
-  std::vector<Loaded> molecules;
+  std::vector<dixc::ml::TrainingMolecule> molecules;
   std::size_t bytes = 0, points = 0;
   const auto t_load = Clock::now();
   for (std::size_t i = 0; i < dataset.size() && molecules.size() < n; ++i) {
     const auto record = dataset.read(i);
     if (record.status != dixc::data::RecordStatus::ok) continue;
-    Loaded l{dixc::ml::load_molecule_tensors(record, basis, grid, 20000), {}};
-    l.features = dixc::ml::build_reference_features(l.targets);
-    l.targets.chunks.clear();
+    // As dixc train loads them (default --chunk-points), with everything the di mode needs.
+    auto l = dixc::ml::load_training_molecule(record, basis, grid, 20000, dixc::ml::ResponseOrder::hessian);
     bytes += l.features.bytes();
     points += l.features.n_points();
     molecules.push_back(std::move(l));
