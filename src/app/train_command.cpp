@@ -24,16 +24,17 @@ int run_train_command(const std::vector<std::string>& args) {
       "evaluate and by torch.jit.load). Threads per rank: OMP_NUM_THREADS.\n\nOptions");
   options.add_options()("dataset", po::value<std::string>()->required(), "dataset written by dixc generate")(
       "output-dir,o", po::value<std::string>()->required(), "directory for losses, checkpoints and the model")(
-      "model", po::value<std::string>()->default_value("gga-mlp"), "gga-mlp | mgga-mlp | xcdiff | nonlocal")(
+      "model", po::value<std::string>()->default_value("gga-mlp"),
+      "gga-mlp | mgga-mlp | nonlocal (start as BLYP and learn a correction) | xcdiff (starts as RPBE)")(
       "loss", po::value<std::string>()->default_value("di"), "energy | energy+grad | di")(
       "w-energy", po::value<double>()->default_value(1.0),
-      "weight of the energy term (each term is divided by its training-set mean for the untrained model, so\n"
+      "weight of the energy term (each term is divided by its training-set mean for the untrained model, so "
       "equal weights mean equal shares at the start; docs/theory.md section 4)")(
       "w-grad", po::value<double>()->default_value(1.0), "weight of the gradient term")(
       "w-hess", po::value<double>()->default_value(1.0), "weight of the Hessian term")(
       "epochs", po::value<int>()->default_value(10), "passes over the training molecules (the cosine horizon)")(
       "patience", po::value<int>()->default_value(0),
-      "stop after this many epochs without a lower validation loss (0: train all epochs); model.pt always\n"
+      "stop after this many epochs without a lower validation loss (0: train all epochs); model.pt always "
       "holds the parameters of the epoch with the lowest validation loss")(
       "max-steps", po::value<int>()->default_value(0), "stop after this many optimiser steps (0: no limit)")(
       "batch-size", po::value<int>()->default_value(4), "molecules per step (global, over all ranks)")(
@@ -47,7 +48,7 @@ int run_train_command(const std::vector<std::string>& args) {
       "grid points per model call of a local model (bounds autograd memory; non-local models see all points)")(
       "checkpoint-every", po::value<int>()->default_value(50), "checkpoint period in steps")(
       "cache-mib", po::value<std::size_t>()->default_value(4096),
-      "reference features kept in memory per rank (MiB); molecules beyond it are rebuilt from the dataset\n"
+      "reference features kept in memory per rank (MiB); molecules beyond it are rebuilt from the dataset "
       "when needed (slower steps, bounded memory; the log states the peak)")(
       "stop-after-steps", po::value<int>()->default_value(0),
       "checkpoint and exit after this many steps of this run (fits a job's time limit; 0: off)")(
