@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dixc/app/commands.hpp"
+#include "dixc/par/mpi_environment.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
 
@@ -34,11 +35,15 @@ constexpr int (*run_evaluate)(const std::vector<std::string>&) = nullptr;
 const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
       {"scf", {dixc::app::run_scf_command, "self-consistent field for one molecule (HF or a DFT functional)"}},
-      {"generate", {dixc::app::run_generate_command, "reference dataset (SCF, TDDFT, XC derivative targets) in HDF5, MPI-parallel"}},
+      {"generate",
+       {dixc::app::run_generate_command,
+        "reference dataset (SCF, TDDFT, XC derivative targets) in HDF5, MPI-parallel"}},
       {"train", {run_train, "train a learned XC functional with the DI-Loss, data-parallel over MPI"}},
-      {"evaluate", {run_evaluate, "self-consistent metrics, TDDFT and report of a trained functional; --compare for ablations"}},
+      {"evaluate",
+       {run_evaluate, "self-consistent metrics, TDDFT and report of a trained functional; --compare for ablations"}},
       {"merge", {dixc::app::run_merge_command, "combine dataset shards written by array jobs"}},
-      {"inspect", {dixc::app::run_inspect_command, "summary, consistency check (--verify) or comparison (--diff) of datasets"}},
+      {"inspect",
+       {dixc::app::run_inspect_command, "summary, consistency check (--verify) or comparison (--diff) of datasets"}},
   };
   return table;
 }
@@ -47,7 +52,8 @@ void print_usage(std::ostream& out) {
   out << "dixc " << dixc::version_string
       << " - derivative-informed distillation of exchange-correlation functionals\n\n"
          "usage: dixc <command> [options]\n       dixc --help | --version\n\ncommands:\n";
-  for (const auto& [name, command] : commands()) out << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') << command.summary << "\n";
+  for (const auto& [name, command] : commands())
+    out << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') << command.summary << "\n";
   out << "\nRun 'dixc <command> --help' for the options of a command. Units: Angstrom in XYZ input, atomic units "
          "(Hartree, Bohr) in all output unless a field name says otherwise.\n";
 }
@@ -89,13 +95,13 @@ int main(int argc, char** argv) {
   try {
     return it->second.run({args.begin() + 1, args.end()});
   } catch (const dixc::InputError& e) {
-    std::cerr << "dixc " << args[0] << ": error: " << e.what() << "\n";
-    return 2;
+    std::cerr << "dixc " << args[0] << ": error: " << e.what() << std::endl;
+    return dixc::par::end_parallel_job(2);
   } catch (const dixc::ConvergenceError& e) {
-    std::cerr << "dixc " << args[0] << ": error: " << e.what() << "\n";
-    return 3;
+    std::cerr << "dixc " << args[0] << ": error: " << e.what() << std::endl;
+    return dixc::par::end_parallel_job(3);
   } catch (const std::exception& e) {
-    std::cerr << "dixc " << args[0] << ": internal error: " << e.what() << "\n";
-    return 1;
+    std::cerr << "dixc " << args[0] << ": internal error: " << e.what() << std::endl;
+    return dixc::par::end_parallel_job(1);
   }
 }

@@ -9,7 +9,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
 - the exported model.pt loads in Python (torch.jit.load) with its metadata and holds the best-validation epoch;
 - a 1 MiB feature budget (molecules rebuilt on every use) trains to the same parameters as the default budget;
 - evaluate reports and refuses a held-out split on a dataset the model was not trained on;
-- a dataset made on another definition of its grid level is refused.
+- a dataset made on another definition of its grid level is refused;
+- a molecule that fails on one rank of np 2 ends the whole job with its name (no hang).
 """
 import csv
 import json
@@ -112,6 +113,25 @@ class Train(unittest.TestCase):
         p_init, _ = parameters(os.path.join(TMP, "zero"))
         for k in p_nan:  # skipped steps leave the initial parameters untouched
             self.assertTrue(torch.equal(p_nan[k], p_init[k]), k)
+
+    def test_a_bad_molecule_on_one_rank_ends_the_whole_job_with_its_name(self):
+        # One molecule whose basis size does not match its arrays: the rank that loads it fails; every rank must
+        # stop promptly with that rank's message and a non-zero exit (before: the other rank waited forever).
+        bad = os.path.join(TMP, "bad_basis.h5")
+        shutil.copy(DATA, bad)
+        with h5py.File(bad, "r+") as f:
+            names = [n.decode() if isinstance(n, bytes) else str(n) for n in f["index"]["name"][...]]
+            nbf = f["index"]["nbf"][...]
+            nbf[names.index("CH3OH")] += 1
+            f["index"]["nbf"][...] = nbf
+        # no held-out molecules, so that every molecule is loaded by one of the two ranks
+        common = COMMON[:COMMON.index("--val-fraction")] + COMMON[COMMON.index("--test-fraction") + 2:]
+        r = subprocess.run(["mpirun", "-np", "2", DIXC, "train", bad, "-o", os.path.join(TMP, "bad_basis"), *common,
+                            "--max-steps", "1", "--val-fraction", "0", "--test-fraction", "0"],
+                           capture_output=True, text=True, env=ENV, timeout=120)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("molecule 'CH3OH'", r.stderr)
+        self.assertIn("mismatched basis", r.stderr)
 
     def test_grid_definition_change_is_detected(self):
         # A dataset whose grid integrated one molecule's density to another electron count than this dixc's grid
