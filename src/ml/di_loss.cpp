@@ -246,16 +246,37 @@ PointDerivatives evaluate_call(torch::jit::Module& model, const std::string& met
                     is_nonlocal(model));
 }
 
+// visit(chunk, first, n) for the chunks of one call, with their points' offset `first` and count `n` within it.
+template <class Visit>
+void for_each_chunk(const ReferenceFeatures& f, const ModelCall& call, Visit&& visit) {
+  std::int64_t first = 0;
+  for (std::size_t i = call.first_chunk; i < call.end_chunk; ++i) {
+    const std::int64_t n = f.chunks[i].weights.size(0);
+    visit(f.chunks[i], first, n);
+    first += n;
+  }
+}
+
 // Adds the values of one call's chunks to `out`.
 void add_values(const PointDerivatives& d, const MoleculeTensors& m, const ReferenceFeatures& f, const ModelCall& call,
                 ResponseOrder order, ResponseValues& out) {
   out.energy += d.energy.item<double>();
-  std::int64_t first = 0;
-  for (std::size_t i = call.first_chunk; i < call.end_chunk; ++i) {
-    const std::int64_t n = f.chunks[i].weights.size(0);
-    assemble(f.chunks[i], slice(d, first, n, order), m, order, out);
-    first += n;
-  }
+  for_each_chunk(f, call, [&](const OrbitalGridChunk& c, std::int64_t first, std::int64_t n) {
+    assemble(c, slice(d, first, n, order), m, order, out);
+  });
+}
+
+// A squared-residual term mean (x - target)^2 with its relative error, its weighted share of the total and its
+// adjoint (2 w / n) (x - target).
+struct ResidualTerm {
+  double value, relative;
+  torch::Tensor adjoint;
+};
+ResidualTerm residual_term(const torch::Tensor& x, const torch::Tensor& target, double weight) {
+  const torch::Tensor d = x - target;
+  const double n = static_cast<double>(d.numel());
+  return {d.pow(2).sum().item<double>() / n, d.norm().item<double>() / std::max(target.norm().item<double>(), 1e-300),
+          (2.0 * weight / n) * d};
 }
 
 }  // namespace
@@ -284,22 +305,20 @@ LossTerms loss_terms(const ModelResponse& r, const MoleculeTensors& m, const Los
   if (adjoint) adjoint->energy = 2.0 * s.weights.energy / s.scales.energy * de / (n_e * n_e);
   t.gradient = t.hessian = t.relative_gradient = t.relative_hessian = nan;
   if (r.gradient.defined()) {
-    const torch::Tensor dg = r.gradient - m.g_xc;
-    const double n = static_cast<double>(dg.numel());
-    t.gradient = dg.pow(2).sum().item<double>() / n;
-    t.relative_gradient = dg.norm().item<double>() / std::max(m.g_xc.norm().item<double>(), 1e-300);
     const double w = s.uses_gradient() ? s.weights.gradient / s.scales.gradient : 0.0;
-    t.total += w * t.gradient;
-    if (adjoint) adjoint->gradient = (2.0 * w / n) * dg;
+    const ResidualTerm term = residual_term(r.gradient, m.g_xc, w);
+    t.gradient = term.value;
+    t.relative_gradient = term.relative;
+    t.total += w * term.value;
+    if (adjoint) adjoint->gradient = term.adjoint;
   }
   if (r.hessian_products.defined()) {
-    const torch::Tensor dh = r.hessian_products - m.h_xc;
-    const double n = static_cast<double>(dh.numel());
-    t.hessian = dh.pow(2).sum().item<double>() / n;
-    t.relative_hessian = dh.norm().item<double>() / std::max(m.h_xc.norm().item<double>(), 1e-300);
     const double w = s.uses_hessian() ? s.weights.hessian / s.scales.hessian : 0.0;
-    t.total += w * t.hessian;
-    if (adjoint) adjoint->hessian = (2.0 * w / n) * dh;
+    const ResidualTerm term = residual_term(r.hessian_products, m.h_xc, w);
+    t.hessian = term.value;
+    t.relative_hessian = term.relative;
+    t.total += w * term.value;
+    if (adjoint) adjoint->hessian = term.adjoint;
   }
   t.finite = std::isfinite(t.total);
   return t;
@@ -368,13 +387,10 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
   for (const auto& call : calls) {
     const PointDerivatives d = keep_graph ? kept : evaluate_call(model, method, m, f, call, order, true);
     torch::Tensor surrogate = adjoint.energy * d.energy;
-    std::int64_t first = 0;
-    for (std::size_t i = call.first_chunk; i < call.end_chunk; ++i) {
-      const std::int64_t n = f.chunks[i].weights.size(0);
-      if (order != ResponseOrder::energy)
-        surrogate = surrogate + weighted_sum(d, first, n, adjoint_weights(f.chunks[i], adjoint, m, order), order);
-      first += n;
-    }
+    if (order != ResponseOrder::energy)
+      for_each_chunk(f, call, [&](const OrbitalGridChunk& c, std::int64_t first, std::int64_t n) {
+        surrogate = surrogate + weighted_sum(d, first, n, adjoint_weights(c, adjoint, m, order), order);
+      });
     const auto grads = torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
     torch::NoGradGuard no_grad;
     for (std::size_t k = 0; k < params.size(); ++k) {
