@@ -9,10 +9,13 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "dixc/app/commands.hpp"
+#include "dixc/app/learned_functional.hpp"
 #include "dixc/par/mpi_environment.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
@@ -27,9 +30,11 @@ struct Command {
 #ifdef DIXC_ML_COMMANDS
 constexpr auto run_train = dixc::app::run_train_command;
 constexpr auto run_evaluate = dixc::app::run_evaluate_command;
+constexpr bool has_torch = true;
 #else
 constexpr int (*run_train)(const std::vector<std::string>&) = nullptr;
 constexpr int (*run_evaluate)(const std::vector<std::string>&) = nullptr;
+constexpr bool has_torch = false;
 #endif
 
 const std::map<std::string, Command>& commands() {
@@ -72,6 +77,15 @@ int exec_ml_executable(char** argv) {
 
 }  // namespace
 
+#ifndef DIXC_ML_COMMANDS
+// Never reached in dixc: scf with a learned functional is handed to dixc-ml above.
+std::unique_ptr<dixc::xc::XcFunctional> dixc::app::load_learned_functional(const std::string& path,
+                                                                           const chem::Molecule&, const chem::BasisSet&,
+                                                                           const std::string&) {
+  throw std::logic_error(path + ": learned functionals run in dixc-ml");
+}
+#endif
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
@@ -91,7 +105,9 @@ int main(int argc, char** argv) {
     std::cerr << "dixc: unknown command '" << args[0] << "' (run 'dixc --help' for the list)\n";
     return 2;
   }
-  if (it->second.run == nullptr) return exec_ml_executable(argv);
+  if (it->second.run == nullptr ||
+      (!has_torch && args[0] == "scf" && dixc::app::scf_uses_learned_functional({args.begin() + 1, args.end()})))
+    return exec_ml_executable(argv);
   try {
     return it->second.run({args.begin() + 1, args.end()});
   } catch (const dixc::InputError& e) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dixc/app/commands.hpp"
+#include "dixc/app/learned_functional.hpp"
 #include "dixc/app/options.hpp"
 #include "dixc/chem/basis.hpp"
 #include "dixc/chem/xyz_reader.hpp"
@@ -57,17 +58,32 @@ nlohmann::json result_json(const chem::Molecule& molecule, const chem::BasisSet&
 
 }  // namespace
 
+bool scf_uses_learned_functional(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    for (const char* flag : {"--functional", "-f", "--method", "-m"}) {
+      const std::string f = flag;
+      if (a == f && i + 1 < args.size() && is_learned_functional_name(args[i + 1])) return true;
+      if (a.rfind(f + "=", 0) == 0 && is_learned_functional_name(a.substr(f.size() + 1))) return true;
+    }
+  }
+  return false;
+}
+
 int run_scf_command(const std::vector<std::string>& args) {
   po::options_description options(
       "usage: dixc scf MOLECULE.xyz [options]\n\n"
-      "Runs a closed-shell SCF (restricted Hartree-Fock or Kohn-Sham, default B3LYP) for the first frame of MOLECULE.xyz (Angstrom).\n"
+      "Runs a closed-shell SCF (restricted Hartree-Fock or Kohn-Sham, default B3LYP) for the first frame of "
+      "MOLECULE.xyz (Angstrom).\n"
       "Prints the iterations and the result; --json writes energies (Eh), dipole (a.u.) and orbital energies.\n\n"
       "Options");
   options.add_options()("molecule", po::value<std::string>()->required(), "XYZ file (Angstrom)")(
       "functional,f", po::value<std::string>()->default_value("b3lyp"),
-      "hf, b3lyp, pbe, blyp, pbe0, svwn, or a libxc name (e.g. HYB_GGA_XC_B3LYP, gga_x_pbe+gga_c_pbe)")(
+      "hf, b3lyp, pbe, blyp, pbe0, svwn, a libxc name (e.g. HYB_GGA_XC_B3LYP, gga_x_pbe+gga_c_pbe), or a "
+      "learned functional: the model.pt written by dixc train (any file ending in .pt; no exact exchange)")(
       "method,m", po::value<std::string>(), "synonym of --functional")(
-      "grid", po::value<std::string>()->default_value("default"), "DFT grid level: coarse, medium (= default, the size class of NWChem's fine), fine, xfine")(
+      "grid", po::value<std::string>()->default_value("default"),
+      "DFT grid level: coarse, medium (= default, the size class of NWChem's fine), fine, xfine")(
       "basis", po::value<std::string>()->default_value("def2-svp"), "basis set name (file NAME.g94 on the basis path)")(
       "charge", po::value<int>(), "total charge (overrides the XYZ comment line; default 0)")(
       "multiplicity", po::value<int>(), "spin multiplicity; restricted methods need 1")(
@@ -80,9 +96,9 @@ int run_scf_command(const std::vector<std::string>& args) {
       "tda", po::bool_switch(), "Tamm-Dancoff approximation instead of full RPA (Casida) for --tddft")(
       "eri-memory", po::value<double>()->default_value(2048),
       "MB of memory for keeping the screened two-electron integrals (above it, or with 0: direct J/K builds, "
-      "incremental from the density change)")(
-      "json", po::value<std::string>(), "write the result as JSON to this file")(
-      "quiet,q", po::bool_switch(), "no per-iteration log");
+      "incremental from the density change)")("json", po::value<std::string>(),
+                                              "write the result as JSON to this file")("quiet,q", po::bool_switch(),
+                                                                                       "no per-iteration log");
   po::positional_options_description positional;
   positional.add("molecule", 1);
   const auto parsed = parse_options("scf", args, options, positional);
@@ -104,10 +120,12 @@ int run_scf_command(const std::vector<std::string>& args) {
   molecule.require_closed_shell();
   molecule.require_separated_atoms();
 
-  const std::string method =
-      vm.count("method") ? vm["method"].as<std::string>() : vm["functional"].as<std::string>();
+  const std::string method = vm.count("method") ? vm["method"].as<std::string>() : vm["functional"].as<std::string>();
   const chem::BasisSet basis = chem::load_basis(vm["basis"].as<std::string>(), molecule);
-  const auto functional = xc::make_functional({method, vm["grid"].as<std::string>()}, molecule, basis);
+  const std::string grid = vm["grid"].as<std::string>();
+  const std::unique_ptr<xc::XcFunctional> functional = is_learned_functional_name(method)
+                                                           ? load_learned_functional(method, molecule, basis, grid)
+                                                           : xc::make_functional({method, grid}, molecule, basis);
   integrals::JKOptions jk_options;
   const double eri_memory_mb = vm["eri-memory"].as<double>();
   if (!(eri_memory_mb >= 0)) throw InputError("--eri-memory must be >= 0 (MB)");
@@ -134,11 +152,11 @@ int run_scf_command(const std::vector<std::string>& args) {
             << (result.converged ? "converged" : "NOT CONVERGED") << " in " << result.n_iter << " iterations\n";
   if (!result.converged)
     throw ConvergenceError("molecule '" + molecule.name + "': SCF did not converge in " +
-                           std::to_string(result.n_iter) + " iterations (|dE| = " +
-                           std::to_string(result.last_energy_change) + ", |g| = " +
-                           std::to_string(result.gradient_norm) + "); try --max-iter or --guess core");
+                           std::to_string(result.n_iter) +
+                           " iterations (|dE| = " + std::to_string(result.last_energy_change) +
+                           ", |g| = " + std::to_string(result.gradient_norm) + "); try --max-iter or --guess core");
 
-  nlohmann::json json = result_json(molecule, basis, method, xc::grid_size(*functional), result);
+  nlohmann::json json = result_json(molecule, basis, method, functional->grid_points(), result);
   if (const int n_roots = vm["tddft"].as<int>(); n_roots > 0) {
     response::TddftOptions tddft_options;
     tddft_options.n_roots = n_roots;

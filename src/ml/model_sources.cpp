@@ -105,12 +105,47 @@ def lda_pw92_units(self, rho_in: Tensor, rho: Tensor, f: Tensor) -> Tensor:
     # learned corrections in units of LDA exchange and PW92 correlation, masked at negligible density
     return self.mask(rho_in, self.lda_x(rho) * f[:, 0] + rho * self.pw92_c(rho) * f[:, 1])
 
-def mlp(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor, b3: Tensor) -> Tensor:
+def mlp_plain(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor, b3: Tensor) -> Tensor:
     h = torch.matmul(x, w1) + b1
     h = h * torch.sigmoid(h)
     h = torch.matmul(h, w2) + b2
     h = h * torch.sigmoid(h)
     return torch.matmul(h, w3) + b3
+
+def silu_jet(self, h: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+    # silu(h) = h s(h) and its first two derivatives s (1 + h (1 - s)), s (1 - s) (2 + h (1 - 2 s))
+    s = torch.sigmoid(h)
+    return h * s, s * (1.0 + h * (1.0 - s)), s * (1.0 - s) * (2.0 + h * (1.0 - 2.0 * s))
+
+def mlp_jet(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor,
+            b3: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+    # Values (np, m), Jacobians (np, m, k) and Hessians (np, m, k, k) of mlp_plain at x (np, k) by forward-mode
+    # propagation through the layers (the first layer's input derivatives are the rows of w1)
+    h1 = torch.matmul(x, w1) + b1
+    a1, d1, dd1 = self.silu_jet(h1)
+    j1 = d1.unsqueeze(1) * w1.unsqueeze(0)
+    q1 = dd1.unsqueeze(1).unsqueeze(1) * (w1.unsqueeze(1) * w1.unsqueeze(0)).unsqueeze(0)
+    h2 = torch.matmul(a1, w2) + b2
+    jh2 = torch.matmul(j1, w2)
+    a2, d2, dd2 = self.silu_jet(h2)
+    j2 = d2.unsqueeze(1) * jh2
+    q2 = (dd2.unsqueeze(1).unsqueeze(1) * jh2.unsqueeze(2) * jh2.unsqueeze(1)
+          + d2.unsqueeze(1).unsqueeze(1) * torch.matmul(q1, w2))
+    f = torch.matmul(a2, w3) + b3
+    return f, torch.matmul(j2, w3).transpose(1, 2), torch.matmul(q2, w3).permute(0, 3, 1, 2)
+
+def mlp(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor, b3: Tensor) -> Tensor:
+    # With self.jet set (callers that take second input derivatives) and few inputs: the second-order Taylor
+    # polynomial of the MLP about x, whose value and first and second derivatives at x are the MLP's own, with
+    # the coefficients from mlp_jet; autograd then differentiates that polynomial twice instead of the layers
+    # (the layers are differentiated once, for the parameters).
+    if self.jet and x.requires_grad and x.size(1) <= 3:
+        x0 = x.detach()
+        f, jac, hess = self.mlp_jet(x0, w1, b1, w2, b2, w3, b3)
+        dx = x - x0
+        return (f + torch.einsum('pmk,pk->pm', jac, dx)
+                + 0.5 * torch.einsum('pmkl,pk,pl->pm', hess, dx, dx))
+    return self.mlp_plain(x, w1, b1, w2, b2, w3, b3)
 )TS";
   return source;
 }

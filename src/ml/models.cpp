@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include "dixc/ml/model_sources.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/version.hpp"
 
 namespace dixc::ml {
 
@@ -77,6 +79,7 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
   }
   m.register_attribute("architecture", c10::StringType::get(), architecture);
   m.register_attribute("nonlocal", c10::BoolType::get(), nonlocal);
+  m.register_attribute("jet", c10::BoolType::get(), false);  // see mlp() in model_sources.cpp
   if (learned)
     m.register_attribute("base_functional", c10::StringType::get(),
                          std::string(architecture == "xcdiff" ? "rpbe" : "blyp"));
@@ -91,6 +94,37 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
 
 bool has_base(const torch::jit::Module& model) {
   return model.find_method("base").has_value() && model.find_method("correction").has_value();
+}
+
+void check_model_metadata(const torch::jit::Module& model, const std::string& source) {
+  auto text = [&](const char* key) { return model.hasattr(key) ? model.attr(key).toStringRef() : std::string(); };
+  if (!model.find_method("forward") || text("architecture").empty())
+    throw InputError(source +
+                     ": not a dixc XC model (no forward method or no 'architecture' attribute); use a "
+                     "model.pt written by dixc train");
+  if (const std::string features = text("features"); !features.empty() && features != kModelFeatures)
+    throw InputError(source + ": the model takes inputs '" + features + "' but this dixc provides '" + kModelFeatures +
+                     "'; retrain it with this version");
+  const std::string version = text("dixc_version");
+  auto major = [](const std::string& v) { return std::atoi(v.substr(0, v.find('.')).c_str()); };
+  if (!version.empty() && major(version) > major(version_string))
+    throw InputError(source + ": written by dixc " + version + ", newer than this dixc " + version_string +
+                     "; use that version or retrain");
+}
+
+SecondDerivativeMode::SecondDerivativeMode(torch::jit::Module& model, bool enable) : model_(model) {
+  active_ = enable && model_.hasattr("jet");
+  if (active_) model_.setattr("jet", true);
+}
+
+SecondDerivativeMode::~SecondDerivativeMode() {
+  if (active_) model_.setattr("jet", false);
+}
+
+void perturb_parameters(torch::jit::Module& model, double scale, std::uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  auto generator = at::detail::createCPUGenerator(seed);
+  for (auto& p : ordered_parameters(model)) p.add_(scale * torch::randn(p.sizes(), generator, torch::kDouble));
 }
 
 bool is_nonlocal(const torch::jit::Module& model) {

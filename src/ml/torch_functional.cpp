@@ -1,10 +1,14 @@
 #include "dixc/ml/torch_functional.hpp"
 
+#include <array>
+
 #include <torch/torch.h>
 
 #include "dixc/grid/grid_settings.hpp"
 #include "dixc/grid/molecular_grid.hpp"
+#include "dixc/ml/models.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/xc/point_kernel.hpp"
 
 namespace dixc::ml {
 
@@ -32,6 +36,7 @@ TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule&
     : model_(std::move(model)), integrator_(std::move(integrator)) {
   if (integrator_->order() != xc::DensityOrder::meta_gga)
     throw std::logic_error("TorchFunctional needs an integrator with tau (meta-GGA order)");
+  nonlocal_ = model_.hasattr("nonlocal") && model_.attr("nonlocal").toBool();
   name_ = model_.hasattr("architecture") ? "torch:" + model_.attr("architecture").toStringRef() : "torch";
   const auto& g = integrator_->grid();
   const auto n = static_cast<std::int64_t>(g.size());
@@ -49,8 +54,7 @@ TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule&
 std::vector<std::pair<std::int64_t, std::int64_t>> TorchFunctional::chunks(std::int64_t n) const {
   // A local model's energy density at a point depends on that point only, so chunks of points are independent
   // and the autograd graph never spans more than one chunk; a non-local model needs all points together.
-  const bool nonlocal = model_.hasattr("nonlocal") && model_.attr("nonlocal").toBool();
-  const std::int64_t size = nonlocal ? std::max<std::int64_t>(n, 1) : chunk_points_;
+  const std::int64_t size = nonlocal_ ? std::max<std::int64_t>(n, 1) : chunk_points_;
   std::vector<std::pair<std::int64_t, std::int64_t>> out;
   for (std::int64_t first = 0; first < n; first += size) out.emplace_back(first, std::min(n, first + size));
   return out;
@@ -65,8 +69,8 @@ TorchFunctional::Evaluation TorchFunctional::evaluate(const xc::PointDensity& d,
   ev.tau = to_tensor(Eigen::VectorXd(d.tau.segment(first, n))).requires_grad_(true);
   const torch::Tensor w = weights_.slice(0, first, last);
   const torch::Tensor e =
-      model_.forward({ev.rho, ev.sigma, ev.tau, points_.slice(0, first, last), w, atom_positions_, atom_z_})
-          .toTensor();
+      model_.forward({ev.rho, ev.sigma, ev.tau, points_.slice(0, first, last), w, atom_positions_, atom_z_}).toTensor();
+  ev.density = e;
   ev.energy = (w * e).sum();
   return ev;
 }
@@ -94,8 +98,8 @@ xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& d
   return out;
 }
 
-std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel(const Eigen::MatrixXd& density,
-                                                               const std::vector<Eigen::MatrixXd>& perturbations) const {
+std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_autograd(
+    const Eigen::MatrixXd& density, const std::vector<Eigen::MatrixXd>& perturbations) const {
   torch::AutoGradMode enable(true);
   const xc::PointDensity d = integrator_->density_on_grid(density);
   const Eigen::Index n = d.rho.size();
@@ -135,6 +139,68 @@ std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel(const Eigen::Matr
   return out;
 }
 
+const Eigen::MatrixXd& TorchFunctional::point_factors(const Eigen::MatrixXd& density) const {
+  if (factors_.size() != 0 && factor_density_.rows() == density.rows() && factor_density_ == density) return factors_;
+  torch::AutoGradMode enable(true);
+  const SecondDerivativeMode jet(model_);
+  const xc::PointDensity d = integrator_->density_on_grid(density);
+  const Eigen::Index n = d.rho.size();
+  Eigen::MatrixXd f(n, 7);
+  for (const auto& [first, last] : chunks(n)) {
+    // Unweighted: e_p's derivatives with respect to its own point's inputs (the integrator applies w_p).
+    const Evaluation ev = evaluate(d, first, last);
+    const std::vector<torch::Tensor> x = {ev.rho, ev.sigma, ev.tau};
+    auto zero_if_undefined = [&](std::vector<torch::Tensor> g) {
+      for (auto& t : g)
+        if (!t.defined()) t = torch::zeros_like(ev.rho);
+      return g;
+    };
+    const auto g = zero_if_undefined(torch::autograd::grad({ev.density.sum()}, x, {}, true, true, true));
+    const Eigen::Index m = last - first;
+    auto column = [&](int c, const torch::Tensor& t) { f.col(c).segment(first, m) = to_eigen(t, m); };
+    column(xc::kVSigma, g[1]);
+    // Row r of the per-point 3x3 second-derivative matrix: d(sum_p de/dx_r)/dx (one backward per row).
+    std::array<std::vector<torch::Tensor>, 3> h;
+    for (int r = 0; r < 3; ++r)
+      h[r] = g[r].requires_grad() ? zero_if_undefined(torch::autograd::grad({g[r].sum()}, x, {}, r < 2, false, true))
+                                  : zero_if_undefined({torch::Tensor(), torch::Tensor(), torch::Tensor()});
+    column(xc::kV2Rho2, h[0][0]);
+    column(xc::kV2RhoSigma, h[0][1]);
+    column(xc::kV2Sigma2, h[1][1]);
+    column(xc::kV2RhoTau, h[0][2]);
+    column(xc::kV2SigmaTau, h[1][2]);
+    column(xc::kV2Tau2, h[2][2]);
+  }
+  // A model without tau (all tau columns zero) is contracted as a GGA: no tau1, no c1 terms.
+  if (f.rightCols(3).isZero(0.0)) f.conservativeResize(n, 4);
+  factor_density_ = density;
+  factors_ = std::move(f);
+  return factors_;
+}
+
+xc::SemilocalIntegrator::ResponseKernel TorchFunctional::response_kernel(const Eigen::MatrixXd& density) const {
+  const Eigen::MatrixXd& table = point_factors(density);
+  xc::SemilocalIntegrator::ResponseKernel kernel;
+  kernel.factors = [&table](const xc::PointDensity& ground, std::size_t first_point) {
+    return Eigen::MatrixXd(table.middleRows(static_cast<Eigen::Index>(first_point), ground.rho.size()));
+  };
+  kernel.apply = xc::apply_point_kernel;
+  return kernel;
+}
+
+std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel(
+    const Eigen::MatrixXd& density, const std::vector<Eigen::MatrixXd>& perturbations) const {
+  if (nonlocal_) return semilocal_kernel_autograd(density, perturbations);
+  return integrator_->kernel_contraction(density, perturbations, response_kernel(density));
+}
+
+std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_ov(
+    const Eigen::MatrixXd& density, const Eigen::MatrixXd& c_occ, const Eigen::MatrixXd& c_vir,
+    const std::vector<Eigen::MatrixXd>& directions) const {
+  if (nonlocal_) return XcFunctional::semilocal_kernel_ov(density, c_occ, c_vir, directions);
+  return integrator_->kernel_contraction_ov(density, c_occ, c_vir, directions, response_kernel(density));
+}
+
 std::unique_ptr<TorchFunctional> load_torch_functional(const std::string& path, const chem::Molecule& molecule,
                                                        const chem::BasisSet& basis, const std::string& grid) {
   torch::jit::Module model;
@@ -143,7 +209,7 @@ std::unique_ptr<TorchFunctional> load_torch_functional(const std::string& path, 
   } catch (const std::exception& e) {
     throw InputError(path + ": cannot load the TorchScript model (" + std::string(e.what()).substr(0, 200) + ")");
   }
-  if (!model.find_method("forward")) throw InputError(path + ": the model has no forward method");
+  check_model_metadata(model, path);
   model.eval();
   auto integrator = std::make_shared<const xc::SemilocalIntegrator>(
       basis, grid::build_molecular_grid(molecule, grid::grid_level(grid)), xc::DensityOrder::meta_gga);

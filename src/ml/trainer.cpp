@@ -431,8 +431,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     }
     model.setattr("dataset_fingerprint", dataset_fingerprint(dataset.attributes(), train_names));
     model.register_attribute("dixc_version", c10::StringType::get(), std::string(version_string));
-    model.register_attribute("features", c10::StringType::get(),
-                             std::string("rho,sigma,tau,points,weights,atom_positions,atom_z"));
+    model.register_attribute("features", c10::StringType::get(), std::string(kModelFeatures));
     // What evaluate needs to find the held-out molecules and to label ablation rows.
     model.register_attribute("loss_mode", c10::StringType::get(), to_string(o.loss.mode));
     model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.seed));

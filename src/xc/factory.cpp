@@ -21,9 +21,4 @@ std::unique_ptr<XcFunctional> make_functional(const FunctionalSettings& settings
   return std::make_unique<LibxcFunctional>(name, std::move(integrator));
 }
 
-std::size_t grid_size(const XcFunctional& functional) {
-  if (const auto* libxc = dynamic_cast<const LibxcFunctional*>(&functional)) return libxc->integrator().grid().size();
-  return 0;
-}
-
 }  // namespace dixc::xc

@@ -8,6 +8,7 @@
 #include <xc.h>
 
 #include "dixc/util/error.hpp"
+#include "dixc/xc/point_kernel.hpp"
 
 namespace dixc::xc {
 
@@ -115,7 +116,7 @@ SemilocalEnergyPotential LibxcFunctional::semilocal(const Eigen::MatrixXd& densi
 SemilocalIntegrator::ResponseKernel LibxcFunctional::response_kernel() const {
   SemilocalIntegrator::ResponseKernel kernel;
   // Factors: columns v2rho2 and, for GGAs, v2rhosigma, v2sigma2, vsigma (weighted sums over components).
-  kernel.factors = [this](const PointDensity& d) {
+  kernel.factors = [this](const PointDensity& d, std::size_t /*first_point*/) {
     const std::size_t np = static_cast<std::size_t>(d.rho.size());
     Eigen::MatrixXd f = Eigen::MatrixXd::Zero(np, gga_ ? 4 : 1);
     Eigen::VectorXd t1(np), t2(np), t3(np), vr(np), vs(np);
@@ -135,25 +136,7 @@ SemilocalIntegrator::ResponseKernel LibxcFunctional::response_kernel() const {
     }
     return f;
   };
-  // First-order potential (theory.md section 2): with s1 = 2 grad rho . grad rho1,
-  //   a1 = v2rho2 rho1 + v2rhosigma s1,  b1 = 2 (v2rhosigma rho1 + v2sigma2 s1) grad rho + 2 vsigma grad rho1.
-  kernel.apply = [gga = gga_](const PointDensity& d, const Eigen::MatrixXd& f, const std::vector<PointDensity>& first,
-                              std::vector<PointPotential>& out) {
-    for (std::size_t x = 0; x < first.size(); ++x) {
-      const PointDensity& d1 = first[x];
-      PointPotential& v = out[x];
-      if (!gga) {
-        v.a = f.col(0).cwiseProduct(d1.rho);
-        v.b.resize(0, 3);
-        continue;
-      }
-      const Eigen::VectorXd s1 = 2.0 * d.grad.cwiseProduct(d1.grad).rowwise().sum();
-      v.a = f.col(0).cwiseProduct(d1.rho) + f.col(1).cwiseProduct(s1);
-      const Eigen::VectorXd coef = 2.0 * (f.col(1).cwiseProduct(d1.rho) + f.col(2).cwiseProduct(s1));
-      v.b = coef.asDiagonal() * d.grad;
-      v.b += (2.0 * f.col(3)).asDiagonal() * d1.grad;
-    }
-  };
+  kernel.apply = apply_point_kernel;  // columns as PointKernelColumn (v2rho2 .. vsigma)
   return kernel;
 }
 

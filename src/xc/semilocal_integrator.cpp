@@ -157,7 +157,7 @@ void SemilocalIntegrator::fill_kernel_ground_state(KernelGroundState& state, std
                                                    const ResponseKernel& kernel) const {
   if (state.complete) return;
   state.ground[b] = block_density(ao, state.density);
-  state.factors[b] = kernel.factors(state.ground[b]);
+  state.factors[b] = kernel.factors(state.ground[b], grid_.blocks[b].begin);
 }
 
 std::vector<Matrix> SemilocalIntegrator::kernel_contraction(const Matrix& density,

@@ -146,6 +146,42 @@ class Train(unittest.TestCase):
         self.assertRegex(r.stderr, "molecule '[^']+': grid 'coarse' of this dixc integrates")
         self.assertIn("regenerate the dataset", r.stderr)
 
+    def check_scf_with_model(self, model, evaluated):
+        """dixc scf --functional model.pt on the molecule's stored geometry gives evaluate's model SCF energy."""
+        with h5py.File(DATA, "r") as f:
+            index = f["index"]
+            names = [x.decode().rstrip("\x00") for x in index["name"][:int(index.attrs["n_committed"])]]
+            row = names.index(evaluated["name"])
+
+            def array(field):
+                off, length = int(index["offset_" + field][row]), int(index["length_" + field][row])
+                return f["arrays"][field][off:off + length]
+            z = array("atomic_numbers").astype(int)
+            xyz_bohr = array("positions_bohr").reshape((3, len(z)), order="F")
+            charge = int(index["charge"][row])
+        symbols = {1: "H", 6: "C", 7: "N", 8: "O", 9: "F"}
+        path = os.path.join(TMP, evaluated["name"] + ".xyz")
+        with open(path, "w") as f:
+            f.write(f"{len(z)}\ncharge={charge}\n")
+            for a in range(len(z)):
+                f.write(symbols[z[a]] + "".join(f" {x * 0.529177210903:.16f}" for x in xyz_bohr[:, a]) + "\n")
+        out = os.path.join(TMP, "scf_model.json")
+        r = subprocess.run([DIXC, "scf", path, "--functional", model, "--grid", "coarse", "--charge", str(charge),
+                            "--json", out, "-q"], capture_output=True, text=True, env=ENV, timeout=600)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with open(out) as f:
+            result = json.load(f)
+        self.assertEqual(result["method"], model)
+        self.assertGreater(result["grid_points"], 0)
+        self.assertAlmostEqual(result["energy_total"], evaluated["energy_model"], delta=1e-8)
+        # a file that is not a dixc model is refused with its name
+        bad = os.path.join(TMP, "not_a_model.pt")
+        with open(bad, "w") as f:
+            f.write("not torchscript")
+        r = subprocess.run([DIXC, "scf", path, "--functional", bad], capture_output=True, text=True, env=ENV)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("not_a_model.pt", r.stderr)
+
     def test_loss_decreases_and_evaluate_reports(self):
         out = self.run_training("decrease", 2, "--epochs", "4")
         with open(os.path.join(out, "losses.csv")) as f:
@@ -175,6 +211,7 @@ class Train(unittest.TestCase):
             self.assertGreaterEqual(m["e_rho_mEh"], -1e-6, m["name"])
             self.assertGreater(m["energy_error_mEh"], 0.0)
             self.assertEqual(len(m["excitations_model_ev"]), 2)
+        self.check_scf_with_model(os.path.join(out, "model.pt"), summary["molecules"][0])
         for png in ("errors.png", "parity.png", "scf_iterations.png", "training.png"):
             self.assertGreater(os.path.getsize(os.path.join(ev, png)), 1000, png)
         with open(os.path.join(ev, "report.md")) as f:

@@ -6,7 +6,6 @@
 // by fourth-order central differences, relative tolerance 1e-6.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <random>
 
 #include "dixc/integrals/jk_builder.hpp"
@@ -14,6 +13,7 @@
 #include "dixc/ml/torch_functional.hpp"
 #include "dixc/scf/scf.hpp"
 #include "dixc/xc/factory.hpp"
+#include "support/learned_model.hpp"
 #include "support/reference_data.hpp"
 
 namespace dixc {
@@ -30,17 +30,7 @@ TEST_P(TorchFunctionalDerivatives, PotentialAndKernelMatchFiniteDifferences) {
   const auto ground = scf::run_scf(molecule, basis, fock, {});
   ASSERT_TRUE(ground.converged);
 
-  auto model = ml::make_model(GetParam(), 3);
-  {
-    torch::NoGradGuard no_grad;
-    auto gen = at::detail::createCPUGenerator(5);
-    for (auto& p : ml::ordered_parameters(model)) p.add_(0.05 * torch::randn(p.sizes(), gen, torch::kDouble));
-  }
-  const std::string path =
-      (std::filesystem::temp_directory_path() / ("dixc_test_fd_" + std::string(GetParam()) + ".pt")).string();
-  model.save(path);
-  const auto xc = ml::load_torch_functional(path, molecule, basis, "coarse");
-  std::filesystem::remove(path);
+  const auto xc = test::perturbed_model_functional(GetParam(), molecule, basis);
 
   // An orbital rotation X = D1[v] (theory section 2) with random v: D + tX stays a physical density to first
   // order, so tau >= tau_W and rho > 0 hold along the differences (a random symmetric X breaks them in the tails

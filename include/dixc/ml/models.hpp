@@ -24,6 +24,33 @@ bool has_base(const torch::jit::Module& model);
 // Whether the model's energy density at a point depends on other points (then it needs all points at once).
 bool is_nonlocal(const torch::jit::Module& model);
 
+// The inputs of every model's forward(...), in order; exported models record them as attribute "features".
+inline constexpr const char* kModelFeatures = "rho,sigma,tau,points,weights,atom_positions,atom_z";
+
+// Throws InputError naming `source` when `model` is not a dixc model this build can run: no "architecture"
+// attribute, other "features", or a "dixc_version" with a newer major version than this build's.
+void check_model_metadata(const torch::jit::Module& model, const std::string& source);
+
+// While alive, the model's MLPs (those with at most 3 inputs) are evaluated as their second-order Taylor
+// polynomials with coefficients from forward-mode derivatives (mlp_jet in model_sources.cpp): the same values
+// and first and second input derivatives, at a fraction of the cost of differentiating the layers twice. For
+// callers that take second input derivatives; a no-op for models exported before the attribute existed.
+class SecondDerivativeMode {
+ public:
+  explicit SecondDerivativeMode(torch::jit::Module& model, bool enable = true);
+  ~SecondDerivativeMode();
+  SecondDerivativeMode(const SecondDerivativeMode&) = delete;
+  SecondDerivativeMode& operator=(const SecondDerivativeMode&) = delete;
+
+ private:
+  torch::jit::Module& model_;
+  bool active_ = false;
+};
+
+// Adds scale * N(0, 1) noise (generator seeded with `seed`) to every parameter: a model whose learned part
+// contributes, for tests and benchmarks of trained-model code paths without training.
+void perturb_parameters(torch::jit::Module& model, double scale, std::uint64_t seed);
+
 // Parameters in a fixed order (by name), for optimisers, gradient buckets and checkpoints.
 std::vector<torch::Tensor> ordered_parameters(const torch::jit::Module& model);
 

@@ -27,24 +27,64 @@ class TorchFunctional final : public xc::XcFunctional {
   double exact_exchange_fraction() const override { return 0.0; }
   bool has_semilocal_part() const override { return true; }
   xc::SemilocalEnergyPotential semilocal(const Eigen::MatrixXd& density) const override;
+  // Local models: the per-point second derivatives at `density` are evaluated once (three backward passes per
+  // chunk) and kept; every product at that density (Hessian batches, Davidson iterations) is then the
+  // integrator's contraction, in the MO basis for orbital rotations, as for libxc functionals. Non-local models
+  // (kernel not diagonal in the points): one double backward per perturbation on the whole grid.
   std::vector<Eigen::MatrixXd> semilocal_kernel(const Eigen::MatrixXd& density,
                                                 const std::vector<Eigen::MatrixXd>& perturbations) const override;
+  std::vector<Eigen::MatrixXd> semilocal_kernel_ov(const Eigen::MatrixXd& density, const Eigen::MatrixXd& c_occ,
+                                                   const Eigen::MatrixXd& c_vir,
+                                                   const std::vector<Eigen::MatrixXd>& directions) const override;
+  // The kernel contraction by autograd through the model for each perturbation (any model; the non-local path,
+  // and the oracle the fast local path is tested against).
+  std::vector<Eigen::MatrixXd> semilocal_kernel_autograd(const Eigen::MatrixXd& density,
+                                                         const std::vector<Eigen::MatrixXd>& perturbations) const;
+  std::size_t grid_points() const override { return integrator_->grid().size(); }
   const xc::SemilocalIntegrator& integrator() const { return *integrator_; }
 
  private:
   // Density features of grid points [first, last) as leaf tensors and their share of E = sum_p w_p e_p.
   struct Evaluation {
-    torch::Tensor rho, sigma, tau, energy;
+    torch::Tensor rho, sigma, tau, density, energy;  // density: e_p per volume; energy: sum_p w_p e_p
   };
   Evaluation evaluate(const xc::PointDensity& density, std::int64_t first, std::int64_t last) const;
   std::vector<std::pair<std::int64_t, std::int64_t>> chunks(std::int64_t n_points) const;
+  // Per-point second derivatives (columns xc::PointKernelColumn) at factor_density_, in grid order.
+  const Eigen::MatrixXd& point_factors(const Eigen::MatrixXd& density) const;
+  xc::SemilocalIntegrator::ResponseKernel response_kernel(const Eigen::MatrixXd& density) const;
   std::int64_t chunk_points_ = 20000;
+  bool nonlocal_ = false;
+  mutable Eigen::MatrixXd factor_density_, factors_;
 
   mutable torch::jit::Module model_;  // forward() is not const in the torch API
   std::string name_;
   std::shared_ptr<const xc::SemilocalIntegrator> integrator_;
   torch::Tensor points_, weights_, atom_positions_, atom_z_;
 };
+
+namespace oracle {
+// The same functional with the kernel of the autograd path (MO blocks through the AO kernel): the
+// implementation the fast local kernel replaced, kept for tests and side-by-side benchmarks.
+class AutogradKernel final : public xc::XcFunctional {
+ public:
+  explicit AutogradKernel(const TorchFunctional& f) : f_(f) {}
+  std::string name() const override { return f_.name() + ":autograd"; }
+  double exact_exchange_fraction() const override { return 0.0; }
+  bool has_semilocal_part() const override { return true; }
+  std::size_t grid_points() const override { return f_.grid_points(); }
+  xc::SemilocalEnergyPotential semilocal(const Eigen::MatrixXd& density) const override {
+    return f_.semilocal(density);
+  }
+  std::vector<Eigen::MatrixXd> semilocal_kernel(const Eigen::MatrixXd& density,
+                                                const std::vector<Eigen::MatrixXd>& perturbations) const override {
+    return f_.semilocal_kernel_autograd(density, perturbations);
+  }
+
+ private:
+  const TorchFunctional& f_;
+};
+}  // namespace oracle
 
 // Loads DIR/model.pt (or any TorchScript file saved by dixc train) and binds it to a molecule on `grid`.
 // Throws InputError naming the file when it cannot be loaded or lacks the dixc model signature.

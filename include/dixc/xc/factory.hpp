@@ -11,7 +11,7 @@
 namespace dixc::xc {
 
 struct FunctionalSettings {
-  std::string name = "b3lyp";  // "hf", a dixc alias or a libxc name (see libxc_functional.hpp)
+  std::string name = "b3lyp";    // "hf", a dixc alias or a libxc name (see libxc_functional.hpp)
   std::string grid = "default";  // grid level (grid_settings.hpp)
   std::size_t ao_cache_bytes = std::size_t(2) << 30;
 };
@@ -19,8 +19,5 @@ struct FunctionalSettings {
 // Throws InputError naming the functional or grid level when unknown.
 std::unique_ptr<XcFunctional> make_functional(const FunctionalSettings& settings, const chem::Molecule& molecule,
                                               const chem::BasisSet& basis);
-
-// Number of grid points of a functional made by make_functional (0 for HF).
-std::size_t grid_size(const XcFunctional& functional);
 
 }  // namespace dixc::xc

@@ -30,6 +30,7 @@ class LibxcFunctional final : public XcFunctional {
   std::string name() const override { return name_; }
   double exact_exchange_fraction() const override { return exx_; }
   bool has_semilocal_part() const override { return true; }
+  std::size_t grid_points() const override { return integrator_->grid().size(); }
   SemilocalEnergyPotential semilocal(const Eigen::MatrixXd& density) const override;
   std::vector<Eigen::MatrixXd> semilocal_kernel(const Eigen::MatrixXd& density,
                                                 const std::vector<Eigen::MatrixXd>& perturbations) const override;

@@ -39,13 +39,14 @@ class SemilocalIntegrator {
  public:
   // ground: density -> (energy density per volume e_p, potential coefficients)
   using EnergyKernel = std::function<void(const PointDensity&, Eigen::VectorXd& energy_density, PointPotential&)>;
-  // The response kernel in two stages. `factors`: ground-state density of a block -> per-point factors
-  // (n_points x m, e.g. libxc's second derivatives); `apply`: (ground, factors, first-order densities) ->
-  // first-order potential coefficients, one per perturbation. The factors depend only on the density, so the
-  // integrator keeps them for the last density it saw: repeated products at one reference solution (Hessian
-  // batches, every Davidson iteration of TDDFT) evaluate the functional's second derivatives once.
+  // The response kernel in two stages. `factors`: ground-state density of a block and the grid index of its
+  // first point -> per-point factors (n_points x m, e.g. libxc's second derivatives, see point_kernel.hpp); `apply`:
+  // (ground, factors, first-order densities) -> first-order potential coefficients, one per perturbation. The factors
+  // depend only on the density, so the integrator keeps them for the last density it saw: repeated products at one
+  // reference solution (Hessian batches, every Davidson iteration of TDDFT) evaluate the functional's second
+  // derivatives once.
   struct ResponseKernel {
-    std::function<Eigen::MatrixXd(const PointDensity& ground)> factors;
+    std::function<Eigen::MatrixXd(const PointDensity& ground, std::size_t first_point)> factors;
     std::function<void(const PointDensity& ground, const Eigen::MatrixXd& factors,
                        const std::vector<PointDensity>& first, std::vector<PointPotential>& out)>
         apply;

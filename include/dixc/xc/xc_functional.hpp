@@ -3,6 +3,7 @@
 //   E_xc[D] = E_sl[rho_D] - (c_x/4) tr(D K[D]),   V_xc = V_sl - (c_x/2) K[D],
 // where E_sl is the semilocal (grid) part and c_x the exact-exchange fraction. The exact-exchange part is the
 // caller's (it needs the ERIs); implementations provide the semilocal part bound to one molecule, basis and grid.
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ class XcFunctional {
   virtual double exact_exchange_fraction() const = 0;
   // False for Hartree-Fock: no grid work at all.
   virtual bool has_semilocal_part() const = 0;
+  // Points of the integration grid (0 without a semilocal part).
+  virtual std::size_t grid_points() const { return 0; }
   virtual SemilocalEnergyPotential semilocal(const Eigen::MatrixXd& density) const = 0;
   // Second-derivative contraction of the semilocal part at `density`: for every symmetric first-order density
   // X_k, returns (d^2 E_sl / dD^2) X_k as an AO matrix (theory.md section 2, V_xc^GGA(1)[X]).

@@ -1,0 +1,113 @@
+// Cost of a learned functional in the SCF and in TDDFT against the hybrid it replaces (B3LYP) and against a
+// libxc GGA (BLYP), side by side in one run, on the same molecule, basis and grid: SCF wall time and 5-root
+// TDDFT (RPA) wall time for each architecture (parameters moved off their initial values, so the learned part
+// is evaluated as after training), with the fast kernel and with the autograd kernel it replaced.
+// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--no-optimize] MOLECULE.xyz [...]
+//        (OMP_NUM_THREADS threads; --no-optimize turns off TorchScript's graph optimiser)
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <string>
+
+#include <torch/csrc/jit/runtime/graph_executor.h>
+
+#include "dixc/chem/xyz_reader.hpp"
+#include "dixc/integrals/jk_builder.hpp"
+#include "dixc/integrals/one_body.hpp"
+#include "dixc/ml/models.hpp"
+#include "dixc/ml/torch_functional.hpp"
+#include "dixc/response/tddft.hpp"
+#include "dixc/scf/scf.hpp"
+#include "dixc/xc/factory.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+template <typename F>
+double seconds(F&& f) {
+  const auto t0 = Clock::now();
+  f();
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+struct Row {
+  std::string name;
+  double scf_s = 0, tddft_s = 0, energy = 0;
+  int iterations = 0;
+};
+
+Row run(const std::string& name, const dixc::chem::Molecule& molecule, const dixc::chem::BasisSet& basis,
+        const dixc::integrals::JKBuilder& jk, const dixc::xc::XcFunctional& functional) {
+  Row row{name};
+  const dixc::scf::FockBuilder fock(molecule, basis, jk, functional);
+  dixc::scf::ScfResult scf;
+  row.scf_s = seconds([&] { scf = dixc::scf::run_scf(molecule, basis, fock, {}); });
+  row.energy = scf.energy_total;
+  row.iterations = scf.n_iter;
+  dixc::response::TddftOptions options;
+  options.n_roots = 5;
+  row.tddft_s = seconds([&] {
+    dixc::response::solve_tddft(dixc::response::OrbitalHessian(fock, scf.coefficients, scf.n_occupied),
+                                dixc::integrals::dipole(basis, {0, 0, 0}), options);
+  });
+  return row;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  dixc::integrals::initialize_libint();
+  std::string grid = "default";
+  bool autograd = true;
+  std::vector<std::string> files;
+  for (int a = 1; a < argc; ++a) {
+    const std::string arg = argv[a];
+    if (arg == "--grid" && a + 1 < argc)
+      grid = argv[++a];
+    else if (arg == "--no-optimize")
+      torch::jit::setGraphExecutorOptimize(false);
+    else if (arg == "--no-autograd")
+      autograd = false;
+    else
+      files.push_back(arg);
+  }
+  std::cout << "molecule  nbf  grid_points  functional  scf_s  scf_iter  tddft5_s  scf/b3lyp  scf/blyp  "
+               "tddft/b3lyp\n";
+  for (const auto& file : files) {
+    const auto molecule = dixc::chem::read_xyz_file(file).front();
+    const auto basis = dixc::chem::load_basis("def2-svp", molecule);
+    const dixc::integrals::JKBuilder jk(basis);
+    std::vector<Row> rows;
+    std::size_t points = 0;
+    auto print = [&](Row row) {
+      rows.push_back(std::move(row));
+      const Row& r = rows.back();
+      std::cout << std::left << std::setw(10) << molecule.name << std::right << std::setw(5) << basis.nbf
+                << std::setw(13) << points << "  " << std::left << std::setw(18) << r.name << std::right << std::fixed
+                << std::setprecision(2) << std::setw(7) << r.scf_s << std::setw(9) << r.iterations << std::setw(10)
+                << r.tddft_s << std::setw(11) << r.scf_s / rows[0].scf_s << std::setw(10)
+                << r.scf_s / rows[std::min<std::size_t>(1, rows.size() - 1)].scf_s << std::setw(13)
+                << r.tddft_s / rows[0].tddft_s << std::endl;
+    };
+    for (const char* name : {"b3lyp", "blyp"}) {
+      const auto f = dixc::xc::make_functional({name, grid}, molecule, basis);
+      points = f->grid_points();
+      print(run(name, molecule, basis, jk, *f));
+    }
+    // The first learned run of a process also pays LibTorch's one-time start-up (shown as gga-mlp:first).
+    for (const std::string label : {"gga-mlp:first", "gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"}) {
+      const std::string arch = label.substr(0, label.find(':'));
+      auto model = dixc::ml::make_model(arch, 3);
+      dixc::ml::perturb_parameters(model, 0.05, 5);
+      const auto path = (std::filesystem::temp_directory_path() / ("dixc_bench_" + arch + ".pt")).string();
+      model.save(path);
+      const auto f = dixc::ml::load_torch_functional(path, molecule, basis, grid);
+      std::filesystem::remove(path);
+      print(run(label, molecule, basis, jk, *f));
+      if (autograd && label == arch && arch != "nonlocal")
+        print(run(arch + ":autograd", molecule, basis, jk, dixc::ml::oracle::AutogradKernel(*f)));
+    }
+  }
+}

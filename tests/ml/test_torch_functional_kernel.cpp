@@ -1,0 +1,75 @@
+// The fast TDDFT kernel of local TorchScript functionals (per-point second derivatives evaluated once per
+// density, contracted by the semilocal integrator in the MO basis) against the autograd contraction it
+// replaced, kept as the oracle: kernel products to 1e-10 relative, excitation energies to 1e-8 eV.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "dixc/integrals/jk_builder.hpp"
+#include "dixc/integrals/one_body.hpp"
+#include "dixc/response/tddft.hpp"
+#include "dixc/scf/scf.hpp"
+#include "support/learned_model.hpp"
+#include "support/reference_data.hpp"
+
+namespace dixc {
+namespace {
+
+double relative_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  return (a - b).norm() / std::max(b.norm(), 1e-300);
+}
+
+class TorchFunctionalKernel : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(TorchFunctionalKernel, EqualsAutogradOracle) {
+  const chem::Molecule molecule = test::reference_geometry("H2O");
+  const auto basis = chem::load_basis("def2-svp", molecule);
+  const integrals::JKBuilder jk(basis);
+  const auto xc = test::perturbed_model_functional(GetParam(), molecule, basis);
+  const ml::oracle::AutogradKernel oracle(*xc);
+  const scf::FockBuilder fock(molecule, basis, jk, *xc), fock_oracle(molecule, basis, jk, oracle);
+  const auto ground = scf::run_scf(molecule, basis, fock, {});
+  ASSERT_TRUE(ground.converged) << GetParam();
+
+  const Eigen::Index no = ground.n_occupied, nv = ground.coefficients.cols() - no;
+  const Eigen::MatrixXd c_o = ground.coefficients.leftCols(no), c_v = ground.coefficients.rightCols(nv);
+  std::mt19937_64 gen(11);
+  std::normal_distribution<double> normal;
+  std::vector<Eigen::MatrixXd> directions, perturbations;
+  for (int k = 0; k < 3; ++k) {
+    Eigen::MatrixXd v(nv, no);
+    for (Eigen::Index i = 0; i < v.size(); ++i) v.data()[i] = normal(gen);
+    directions.push_back(v);
+    perturbations.push_back(c_v * v * c_o.transpose() + c_o * v.transpose() * c_v.transpose());
+  }
+  const auto expected = xc->semilocal_kernel_autograd(ground.density, perturbations);
+  const auto ao = xc->semilocal_kernel(ground.density, perturbations);
+  const auto ov = xc->semilocal_kernel_ov(ground.density, c_o, c_v, directions);
+  for (std::size_t k = 0; k < directions.size(); ++k) {
+    EXPECT_LT(relative_difference(ao[k], expected[k]), 1e-10) << GetParam() << " direction " << k;
+    EXPECT_LT(relative_difference(ov[k], c_v.transpose() * expected[k] * c_o), 1e-10)
+        << GetParam() << " direction " << k;
+  }
+
+  response::TddftOptions options;
+  options.n_roots = 3;
+  const auto dipole = integrals::dipole(basis, {0, 0, 0});
+  const auto fast = response::solve_tddft(response::OrbitalHessian(fock, ground.coefficients, no), dipole, options);
+  const auto slow =
+      response::solve_tddft(response::OrbitalHessian(fock_oracle, ground.coefficients, no), dipole, options);
+  ASSERT_TRUE(fast.converged && slow.converged) << GetParam();
+  for (int r = 0; r < options.n_roots; ++r)
+    EXPECT_NEAR(fast.excitations[r].energy * chem::hartree_in_ev, slow.excitations[r].energy * chem::hartree_in_ev,
+                1e-8)
+        << GetParam() << " root " << r;
+}
+
+INSTANTIATE_TEST_SUITE_P(LocalModels, TorchFunctionalKernel, ::testing::Values("pbe", "gga-mlp", "mgga-mlp", "xcdiff"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           std::replace(n.begin(), n.end(), '-', '_');
+                           return n;
+                         });
+
+}  // namespace
+}  // namespace dixc
