@@ -57,7 +57,8 @@ PointDerivatives model_pass(torch::jit::Module& model, const std::string& method
   const torch::Tensor rho = with_inputs ? in.rho.detach().requires_grad_(true) : in.rho;
   const torch::Tensor sigma = with_inputs ? in.sigma.detach().requires_grad_(true) : in.sigma;
   const torch::Tensor tau = with_inputs ? in.tau.detach().requires_grad_(true) : in.tau;
-  const SecondDerivativeMode jet(model, order == ResponseOrder::hessian);
+  // No SecondDerivativeMode here: the jets' (np, k, k, hidden) intermediates make the parameter backward of a
+  // di step slower (measured: mgga-mlp 1.34 -> 4.04 s per molecule-step, docs/performance.md).
   const torch::Tensor e =
       model.get_method(method)({rho, sigma, tau, in.points, in.weights, m.atom_positions, m.atom_z}).toTensor();
   d.energy = (in.weights * e).sum();
