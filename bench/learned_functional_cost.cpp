@@ -4,7 +4,6 @@
 // is evaluated as after training), with the fast kernel and with the autograd kernel it replaced.
 // usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--no-optimize] MOLECULE.xyz [...]
 //        (OMP_NUM_THREADS threads; --no-optimize turns off TorchScript's graph optimiser)
-#include <chrono>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -20,17 +19,11 @@
 #include "dixc/response/tddft.hpp"
 #include "dixc/scf/scf.hpp"
 #include "dixc/xc/factory.hpp"
+#include "wall_time.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-template <typename F>
-double seconds(F&& f) {
-  const auto t0 = Clock::now();
-  f();
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+using dixc::bench::seconds_once;
 
 struct Row {
   std::string name;
@@ -43,12 +36,12 @@ Row run(const std::string& name, const dixc::chem::Molecule& molecule, const dix
   Row row{name};
   const dixc::scf::FockBuilder fock(molecule, basis, jk, functional);
   dixc::scf::ScfResult scf;
-  row.scf_s = seconds([&] { scf = dixc::scf::run_scf(molecule, basis, fock, {}); });
+  row.scf_s = seconds_once([&] { scf = dixc::scf::run_scf(molecule, basis, fock, {}); });
   row.energy = scf.energy_total;
   row.iterations = scf.n_iter;
   dixc::response::TddftOptions options;
   options.n_roots = 5;
-  row.tddft_s = seconds([&] {
+  row.tddft_s = seconds_once([&] {
     dixc::response::solve_tddft(dixc::response::OrbitalHessian(fock, scf.coefficients, scf.n_occupied),
                                 dixc::integrals::dipole(basis, {0, 0, 0}), options);
   });

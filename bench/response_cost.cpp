@@ -2,8 +2,6 @@
 // in-core integrals), 16 Hessian-vector products in one batched pass (the first pass at the reference density,
 // which also evaluates the XC second derivatives, and the median of later passes), and 5 TDDFT roots (RPA).
 // usage: response_cost MOLECULE.xyz [...]     (OMP_NUM_THREADS threads; run on a quiet machine)
-#include <algorithm>
-#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <random>
@@ -15,24 +13,10 @@
 #include "dixc/response/tddft.hpp"
 #include "dixc/scf/scf.hpp"
 #include "dixc/xc/factory.hpp"
+#include "wall_time.hpp"
 
-using Clock = std::chrono::steady_clock;
-
-template <typename F>
-double seconds_once(F&& f) {
-  const auto t0 = Clock::now();
-  f();
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// Median of 5 runs: the small molecules' passes take milliseconds.
-template <typename F>
-double seconds(F&& f) {
-  std::vector<double> t;
-  for (int rep = 0; rep < 5; ++rep) t.push_back(seconds_once(f));
-  std::nth_element(t.begin(), t.begin() + 2, t.end());
-  return t[2];
-}
+using dixc::bench::median_seconds;
+using dixc::bench::seconds_once;
 
 int main(int argc, char** argv) {
   dixc::integrals::initialize_libint();
@@ -48,8 +32,8 @@ int main(int argc, char** argv) {
         fb_direct(molecule, basis, direct, *functional);
     dixc::scf::ScfResult scf;
     const double t_scf = seconds_once([&] { scf = dixc::scf::run_scf(molecule, basis, fb_in, {}); });
-    const double t_fock_direct = seconds([&] { fb_direct.build(scf.density); });
-    const double t_fock_incore = seconds([&] { fb_in.build(scf.density); });
+    const double t_fock_direct = median_seconds([&] { fb_direct.build(scf.density); });
+    const double t_fock_incore = median_seconds([&] { fb_in.build(scf.density); });
     const dixc::response::OrbitalHessian h_direct(fb_direct, scf.coefficients, scf.n_occupied);
     std::mt19937 gen(1);
     std::normal_distribution<double> g;
@@ -58,7 +42,7 @@ int main(int argc, char** argv) {
       for (Eigen::Index i = 0; i < d.size(); ++i) d.data()[i] = g(gen);
     // First pass at this density: includes the XC kernel's ground-state factors, which later passes reuse.
     const double t_hvp_first = seconds_once([&] { h_direct.hessian_products(dirs); });
-    const double t_hvp = seconds([&] { h_direct.hessian_products(dirs); });
+    const double t_hvp = median_seconds([&] { h_direct.hessian_products(dirs); });
     // Parts of the batched pass: J/K of the 16 first-order densities, and the XC kernel (MO-basis path).
     std::vector<Eigen::MatrixXd> s16;
     std::vector<dixc::integrals::JKRequest> req;
@@ -68,21 +52,22 @@ int main(int argc, char** argv) {
     }
     for (const auto& x : s16) req.push_back({&x, dixc::integrals::DensitySymmetry::symmetric, true, true});
     std::vector<Eigen::MatrixXd> jj, kk;
-    const double t_jk16 = seconds([&] { direct.compute(req, jj, kk); });
+    const double t_jk16 = median_seconds([&] { direct.compute(req, jj, kk); });
     const double t_kernel16 =
-        seconds([&] { functional->semilocal_kernel_ov(scf.density, h_direct.c_occ(), h_direct.c_vir(), dirs); });
-    const double t_jk1 = seconds([&] {
+        median_seconds([&] { functional->semilocal_kernel_ov(scf.density, h_direct.c_occ(), h_direct.c_vir(), dirs); });
+    const double t_jk1 = median_seconds([&] {
       Eigen::MatrixXd j1, k1;
       direct.compute(scf.density, &j1, &k1);
     });
-    const double t_vxc = seconds([&] { functional->semilocal(scf.density); });
+    const double t_vxc = median_seconds([&] { functional->semilocal(scf.density); });
     std::cerr << molecule.name << ": jk1 " << t_jk1 << " s, vxc " << t_vxc << " s, jk16 " << t_jk16 << " s, kernel16 "
               << t_kernel16 << " s\n";
     const dixc::response::OrbitalHessian h_in(fb_in, scf.coefficients, scf.n_occupied);
     dixc::response::TddftOptions options;
     options.n_roots = 5;
-    const double t_td =
-        seconds_once([&] { dixc::response::solve_tddft(h_in, dixc::integrals::dipole(basis, {0, 0, 0}), options); });
+    const double t_td = seconds_once([&] {
+      dixc::response::solve_tddft(h_in, dixc::integrals::dipole(basis, {0, 0, 0}), options);
+    });
     std::cout << std::left << std::setw(9) << molecule.name << std::right << std::setw(5) << basis.nbf << std::fixed
               << std::setprecision(3) << std::setw(7) << t_scf << std::setw(15) << t_fock_direct << std::setw(15)
               << t_fock_incore << std::setw(18) << t_hvp_first / t_fock_direct << std::setw(16) << t_hvp

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/util/error.hpp"
 
@@ -41,15 +42,6 @@ PointInputs points_of(const ReferenceFeatures& f, std::size_t first, std::size_t
           cat(&OrbitalGridChunk::sigma1, 1),  cat(&OrbitalGridChunk::tau1, 1)};
 }
 
-std::vector<torch::Tensor> input_gradients(const torch::Tensor& output, const std::vector<torch::Tensor>& inputs,
-                                           bool create_graph) {
-  if (!output.requires_grad()) return std::vector<torch::Tensor>(inputs.size(), torch::zeros_like(inputs[0]));
-  auto g = torch::autograd::grad({output}, inputs, {}, true, create_graph, true);
-  for (auto& t : g)
-    if (!t.defined()) t = torch::zeros_like(inputs[0]);
-  return g;
-}
-
 PointDerivatives model_pass(torch::jit::Module& model, const std::string& method, const PointInputs& in,
                             const MoleculeTensors& m, ResponseOrder order, bool create_graph, bool nonlocal) {
   PointDerivatives d;
@@ -64,7 +56,7 @@ PointDerivatives model_pass(torch::jit::Module& model, const std::string& method
   d.energy = (in.weights * e).sum();
   if (!with_inputs) return d;
   const std::vector<torch::Tensor> x = {rho, sigma, tau};
-  const auto first = input_gradients(d.energy, x, create_graph || order == ResponseOrder::hessian);
+  const auto first = input_gradients(d.energy, x, create_graph || order == ResponseOrder::hessian, true);
   d.e_rho = first[0];
   d.e_sigma = first[1];
   d.e_tau = first[2];
@@ -72,7 +64,7 @@ PointDerivatives model_pass(torch::jit::Module& model, const std::string& method
   if (!nonlocal) {
     // Local model: row r of the per-point second-derivative matrix is d(sum_p e_r,p)/dx.
     std::vector<std::vector<torch::Tensor>> rows;
-    for (const auto& f : first) rows.push_back(input_gradients(f.sum(), x, create_graph));
+    for (const auto& f : first) rows.push_back(input_gradients(f.sum(), x, create_graph, true));
     auto row_times_x1 = [&](const std::vector<torch::Tensor>& row) {
       return row[0].unsqueeze(0) * in.rho1 + row[1].unsqueeze(0) * in.sigma1 + row[2].unsqueeze(0) * in.tau1;
     };
@@ -84,7 +76,7 @@ PointDerivatives model_pass(torch::jit::Module& model, const std::string& method
   std::vector<torch::Tensor> a1, s1, c1;
   for (std::int64_t k = 0; k < in.rho1.size(0); ++k) {
     const torch::Tensor along = (first[0] * in.rho1[k] + first[1] * in.sigma1[k] + first[2] * in.tau1[k]).sum();
-    const auto h = input_gradients(along, x, create_graph);
+    const auto h = input_gradients(along, x, create_graph, true);
     a1.push_back(h[0]);
     s1.push_back(h[1]);
     c1.push_back(h[2]);

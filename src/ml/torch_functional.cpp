@@ -6,6 +6,7 @@
 
 #include "dixc/grid/grid_settings.hpp"
 #include "dixc/grid/molecular_grid.hpp"
+#include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/xc/point_kernel.hpp"
@@ -36,7 +37,7 @@ TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule&
     : model_(std::move(model)), integrator_(std::move(integrator)) {
   if (integrator_->order() != xc::DensityOrder::meta_gga)
     throw std::logic_error("TorchFunctional needs an integrator with tau (meta-GGA order)");
-  nonlocal_ = model_.hasattr("nonlocal") && model_.attr("nonlocal").toBool();
+  nonlocal_ = is_nonlocal(model_);
   name_ = model_.hasattr("architecture") ? "torch:" + model_.attr("architecture").toStringRef() : "torch";
   const auto& g = integrator_->grid();
   const auto n = static_cast<std::int64_t>(g.size());
@@ -114,9 +115,7 @@ std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_autograd(
   for (const auto& [first, last] : chunks(n)) {
     const Eigen::Index m = last - first;
     const Evaluation ev = evaluate(d, first, last);
-    auto g = torch::autograd::grad({ev.energy}, {ev.rho, ev.sigma, ev.tau}, {}, true, true, true);
-    for (auto& t : g)
-      if (!t.defined()) t = torch::zeros_like(ev.rho);
+    const auto g = input_gradients(ev.energy, {ev.rho, ev.sigma, ev.tau}, true, true);
     const Eigen::MatrixX3d grad_rho = d.grad.middleRows(first, m);
     const torch::Tensor grad_rho_t = to_tensor(grad_rho);
     const Eigen::VectorXd e_sigma = to_eigen(g[1], m);
@@ -150,20 +149,13 @@ const Eigen::MatrixXd& TorchFunctional::point_factors(const Eigen::MatrixXd& den
     // Unweighted: e_p's derivatives with respect to its own point's inputs (the integrator applies w_p).
     const Evaluation ev = evaluate(d, first, last);
     const std::vector<torch::Tensor> x = {ev.rho, ev.sigma, ev.tau};
-    auto zero_if_undefined = [&](std::vector<torch::Tensor> g) {
-      for (auto& t : g)
-        if (!t.defined()) t = torch::zeros_like(ev.rho);
-      return g;
-    };
-    const auto g = zero_if_undefined(torch::autograd::grad({ev.density.sum()}, x, {}, true, true, true));
+    const auto g = input_gradients(ev.density.sum(), x, true, true);
     const Eigen::Index m = last - first;
     auto column = [&](int c, const torch::Tensor& t) { f.col(c).segment(first, m) = to_eigen(t, m); };
     column(xc::kVSigma, g[1]);
     // Row r of the per-point 3x3 second-derivative matrix: d(sum_p de/dx_r)/dx (one backward per row).
     std::array<std::vector<torch::Tensor>, 3> h;
-    for (int r = 0; r < 3; ++r)
-      h[r] = g[r].requires_grad() ? zero_if_undefined(torch::autograd::grad({g[r].sum()}, x, {}, r < 2, false, true))
-                                  : zero_if_undefined({torch::Tensor(), torch::Tensor(), torch::Tensor()});
+    for (int r = 0; r < 3; ++r) h[r] = input_gradients(g[r].sum(), x, false, r < 2);
     column(xc::kV2Rho2, h[0][0]);
     column(xc::kV2RhoSigma, h[0][1]);
     column(xc::kV2Sigma2, h[1][1]);

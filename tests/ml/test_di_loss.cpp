@@ -43,9 +43,7 @@ const ml::MoleculeTensors& water(bool chunked) {
 // A model whose learned part contributes: the zero-initialised last layers moved off zero.
 torch::jit::Module perturbed_model(const std::string& architecture) {
   auto model = ml::make_model(architecture, 7);
-  torch::NoGradGuard no_grad;
-  auto gen = at::detail::createCPUGenerator(11);
-  for (auto& p : ml::ordered_parameters(model)) p.add_(0.05 * torch::randn(p.sizes(), gen, torch::kDouble));
+  ml::perturb_parameters(model, 0.05, 11);
   return model;
 }
 
