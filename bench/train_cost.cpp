@@ -1,6 +1,7 @@
 // Seconds per molecule-step of the DI-Loss (values + dL/dtheta, as in a training step) by architecture and loss
 // mode on the first molecules of a dataset, and the memory of their reference features.
-// usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...]   (OMP_NUM_THREADS threads; run on a quiet machine)
+// usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...] [CHUNK_POINTS=20000]
+// (OMP_NUM_THREADS threads; run on a quiet machine)
 #include <algorithm>
 #include <chrono>
 #include <iomanip>
@@ -11,25 +12,27 @@
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/torch_runtime.hpp"
 #include "dixc/ml/training_molecules.hpp"
 
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...]\n";
+    std::cerr << "usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...] [CHUNK_POINTS=20000]\n";
     return 2;
   }
   const dixc::data::DatasetReader dataset(argv[1]);
   const std::size_t n = argc > 2 ? std::stoul(argv[2]) : 8;
   std::vector<std::string> archs = {"gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"};
+  const std::size_t chunk_points = argc > 4 ? std::stoul(argv[4]) : 20000;
   if (argc > 3) {
     archs.clear();
     std::stringstream in(argv[3]);
     for (std::string a; std::getline(in, a, ',');) archs.push_back(a);
   }
   const char* threads = std::getenv("OMP_NUM_THREADS");
-  dixc::ml::set_torch_threads(threads ? std::atoi(threads) : 1);
+  dixc::ml::configure_torch(threads ? std::atoi(threads) : 1);
   const std::string basis = dataset.attributes().at("basis"), grid = dataset.attributes().at("grid");
   std::vector<dixc::ml::TrainingMolecule> molecules;
   std::size_t bytes = 0, points = 0;
@@ -37,8 +40,8 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < dataset.size() && molecules.size() < n; ++i) {
     const auto record = dataset.read(i);
     if (record.status != dixc::data::RecordStatus::ok) continue;
-    // As dixc train loads them (default --chunk-points), with everything the di mode needs.
-    auto l = dixc::ml::load_training_molecule(record, basis, grid, 20000, dixc::ml::ResponseOrder::hessian);
+    // As dixc train loads them (--chunk-points), with everything the di mode needs.
+    auto l = dixc::ml::load_training_molecule(record, basis, grid, chunk_points, dixc::ml::ResponseOrder::hessian);
     bytes += l.features.bytes();
     points += l.features.n_points();
     molecules.push_back(std::move(l));

@@ -2,6 +2,7 @@
 // turns exceptions into one-line messages and exit codes (2: bad input, 3: no convergence, 1: anything else).
 // Built twice: as `dixc` without the LibTorch commands, which it hands to `dixc-ml` (built with
 // DIXC_ML_COMMANDS) by exec, so that SCF and generation processes start without loading LibTorch.
+#include <omp.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +17,9 @@
 
 #include "dixc/app/commands.hpp"
 #include "dixc/app/learned_functional.hpp"
+#ifdef DIXC_ML_COMMANDS
+#include "dixc/ml/torch_runtime.hpp"
+#endif
 #include "dixc/par/mpi_environment.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
@@ -28,6 +32,8 @@ struct Command {
 };
 
 #ifdef DIXC_ML_COMMANDS
+// LibTorch's threads, graph executor and allocator settings for every command of dixc-ml (torch_runtime.hpp).
+void configure_runtime() { dixc::ml::configure_torch(omp_get_max_threads()); }
 constexpr auto run_train = dixc::app::run_train_command;
 constexpr auto run_evaluate = dixc::app::run_evaluate_command;
 constexpr bool has_torch = true;
@@ -35,6 +41,7 @@ constexpr bool has_torch = true;
 constexpr int (*run_train)(const std::vector<std::string>&) = nullptr;
 constexpr int (*run_evaluate)(const std::vector<std::string>&) = nullptr;
 constexpr bool has_torch = false;
+void configure_runtime() {}
 #endif
 
 const std::map<std::string, Command>& commands() {
@@ -105,6 +112,7 @@ int main(int argc, char** argv) {
     std::cerr << "dixc: unknown command '" << args[0] << "' (run 'dixc --help' for the list)\n";
     return 2;
   }
+  configure_runtime();
   if (it->second.run == nullptr ||
       (!has_torch && args[0] == "scf" && dixc::app::scf_uses_learned_functional({args.begin() + 1, args.end()})))
     return exec_ml_executable(argv);

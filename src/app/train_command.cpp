@@ -1,5 +1,4 @@
 // dixc train: data-parallel training of a learned XC functional on a dixc dataset.
-#include <omp.h>
 
 #include <iostream>
 
@@ -62,7 +61,6 @@ int run_train_command(const std::vector<std::string>& args) {
   }
   const auto& vm = parsed.values;
   par::MpiEnvironment mpi(nullptr, nullptr);
-  ml::set_torch_threads(omp_get_max_threads());
   ml::install_checkpoint_signal_handlers();
 
   ml::TrainOptions o;

@@ -5,6 +5,7 @@
 
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/separable_model.hpp"
 #include "dixc/util/error.hpp"
 
 namespace dixc::ml {
@@ -84,6 +85,29 @@ PointDerivatives model_pass(torch::jit::Module& model, const std::string& method
   d.a1 = torch::stack(a1);
   d.s1 = torch::stack(s1);
   d.c1 = torch::stack(c1);
+  return d;
+}
+
+// The same point derivatives for a separable model from its network's jet and the fixed maps of these points
+// (separable_model.hpp): one forward-mode pass through the network, differentiable for the parameters when
+// create_graph is set.
+PointDerivatives separable_pass(torch::jit::Module& model, const PointInputs& in, const SeparableMaps& maps,
+                                ResponseOrder order, bool create_graph) {
+  torch::AutoGradMode enable(create_graph);
+  const bool second = order == ResponseOrder::hessian;
+  const PointJets jets = point_jets(model, maps, second);
+  PointDerivatives d;
+  d.energy = (in.weights * jets.e).sum();
+  const torch::Tensor we_r = in.weights.unsqueeze(1) * jets.e_r;
+  d.e_rho = we_r.select(1, 0);
+  d.e_sigma = we_r.select(1, 1);
+  d.e_tau = we_r.select(1, 2);
+  if (!second) return d;
+  const torch::Tensor x1 = torch::stack({in.rho1, in.sigma1, in.tau1}, 2);  // (n_dir, np, 3)
+  const torch::Tensor h1 = torch::einsum("pab,kpb->kap", {in.weights.view({-1, 1, 1}) * jets.e_rr, x1});
+  d.a1 = h1.select(1, 0);
+  d.s1 = h1.select(1, 1);
+  d.c1 = h1.select(1, 2);
   return d;
 }
 
@@ -213,17 +237,20 @@ PointDerivatives slice(const PointDerivatives& d, std::int64_t first, std::int64
 // The points of one model call: a chunk for a local model, all chunks for a non-local one.
 struct ModelCall {
   std::size_t first_chunk = 0, end_chunk = 0;
+  std::size_t index = 0;  // position in model_calls
 };
 // Consecutive chunks up to f.points_per_call points (at least one chunk) per call of a local model.
 std::vector<ModelCall> model_calls(const torch::jit::Module& model, const ReferenceFeatures& f) {
-  if (is_nonlocal(model)) return {{0, f.chunks.size()}};
+  if (is_nonlocal(model)) return {{0, f.chunks.size(), 0}};
+  // A separable model's jets are per point and cheap to call: one call per (cache-sized) chunk.
+  const std::size_t per_call = is_separable(model) ? 1 : f.points_per_call;
   std::vector<ModelCall> calls;
   for (std::size_t i = 0; i < f.chunks.size();) {
     std::size_t end = i, points = 0;
     while (end < f.chunks.size() &&
-           (end == i || points + static_cast<std::size_t>(f.chunks[end].weights.size(0)) <= f.points_per_call))
+           (end == i || points + static_cast<std::size_t>(f.chunks[end].weights.size(0)) <= per_call))
       points += static_cast<std::size_t>(f.chunks[end++].weights.size(0));
-    calls.push_back({i, end});
+    calls.push_back({i, end, calls.size()});
     i = end;
   }
   return calls;
@@ -233,11 +260,22 @@ std::vector<ModelCall> model_calls(const torch::jit::Module& model, const Refere
 // else the whole energy density.
 std::string trained_method(const torch::jit::Module& model) { return has_base(model) ? "correction" : "forward"; }
 
+// The fixed maps of call `index` of a separable model, computed on first use and kept with the features.
+const SeparableMaps& maps_of_call(torch::jit::Module& model, const ReferenceFeatures& f, std::size_t index,
+                                  const PointInputs& in) {
+  auto& calls = f.separable_cache[model.attr("architecture").toStringRef()];
+  if (calls.size() != model_calls(model, f).size()) calls.assign(model_calls(model, f).size(), SeparableMaps{});
+  if (!calls[index].x.defined()) calls[index] = separable_maps(model, in.rho, in.sigma, in.tau);
+  return calls[index];
+}
+
 PointDerivatives evaluate_call(torch::jit::Module& model, const std::string& method, const MoleculeTensors& m,
                                const ReferenceFeatures& f, const ModelCall& call, ResponseOrder order,
                                bool create_graph) {
-  return model_pass(model, method, points_of(f, call.first_chunk, call.end_chunk), m, order, create_graph,
-                    is_nonlocal(model));
+  const PointInputs in = points_of(f, call.first_chunk, call.end_chunk);
+  if (method == "correction" && order != ResponseOrder::energy && is_separable(model))
+    return separable_pass(model, in, maps_of_call(model, f, call.index, in), order, create_graph);
+  return model_pass(model, method, in, m, order, create_graph, is_nonlocal(model));
 }
 
 // visit(chunk, first, n) for the chunks of one call, with their points' offset `first` and count `n` within it.
@@ -285,8 +323,6 @@ LossMode parse_loss_mode(const std::string& name) {
 std::string to_string(LossMode mode) {
   return mode == LossMode::energy ? "energy" : mode == LossMode::energy_gradient ? "energy+grad" : "di";
 }
-
-void set_torch_threads(int threads) { at::set_num_threads(std::max(1, threads)); }
 
 LossTerms loss_terms(const ModelResponse& r, const MoleculeTensors& m, const LossSettings& s, LossAdjoint* adjoint) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();

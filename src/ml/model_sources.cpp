@@ -101,9 +101,22 @@ def blyp_energy(self, rho_in: Tensor, sigma_in: Tensor) -> Tensor:
     # BLYP per volume, masked at negligible density
     return self.mask(rho_in, self.blyp(self.safe(rho_in), self.masked_sigma(rho_in, sigma_in)))
 
-def lda_pw92_units(self, rho_in: Tensor, rho: Tensor, f: Tensor) -> Tensor:
-    # learned corrections in units of LDA exchange and PW92 correlation, masked at negligible density
-    return self.mask(rho_in, self.lda_x(rho) * f[:, 0] + rho * self.pw92_c(rho) * f[:, 1])
+def mask_columns(self, rho_in: Tensor, p: Tensor) -> Tensor:
+    return torch.where((rho_in > 1e-14).unsqueeze(1), p, torch.zeros_like(p))
+
+def lda_pw92_prefactors(self, rho_in: Tensor) -> Tensor:
+    # learned corrections in units of LDA exchange and PW92 correlation, masked at negligible density (np, 2)
+    rho = self.safe(rho_in)
+    return self.mask_columns(rho_in, torch.stack([self.lda_x(rho), rho * self.pw92_c(rho)], dim=1))
+
+def function_jet(self, d: Tensor, dd: Tensor, j: Tensor, h: Tensor) -> Tuple[Tensor, Tensor]:
+    # Jacobian and Hessian of g(n(x)) per output from g' = d, g'' = dd (np, m) and n's jet j (np, m, k),
+    # h (np, m, k, k) (h may be empty: first order only)
+    jg = d.unsqueeze(2) * j
+    if h.numel() == 0:
+        return jg, h
+    return jg, (dd.unsqueeze(2).unsqueeze(3) * j.unsqueeze(3) * j.unsqueeze(2)
+                + d.unsqueeze(2).unsqueeze(3) * h)
 
 def mlp_plain(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor, b3: Tensor) -> Tensor:
     h = torch.matmul(x, w1) + b1
@@ -118,21 +131,31 @@ def silu_jet(self, h: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
     return h * s, s * (1.0 + h * (1.0 - s)), s * (1.0 - s) * (2.0 + h * (1.0 - 2.0 * s))
 
 def mlp_jet(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor,
-            b3: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-    # Values (np, m), Jacobians (np, m, k) and Hessians (np, m, k, k) of mlp_plain at x (np, k) by forward-mode
-    # propagation through the layers (the first layer's input derivatives are the rows of w1)
+            b3: Tensor, second: bool = True) -> Tuple[Tensor, Tensor, Tensor]:
+    # Values (np, m), Jacobians (np, m, k) and Hessians (np, m, k, k; empty unless `second`) of mlp_plain at
+    # x (np, k). Forward mode for the first derivatives (j1 = s1' w1, jh2 = j1 w2); the Hessian
+    #   H_m = sum_j w3_jm [s2''_j jh2_kj jh2_lj + s2'_j sum_i w2_ij s1''_i w1_ki w1_li]
+    # takes the second term in reverse order (b_im = sum_j w2_ij s2'_j w3_jm first), so no (np, k, k, hidden)
+    # intermediate is formed: 1 + k + m GEMMs of (np, hidden) x (hidden, hidden) in all.
     h1 = torch.matmul(x, w1) + b1
     a1, d1, dd1 = self.silu_jet(h1)
-    j1 = d1.unsqueeze(1) * w1.unsqueeze(0)
-    q1 = dd1.unsqueeze(1).unsqueeze(1) * (w1.unsqueeze(1) * w1.unsqueeze(0)).unsqueeze(0)
-    h2 = torch.matmul(a1, w2) + b2
-    jh2 = torch.matmul(j1, w2)
-    a2, d2, dd2 = self.silu_jet(h2)
-    j2 = d2.unsqueeze(1) * jh2
-    q2 = (dd2.unsqueeze(1).unsqueeze(1) * jh2.unsqueeze(2) * jh2.unsqueeze(1)
-          + d2.unsqueeze(1).unsqueeze(1) * torch.matmul(q1, w2))
+    jh2 = torch.matmul(d1.unsqueeze(1) * w1.unsqueeze(0), w2)
+    a2, d2, dd2 = self.silu_jet(torch.matmul(a1, w2) + b2)
     f = torch.matmul(a2, w3) + b3
-    return f, torch.matmul(j2, w3).transpose(1, 2), torch.matmul(q2, w3).permute(0, 3, 1, 2)
+    jac = torch.matmul(d2.unsqueeze(1) * jh2, w3).transpose(1, 2)
+    if not second:
+        return f, jac, torch.empty(0, dtype=x.dtype)
+    n = x.size(0)
+    k = x.size(1)
+    m = w3.size(1)
+    # per-point products as broadcasts: batched matmuls of tiny per-point matrices loop over the points in torch
+    jj = jh2.unsqueeze(2) * jh2.unsqueeze(1)
+    outer = torch.stack([(jj * (dd2 * w3[:, i]).unsqueeze(1).unsqueeze(1)).sum(3) for i in range(m)], dim=1)
+    # contiguous: a transposed-layout product would make matmul fall back to one tiny GEMM per point
+    b = torch.matmul((d2.unsqueeze(1) * w3.t().unsqueeze(0)).contiguous(), w2.t())
+    w11 = (w1.unsqueeze(1) * w1.unsqueeze(0)).reshape(k * k, -1).t()
+    inner = torch.matmul(dd1.unsqueeze(1) * b, w11).reshape(n, m, k, k)
+    return f, jac, outer + inner
 
 def mlp(self, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor, b3: Tensor) -> Tensor:
     # With self.jet set (callers that take second input derivatives) and few inputs: the second-order Taylor
@@ -195,15 +218,25 @@ def forward(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, we
   return source;
 }
 
+const std::string& separable_correction_source() {
+  // A learned local correction in separable form: parameter-free prefactors P (np, m) and inputs x (np, k) of
+  // (rho, sigma, tau), and the learned network f(x) (np, m), e = sum_m P_m f_m(x). network_jet gives f with its
+  // first and second derivatives with respect to x (forward mode), so that a caller holding P, x and their
+  // (rho, sigma, tau)-derivatives for fixed densities differentiates only the network (the DI-Loss does).
+  static const std::string source = R"TS(
+def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+               atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    return (self.prefactors(rho_in, sigma, tau) * self.network(self.inputs(rho_in, sigma, tau))).sum(1)
+)TS";
+  return source;
+}
+
 const std::string& gga_mlp_source() {
   // BLYP plus corrections from an MLP of the bounded GGA inputs (1/(1+r_s), s^2/(1+s^2)), in the spirit of
   // Nagai et al., npj Comput. Mater. 6, 43 (2020). Zero-initialised last layer: starts as BLYP.
   static const std::string source = R"TS(
-def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
-               atom_positions: Tensor, atom_z: Tensor) -> Tensor:
-    rho = self.safe(rho_in)
-    f = self.mlp(self.gga_inputs(rho, sigma), self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.lda_pw92_units(rho_in, rho, f)
+def inputs(self, rho_in: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
+    return self.gga_inputs(self.safe(rho_in), sigma)
 )TS";
   return source;
 }
@@ -211,11 +244,8 @@ def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor,
 const std::string& mgga_mlp_source() {
   // As gga-mlp with the iso-orbital indicator alpha (tau-dependent meta-GGA). Starts as BLYP.
   static const std::string source = R"TS(
-def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
-               atom_positions: Tensor, atom_z: Tensor) -> Tensor:
-    rho = self.safe(rho_in)
-    f = self.mlp(self.meta_inputs(rho, sigma, tau), self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.lda_pw92_units(rho_in, rho, f)
+def inputs(self, rho_in: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
+    return self.meta_inputs(self.safe(rho_in), sigma, tau)
 )TS";
   return source;
 }
@@ -237,23 +267,57 @@ def base(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor, points: Tensor, we
     fx = 1.0 + 0.804 * (1.0 - torch.exp(-0.2195149727645171 * self.s2(rho, sigma) / 0.804))
     return self.mask(rho_in, self.lda_x(rho) * fx + self.pbe_c(rho, sigma))
 
-def correction(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
-               atom_positions: Tensor, atom_z: Tensor) -> Tensor:
-    # F_x - F_x^RPBE = kappa exp(-mu s^2/kappa) (1 - exp(-n_x)) and F_c - 1, so base + correction is the
-    # constrained form above
+# Separable correction: F_x - F_x^RPBE = kappa exp(-mu s^2/kappa) (1 - exp(-(n_x - n_x0))) and
+# F_c - 1 = exp(n_c - n_c0) - 1, so base + correction is the constrained form above; the networks n_x, n_c take
+# (s^2/(1+s^2), alpha/(1+alpha)) and n_x0, n_c0 are their values at s = 0, alpha = 1.
+def inputs(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor) -> Tensor:
+    return self.meta_inputs(self.safe(rho_in), self.masked_sigma(rho_in, sigma_in), tau)[:, 1:]
+
+def prefactors(self, rho_in: Tensor, sigma_in: Tensor, tau: Tensor) -> Tensor:
     rho = self.safe(rho_in)
     sigma = self.masked_sigma(rho_in, sigma_in)
-    x = self.meta_inputs(rho, sigma, tau)[:, 1:]
-    x0 = torch.tensor([[0.0, 0.5]], dtype=x.dtype)
-    nx = self.mlp(x, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)[:, 0]
-    nx0 = self.mlp(x0, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)[:, 0]
-    nc = self.mlp(x, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)[:, 0]
-    nc0 = self.mlp(x0, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)[:, 0]
     kappa = 0.804
     mu = 0.2195149727645171
-    dfx = kappa * torch.exp(-mu * self.s2(rho, sigma) / kappa) * (1.0 - torch.exp(-(nx - nx0)))
-    dfc = torch.exp(nc - nc0) - 1.0
-    return self.mask(rho_in, self.lda_x(rho) * dfx + self.pbe_c(rho, sigma) * dfc)
+    p_x = self.lda_x(rho) * kappa * torch.exp(-mu * self.s2(rho, sigma) / kappa)
+    return self.mask_columns(rho_in, torch.stack([p_x, self.pbe_c(rho, sigma)], dim=1))
+
+def uniform_gas_values(self, dtype: int) -> Tuple[Tensor, Tensor]:
+    x0 = torch.tensor([[0.0, 0.5]], dtype=dtype)
+    nx0 = self.mlp_plain(x0, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)
+    nc0 = self.mlp_plain(x0, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)
+    return nx0, nc0
+
+def network(self, x: Tensor) -> Tensor:
+    nx0, nc0 = self.uniform_gas_values(x.dtype)
+    nx = self.mlp(x, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3)
+    nc = self.mlp(x, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)
+    return torch.cat([1.0 - torch.exp(-(nx - nx0)), torch.exp(nc - nc0) - 1.0], dim=1)
+
+def network_jet(self, x: Tensor, second: bool) -> Tuple[Tensor, Tensor, Tensor]:
+    nx0, nc0 = self.uniform_gas_values(x.dtype)
+    nx, jx, hx = self.mlp_jet(x, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3, second)
+    nc, jc, hc = self.mlp_jet(x, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3, second)
+    gx = torch.exp(-(nx - nx0))
+    gc = torch.exp(nc - nc0)
+    h = torch.cat([hx, hc], dim=1) if second else hx
+    jac, hess = self.function_jet(torch.cat([gx, gc], dim=1), torch.cat([-gx, gc], dim=1),
+                                  torch.cat([jx, jc], dim=1), h)
+    return torch.cat([1.0 - gx, gc - 1.0], dim=1), jac, hess
+)TS";
+  return source;
+}
+
+const std::string& mlp_network_source() {
+  // The network of gga-mlp and mgga-mlp: corrections in units of LDA exchange and PW92 correlation from one MLP.
+  static const std::string source = R"TS(
+def prefactors(self, rho_in: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
+    return self.lda_pw92_prefactors(rho_in)
+
+def network(self, x: Tensor) -> Tensor:
+    return self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
+
+def network_jet(self, x: Tensor, second: bool) -> Tuple[Tensor, Tensor, Tensor]:
+    return self.mlp_jet(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3, second)
 )TS";
   return source;
 }
@@ -283,7 +347,7 @@ def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor,
     f = torch.matmul(c, a)
     x = torch.cat([self.meta_inputs(rho, sigma, tau), f], dim=1)
     out = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return self.lda_pw92_units(rho_in, rho, out)
+    return (self.lda_pw92_prefactors(rho_in) * out).sum(1)
 )TS";
   return source;
 }

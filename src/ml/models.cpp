@@ -85,6 +85,8 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
                          std::string(architecture == "xcdiff" ? "rpbe" : "blyp"));
   m.define(common_model_source());
   m.define(*body);
+  if (architecture == "gga-mlp" || architecture == "mgga-mlp") m.define(mlp_network_source());
+  if (learned && !nonlocal) m.define(separable_correction_source());
   if (learned) {
     if (architecture != "xcdiff") m.define(blyp_base_source());
     m.define(base_plus_correction_source());

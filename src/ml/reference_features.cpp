@@ -54,6 +54,8 @@ std::size_t ReferenceFeatures::bytes() const {
     for (const auto* t : {&c.weights, &c.points, &c.occ, &c.vir, &c.rho, &c.sigma, &c.tau, &c.grad_rho, &c.occ1,
                           &c.rho1, &c.sigma1, &c.tau1, &c.grad_rho1})
       if (t->defined()) b += static_cast<std::size_t>(t->numel()) * sizeof(double);
+  for (const auto& [architecture, calls] : separable_cache)
+    for (const auto& maps : calls) b += maps.bytes();
   return b;
 }
 

@@ -38,7 +38,4 @@ struct LossSettings {
   }
 };
 
-// Sets the number of intra-op threads torch uses (the CLI passes OMP_NUM_THREADS' value).
-void set_torch_threads(int threads);
-
 }  // namespace dixc::ml

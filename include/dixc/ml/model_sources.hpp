@@ -11,6 +11,10 @@ const std::string& blyp_model_source();    // parameter-free BLYP, the base of t
 // their sum (base_plus_correction_source). gga-mlp, mgga-mlp and nonlocal take blyp_base_source; xcdiff its own.
 const std::string& blyp_base_source();
 const std::string& base_plus_correction_source();
+// gga-mlp, mgga-mlp and xcdiff define inputs, prefactors, network and network_jet; their correction is
+// separable_correction_source's (gga-mlp and mgga-mlp take the network of mlp_network_source).
+const std::string& separable_correction_source();
+const std::string& mlp_network_source();
 const std::string& gga_mlp_source();
 const std::string& mgga_mlp_source();
 const std::string& xcdiff_source();

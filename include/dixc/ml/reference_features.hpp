@@ -19,6 +19,7 @@
 
 #include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/molecule_tensors.hpp"
+#include "dixc/ml/separable_model.hpp"
 
 namespace dixc::ml {
 
@@ -49,6 +50,9 @@ struct ReferenceFeatures {
   // Responses of the base functionals of the models trained on this molecule, by name, filled on first use by
   // the DI-Loss: a learned model's base does not change during training.
   mutable std::map<std::string, FixedResponse> base_responses;
+  // P, x and their derivatives for separable models (separable_model.hpp), one per model call, by architecture,
+  // filled on first use by the DI-Loss: parameter-free, so fixed during training.
+  mutable std::map<std::string, std::vector<SeparableMaps>> separable_cache;
   std::size_t n_points() const;
   std::size_t bytes() const;
 };

@@ -1,0 +1,35 @@
+#pragma once
+// Local learned corrections in separable form (docs/theory.md section 4):
+//   e(r; theta) = sum_m P_m(r) f_m(x(r); theta),   r = (rho, sigma, tau) at one point,
+// with parameter-free prefactors P (m of them) and inputs x (k of them) and the learned network f. For fixed
+// densities (the DI-Loss's reference features) P, x and their first and second r-derivatives are fixed, so the
+// point derivatives of e follow from the network's jet (f, df/dx, d2f/dx2), which the model gives by forward
+// propagation (network_jet): autograd then runs once through the network, for the parameters, instead of three
+// times through the whole energy density.
+//   e_r  = P_r^T f + P^T (J X_r)
+//   e_rr = sum_m [P_rr,m f_m + P_r,m (J X_r)_m^T + (J X_r)_m P_r,m^T + P_m (X_r^T H_m X_r + J_m . X_rr)]
+#include <torch/script.h>
+
+namespace dixc::ml {
+
+// Whether the model's correction is separable (methods inputs, prefactors, network, network_jet); models exported
+// before these existed, and non-local models, are not.
+bool is_separable(const torch::jit::Module& model);
+
+// P, x and their r-derivatives at fixed points (no autograd graph).
+struct SeparableMaps {
+  torch::Tensor x, x_r, x_rr;  // (np, k), (np, k, 3), (np, k, 3, 3)
+  torch::Tensor p, p_r, p_rr;  // (np, m), (np, m, 3), (np, m, 3, 3)
+  std::size_t bytes() const;
+};
+SeparableMaps separable_maps(torch::jit::Module& model, const torch::Tensor& rho, const torch::Tensor& sigma,
+                             const torch::Tensor& tau);
+
+// e (np), e_r (np, 3) and, when `second`, e_rr (np, 3, 3) of the correction at the maps' points; differentiable
+// with respect to the parameters when grad mode is on.
+struct PointJets {
+  torch::Tensor e, e_r, e_rr;
+};
+PointJets point_jets(torch::jit::Module& model, const SeparableMaps& maps, bool second);
+
+}  // namespace dixc::ml

@@ -1,0 +1,75 @@
+#include "dixc/ml/separable_model.hpp"
+
+#include "dixc/ml/input_gradients.hpp"
+
+namespace dixc::ml {
+
+namespace {
+
+// Columns of y(r) (np, n) with their r-derivatives (np, n, 3) and second r-derivatives (np, n, 3, 3). Every
+// point's y depends on that point's r only, so d(sum_p y_p)/dr_p is the per-point derivative.
+struct ColumnDerivatives {
+  torch::Tensor value, first, second;
+};
+ColumnDerivatives column_derivatives(const torch::Tensor& y, const std::vector<torch::Tensor>& r) {
+  std::vector<torch::Tensor> first, second;
+  for (std::int64_t i = 0; i < y.size(1); ++i) {
+    const auto d = input_gradients(y.select(1, i).sum(), r, true, true);
+    std::vector<torch::Tensor> rows;
+    for (const auto& da : d) rows.push_back(torch::stack(input_gradients(da.sum(), r, false, true), 1));
+    first.push_back(torch::stack(d, 1).detach());
+    second.push_back(torch::stack(rows, 1));
+  }
+  return {y.detach(), torch::stack(first, 1), torch::stack(second, 1)};
+}
+
+// a (np, i, j) x b (np, j, l) per point as a broadcast product: torch's batched matmul loops over the points
+// for matrices this small.
+torch::Tensor per_point_matmul(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a.unsqueeze(3) * b.unsqueeze(1)).sum(2);
+}
+
+}  // namespace
+
+bool is_separable(const torch::jit::Module& model) {
+  for (const char* method : {"inputs", "prefactors", "network", "network_jet"})
+    if (!model.find_method(method)) return false;
+  return true;
+}
+
+std::size_t SeparableMaps::bytes() const {
+  std::size_t b = 0;
+  for (const auto* t : {&x, &x_r, &x_rr, &p, &p_r, &p_rr}) b += static_cast<std::size_t>(t->numel()) * sizeof(double);
+  return b;
+}
+
+SeparableMaps separable_maps(torch::jit::Module& model, const torch::Tensor& rho, const torch::Tensor& sigma,
+                             const torch::Tensor& tau) {
+  torch::AutoGradMode enable(true);
+  const std::vector<torch::Tensor> r = {rho.detach().requires_grad_(true), sigma.detach().requires_grad_(true),
+                                        tau.detach().requires_grad_(true)};
+  const auto x = column_derivatives(model.get_method("inputs")({r[0], r[1], r[2]}).toTensor(), r);
+  const auto p = column_derivatives(model.get_method("prefactors")({r[0], r[1], r[2]}).toTensor(), r);
+  return {x.value, x.first, x.second, p.value, p.first, p.second};
+}
+
+PointJets point_jets(torch::jit::Module& model, const SeparableMaps& s, bool second) {
+  const auto jet = model.get_method("network_jet")({s.x, second}).toTuple();
+  const torch::Tensor f = jet->elements()[0].toTensor();  // (np, m)
+  const torch::Tensor j = jet->elements()[1].toTensor();  // (np, m, k)
+  const torch::Tensor g = per_point_matmul(j, s.x_r);     // (np, m, 3): df/dr through x
+  PointJets out;
+  out.e = (s.p * f).sum(1);
+  out.e_r = (s.p_r * f.unsqueeze(2)).sum(1) + (s.p.unsqueeze(2) * g).sum(1);
+  if (!second) return out;
+  const torch::Tensor h = jet->elements()[2].toTensor();                   // (np, m, k, k)
+  const torch::Tensor ph = (s.p.unsqueeze(2).unsqueeze(3) * h).sum(1);     // sum_m P_m H_m (np, k, k)
+  const torch::Tensor pj = (s.p.unsqueeze(2) * j).sum(1);                  // sum_m P_m J_m (np, k)
+  const torch::Tensor cross = per_point_matmul(s.p_r.transpose(1, 2), g);  // sum_m P_r,m g_m^T (np, 3, 3)
+  out.e_rr = (s.p_rr * f.unsqueeze(2).unsqueeze(3)).sum(1) + cross + cross.transpose(1, 2) +
+             per_point_matmul(per_point_matmul(s.x_r.transpose(1, 2), ph), s.x_r) +
+             (pj.unsqueeze(2).unsqueeze(3) * s.x_rr).sum(1);
+  return out;
+}
+
+}  // namespace dixc::ml
