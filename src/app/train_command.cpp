@@ -44,7 +44,8 @@ int run_train_command(const std::vector<std::string>& args) {
       "val-fraction", po::value<double>()->default_value(0.2), "validation share of molecules")(
       "test-fraction", po::value<double>()->default_value(0.2), "test share (held out for evaluate)")(
       "chunk-points", po::value<std::size_t>()->default_value(20000),
-      "grid points per model call of a local model (bounds autograd memory; non-local models see all points)")(
+      "grid points per model call of a local model that is not separable (bounds autograd memory; gga-mlp, "
+      "mgga-mlp and xcdiff go block by block, non-local models see all points)")(
       "checkpoint-every", po::value<int>()->default_value(50), "checkpoint period in steps")(
       "cache-mib", po::value<std::size_t>()->default_value(4096),
       "reference features kept in memory per rank (MiB); molecules beyond it are rebuilt from the dataset "
