@@ -38,7 +38,14 @@ TrainingMolecules::TrainingMolecules(const data::DatasetReader& dataset, std::ve
   for (std::size_t i = 0; i < keys_.size(); ++i) index_[keys_[i]] = names.at(i);
 }
 
+void TrainingMolecules::recount() {
+  kept_bytes_ = 0;
+  for (const auto& [key, t] : kept_) kept_bytes_ += t.bytes();
+  peak_bytes_ = std::max(peak_bytes_, kept_bytes_);
+}
+
 const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
+  recount();
   if (auto it = kept_.find(key); it != kept_.end()) {
     recent_.remove(key);
     recent_.push_front(key);

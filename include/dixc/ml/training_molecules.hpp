@@ -44,6 +44,9 @@ class TrainingMolecules {
   std::size_t loads() const { return loads_; }  // molecules built, first loads included
 
  private:
+  // Kept molecules grow after loading (the DI-Loss keeps a separable model's maps with the features on first use),
+  // so their bytes are recounted at every get() rather than fixed at load.
+  void recount();
   const data::DatasetReader& dataset_;
   ResponseOrder order_;
   std::string basis_, grid_;
