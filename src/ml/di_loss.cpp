@@ -311,20 +311,6 @@ ResidualTerm residual_term(const torch::Tensor& x, const torch::Tensor& target, 
           (2.0 * weight / n) * d};
 }
 
-// Adds d(surrogate)/dtheta to the parameters' gradients.
-void add_parameter_gradients(const torch::Tensor& surrogate, const std::vector<torch::Tensor>& params) {
-  const auto grads = torch::autograd::grad({surrogate}, params, {}, false, false, true);
-  torch::NoGradGuard no_grad;
-  for (std::size_t k = 0; k < params.size(); ++k) {
-    if (!grads[k].defined()) continue;
-    auto& g = params[k].mutable_grad();
-    if (g.defined())
-      g.add_(grads[k]);
-    else
-      g = grads[k].clone();
-  }
-}
-
 }  // namespace
 
 LossMode parse_loss_mode(const std::string& name) {
@@ -409,18 +395,17 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
   const ResponseOrder order = s.order();
   check_order(f, order);
   torch::AutoGradMode enable(backward || order != ResponseOrder::energy);
-  // Values first. The graphs are kept for the backward pass when there is one model call, or when the model is
-  // separable (its graphs span the network's jet only: ~5 KiB per point for mgga-mlp); a generic local model on a
-  // chunked grid recomputes each call in the backward pass, so that only one call's graph is alive at a time.
+  // Values first (one model call: its graph is kept for the backward pass; several, as for a local model on a
+  // chunked grid: recomputed per call, so that only one call's graph is alive at a time).
   const std::vector<ModelCall> calls = model_calls(model, f);
   const std::string method = trained_method(model);
-  const bool keep_graph = backward && (calls.size() == 1 || (is_separable(model) && order != ResponseOrder::energy));
+  const bool keep_graph = backward && calls.size() == 1;
   ResponseValues values;
-  std::vector<PointDerivatives> kept;
+  PointDerivatives kept;
   for (const auto& call : calls) {
     PointDerivatives d = evaluate_call(model, method, m, f, call, order, keep_graph);
     add_values(d, m, f, call, order, values);
-    if (keep_graph) kept.push_back(std::move(d));
+    if (keep_graph) kept = std::move(d);
   }
   add_base_response(model, m, f, order, values);
   LossAdjoint adjoint;
@@ -428,20 +413,23 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
   if (!backward || !t.finite) return t;
   // dL/dtheta = c_E dE/dtheta + sum over points of the point derivatives' parameter derivatives times the
   // adjoint weights; only the parameters are differentiated (not the features, which are fixed).
-  // With kept graphs, one backward pass over the sum of all calls' terms; else one per recomputed call.
   const std::vector<torch::Tensor> params = ordered_parameters(model);
-  torch::Tensor surrogate;
   for (const auto& call : calls) {
-    const PointDerivatives d = keep_graph ? kept[call.index] : evaluate_call(model, method, m, f, call, order, true);
-    torch::Tensor term = adjoint.energy * d.energy;
+    const PointDerivatives d = keep_graph ? kept : evaluate_call(model, method, m, f, call, order, true);
+    torch::Tensor surrogate = adjoint.energy * d.energy;
     if (order != ResponseOrder::energy)
       for_each_chunk(f, call, [&](const OrbitalGridChunk& c, std::int64_t first, std::int64_t n) {
-        term = term + weighted_sum(d, first, n, adjoint_weights(c, adjoint, m, order), order);
+        surrogate = surrogate + weighted_sum(d, first, n, adjoint_weights(c, adjoint, m, order), order);
       });
-    surrogate = surrogate.defined() ? surrogate + term : term;
-    if (!keep_graph || call.index + 1 == calls.size()) {
-      add_parameter_gradients(scale * surrogate, params);
-      surrogate = torch::Tensor();
+    const auto grads = torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
+    torch::NoGradGuard no_grad;
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      if (!grads[k].defined()) continue;
+      auto& g = params[k].mutable_grad();
+      if (g.defined())
+        g.add_(grads[k]);
+      else
+        g = grads[k].clone();
     }
   }
   return t;
