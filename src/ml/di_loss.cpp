@@ -1,10 +1,12 @@
 #include "dixc/ml/di_loss.hpp"
 
 #include <cmath>
+#include <exception>
 #include <limits>
 
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/orbital_contractions.hpp"
 #include "dixc/ml/separable_model.hpp"
 #include "dixc/util/error.hpp"
 
@@ -111,24 +113,6 @@ PointDerivatives separable_pass(torch::jit::Module& model, const PointInputs& in
   return d;
 }
 
-// Potential coefficients (a, b, c) applied to orbitals (value and gradient stacked in dimension -3):
-//   out_0 = a psi + b . grad psi,   out_d = b_d psi + c/2 d_d psi,
-// so that sum_p [phi_p out_0 + grad phi_p . out_(1..3)] = sum_p [a phi psi + b . grad(phi psi) + c/2 grad phi .
-// grad psi]. a, c: (..., np); b: (..., 3, np); orbitals: (..., 4, np, n).
-torch::Tensor apply_coefficients(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& c,
-                                 const torch::Tensor& orbitals) {
-  const torch::Tensor psi = orbitals.select(-3, 0), dpsi = orbitals.narrow(-3, 1, 3);
-  const torch::Tensor b_ = b.unsqueeze(-1);
-  const torch::Tensor out0 = a.unsqueeze(-1) * psi + (b_ * dpsi).sum(-3);
-  const torch::Tensor outd = b_ * psi.unsqueeze(-3) + 0.5 * c.unsqueeze(-1).unsqueeze(-3) * dpsi;
-  return torch::cat({out0.unsqueeze(-3), outd}, -3);
-}
-
-// (4, np, n1) x (4, np, n2) -> (n1, n2): sum over the 4 components and the points.
-torch::Tensor contract(const torch::Tensor& left, const torch::Tensor& right) {
-  return left.reshape({-1, left.size(-1)}).t().matmul(right.reshape({-1, right.size(-1)}));
-}
-
 // Values of E, g and H v_k (no autograd graph).
 struct ResponseValues {
   double energy = 0.0;
@@ -139,36 +123,27 @@ struct ResponseValues {
   }
 };
 
-// g and H v_k of one chunk from the point derivatives of its points, as MO-basis GEMMs.
+// g and H v_k of one chunk from the point derivatives of its points: the potentials applied to the orbitals in one
+// pass (orbital_contractions.hpp), then one GEMM with the virtual orbitals for g and every H v_k.
 void assemble(const OrbitalGridChunk& c, const PointDerivatives& d, const MoleculeTensors& m, ResponseOrder order,
               ResponseValues& out) {
   if (order == ResponseOrder::energy) return;
   torch::NoGradGuard no_grad;
-  const torch::Tensor b = 2.0 * d.e_sigma.unsqueeze(0) * c.grad_rho;  // (3, np)
-  const torch::Tensor q = apply_coefficients(d.e_rho, b, d.e_tau, c.occ);
-  const torch::Tensor g = 4.0 * contract(c.vir, q);
-  if (order != ResponseOrder::hessian) return out.add(g, {});
-  const std::int64_t n_dir = c.occ1.size(0), no = c.occ.size(2), nv = c.vir.size(2);
-  const torch::Tensor v_oo = contract(c.occ, q);
-  // First-order coefficients: a1, b1 = 2 s1 grad rho + 2 e_sigma grad rho1, c1 on the reference orbitals (the
-  // kernel G[D1[v]]), plus the ground coefficients on u_k = psi_v v_k (the V_vv v term).
-  const torch::Tensor b1 = 2.0 * d.s1.unsqueeze(1) * c.grad_rho.unsqueeze(0) + 2.0 * d.e_sigma * c.grad_rho1;
-  const torch::Tensor mk = apply_coefficients(d.a1, b1, d.c1, c.occ) + apply_coefficients(d.e_rho, b, d.e_tau, c.occ1);
-  const torch::Tensor stacked = mk.permute({1, 2, 0, 3}).reshape({-1, n_dir * no});  // (4 np, n_dir no)
-  const torch::Tensor hv = contract(c.vir, stacked).reshape({nv, n_dir, no}).permute({1, 0, 2});
-  out.add(g, 4.0 * hv - 4.0 * m.directions.matmul(v_oo));
-}
-
-// Per-point dot products of adjoint orbitals Y with orbitals O (dimension -3: value, d/dx, d/dy, d/dz), the
-// transpose of apply_coefficients: <Y, apply(a, b, c, O)> = sum_p [a p0 + b . pb + c pc].
-struct AdjointDensity {
-  torch::Tensor p0, pb, pc;  // (..., np), (..., 3, np), (..., np)
-};
-AdjointDensity adjoint_density(const torch::Tensor& y, const torch::Tensor& o) {
-  const torch::Tensor y0 = y.select(-3, 0), yd = y.narrow(-3, 1, 3);
-  const torch::Tensor o0 = o.select(-3, 0), od = o.narrow(-3, 1, 3);
-  return {(y0 * o0).sum(-1), (y0.unsqueeze(-3) * od + yd * o0.unsqueeze(-3)).sum(-1),
-          0.5 * (yd * od).sum(std::vector<int64_t>{-3, -1})};
+  const bool hessian = order == ResponseOrder::hessian;
+  const PotentialCoefficients ground{d.e_rho, 2.0 * d.e_sigma.unsqueeze(0) * c.grad_rho, d.e_tau};
+  // First-order coefficients: a1, b1 = 2 s1 grad rho + 2 e_sigma grad rho1, c1 (the kernel G[D1[v]]); the
+  // ground coefficients act on u_k = psi_v v_k (the V_vv v term) inside potential_on_orbitals.
+  PotentialCoefficients first;
+  if (hessian) first = {d.a1, 2.0 * d.s1.unsqueeze(1) * c.grad_rho.unsqueeze(0) + 2.0 * d.e_sigma * c.grad_rho1, d.c1};
+  const torch::Tensor q = potential_on_orbitals(ground, hessian ? &first : nullptr, c.occ, c.occ1);
+  const std::int64_t slots = q.size(2), no = c.occ.size(2), nv = c.vir.size(2);
+  const torch::Tensor q2 = q.view({-1, slots * no});
+  const torch::Tensor gh = 4.0 * c.vir.reshape({-1, nv}).t().matmul(q2);  // (nv, slots no)
+  const torch::Tensor g = gh.narrow(1, 0, no);
+  if (!hessian) return out.add(g, {});
+  const torch::Tensor v_oo = c.occ.reshape({-1, no}).t().matmul(q2.narrow(1, 0, no));
+  const torch::Tensor hv = gh.narrow(1, no, (slots - 1) * no).reshape({nv, slots - 1, no}).permute({1, 0, 2});
+  out.add(g, hv - 4.0 * m.directions.matmul(v_oo));
 }
 
 // The loss's first variation as weights on the model's point derivatives (fixed once the residuals are known):
@@ -185,28 +160,30 @@ AdjointWeights adjoint_weights(const OrbitalGridChunk& c, const LossAdjoint& adj
   torch::NoGradGuard no_grad;
   AdjointWeights w;
   if (order == ResponseOrder::energy) return w;
+  const bool hessian = order == ResponseOrder::hessian;
   const std::int64_t np = c.weights.size(0), nv = c.vir.size(2), no = c.occ.size(2);
-  AdjointDensity ground = adjoint_density(c.vir.matmul(4.0 * adjoint.gradient), c.occ);
-  torch::Tensor w_sigma_first_order = torch::zeros({np}, torch::kDouble);
-  if (order == ResponseOrder::hessian) {
+  // Adjoint orbitals in one GEMM: slot 0 = Phi_v 4 c_g, slot 1 + k = Phi_v 4 c_H,k; and y_occ = Phi_o (-4 Z).
+  torch::Tensor coefficients = 4.0 * adjoint.gradient;
+  torch::Tensor y_occ;
+  if (hessian) {
     const std::int64_t n_dir = adjoint.hessian.size(0);
-    const torch::Tensor ch = adjoint.hessian.permute({1, 0, 2}).reshape({nv, n_dir * no});
-    const torch::Tensor yk = c.vir.matmul(4.0 * ch).reshape({4, np, n_dir, no}).permute({2, 0, 1, 3});
-    const AdjointDensity pk = adjoint_density(yk, c.occ);
-    const AdjointDensity rk = adjoint_density(yk, c.occ1);
+    coefficients = torch::cat({coefficients, 4.0 * adjoint.hessian.permute({1, 0, 2}).reshape({nv, n_dir * no})}, 1);
     const torch::Tensor z = torch::einsum("kai,kaj->ij", {m.directions, adjoint.hessian});
-    const AdjointDensity vo = adjoint_density(c.occ.matmul(-4.0 * z), c.occ);
-    ground.p0 = ground.p0 + rk.p0.sum(0) + vo.p0;
-    ground.pb = ground.pb + rk.pb.sum(0) + vo.pb;
-    ground.pc = ground.pc + rk.pc.sum(0) + vo.pc;
-    w.u_rho = pk.p0;
-    w.u_sigma = 2.0 * (c.grad_rho.unsqueeze(0) * pk.pb).sum(1);
-    w.u_tau = pk.pc;
-    w_sigma_first_order = 2.0 * (c.grad_rho1 * pk.pb).sum(std::vector<int64_t>{0, 1});
+    y_occ = c.occ.reshape({-1, no}).matmul(-4.0 * z).view({4, np, no});
   }
-  w.w_rho = ground.p0;
-  w.w_sigma = 2.0 * (c.grad_rho * ground.pb).sum(0) + w_sigma_first_order;
-  w.w_tau = ground.pc;
+  const torch::Tensor y = c.vir.reshape({-1, nv}).matmul(coefficients).view({4, np, -1, no});
+  const AdjointDensities p = adjoint_densities(y, y_occ, c.occ, c.occ1);
+  torch::Tensor w_sigma_first_order = torch::zeros({np}, torch::kDouble);
+  if (hessian) {
+    const torch::Tensor pk_b = p.per_direction.narrow(1, 1, 3);  // (n_dir, 3, np)
+    w.u_rho = p.per_direction.select(1, 0);
+    w.u_sigma = 2.0 * (c.grad_rho.unsqueeze(0) * pk_b).sum(1);
+    w.u_tau = p.per_direction.select(1, 4);
+    w_sigma_first_order = 2.0 * (c.grad_rho1 * pk_b).sum(std::vector<int64_t>{0, 1});
+  }
+  w.w_rho = p.ground.select(0, 0);
+  w.w_sigma = 2.0 * (c.grad_rho * p.ground.narrow(0, 1, 3)).sum(0) + w_sigma_first_order;
+  w.w_tau = p.ground.select(0, 4);
   return w;
 }
 
@@ -269,11 +246,16 @@ const SeparableMaps& maps_of_call(torch::jit::Module& model, const ReferenceFeat
   return calls[index];
 }
 
+// Whether a step takes the point derivatives from a separable model's network jet (separable_model.hpp).
+bool uses_separable_jets(const torch::jit::Module& model, const std::string& method, ResponseOrder order) {
+  return method == "correction" && order != ResponseOrder::energy && is_separable(model);
+}
+
 PointDerivatives evaluate_call(torch::jit::Module& model, const std::string& method, const MoleculeTensors& m,
                                const ReferenceFeatures& f, const ModelCall& call, ResponseOrder order,
                                bool create_graph) {
   const PointInputs in = points_of(f, call.first_chunk, call.end_chunk);
-  if (method == "correction" && order != ResponseOrder::energy && is_separable(model))
+  if (uses_separable_jets(model, method, order))
     return separable_pass(model, in, maps_of_call(model, f, call.index, in), order, create_graph);
   return model_pass(model, method, in, m, order, create_graph, is_nonlocal(model));
 }
@@ -289,14 +271,42 @@ void for_each_chunk(const ReferenceFeatures& f, const ModelCall& call, Visit&& v
   }
 }
 
-// Adds the values of one call's chunks to `out`.
-void add_values(const PointDerivatives& d, const MoleculeTensors& m, const ReferenceFeatures& f, const ModelCall& call,
-                ResponseOrder order, ResponseValues& out) {
-  out.energy += d.energy.item<double>();
-  for_each_chunk(f, call, [&](const OrbitalGridChunk& c, std::int64_t first, std::int64_t n) {
-    assemble(c, slice(d, first, n, order), m, order, out);
-  });
+// body(i) for i in [0, n) on the OpenMP threads (torch operations inside run single-threaded); the first
+// exception is rethrown after the loop.
+template <class Body>
+void parallel_for(std::size_t n, Body&& body) {
+  std::exception_ptr error;
+#pragma omp parallel for schedule(dynamic)
+  for (std::size_t i = 0; i < n; ++i) {
+    try {
+      body(i);
+    } catch (...) {
+#pragma omp critical(dixc_di_loss_error)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
 }
+
+// The point derivatives of each chunk, collected over the model calls; their MO-basis assembly runs afterwards,
+// in parallel over the chunks and summed in chunk order (the same result for any thread count).
+struct ChunkDerivatives {
+  double energy = 0.0;
+  std::vector<std::pair<const OrbitalGridChunk*, PointDerivatives>> chunks;
+  void add(const PointDerivatives& d, const ReferenceFeatures& f, const ModelCall& call, ResponseOrder order) {
+    energy += d.energy.item<double>();
+    for_each_chunk(f, call, [&](const OrbitalGridChunk& c, std::int64_t first, std::int64_t n) {
+      chunks.emplace_back(&c, slice(d, first, n, order));
+    });
+  }
+  void assemble_into(const MoleculeTensors& m, ResponseOrder order, ResponseValues& out) const {
+    out.energy += energy;
+    std::vector<ResponseValues> parts(chunks.size());
+    parallel_for(chunks.size(),
+                 [&](std::size_t i) { assemble(*chunks[i].first, chunks[i].second, m, order, parts[i]); });
+    for (const auto& part : parts) out.add(part.gradient, part.hessian);
+  }
+};
 
 // A squared-residual term mean (x - target)^2 with its relative error, its weighted share of the total and its
 // adjoint (2 w / n) (x - target).
@@ -309,6 +319,37 @@ ResidualTerm residual_term(const torch::Tensor& x, const torch::Tensor& target, 
   const double n = static_cast<double>(d.numel());
   return {d.pow(2).sum().item<double>() / n, d.norm().item<double>() / std::max(target.norm().item<double>(), 1e-300),
           (2.0 * weight / n) * d};
+}
+
+// The loss's first variation on one call's points as a differentiable scalar: c_E E plus the point derivatives
+// against the adjoint weights of their chunks.
+torch::Tensor surrogate_of(const PointDerivatives& d, const ReferenceFeatures& f, const ModelCall& call,
+                           double energy_adjoint, const std::vector<AdjointWeights>& weights, ResponseOrder order) {
+  torch::Tensor surrogate = energy_adjoint * d.energy;
+  if (order != ResponseOrder::energy)
+    for_each_chunk(f, call, [&](const OrbitalGridChunk& c, std::int64_t first, std::int64_t n) {
+      surrogate = surrogate + weighted_sum(d, first, n, weights[&c - f.chunks.data()], order);
+    });
+  return surrogate;
+}
+
+// The same for a separable model's call (one chunk), on the network's jet alone: the adjoint weights become
+// eps = c_E w, omega = w (w_rho, w_sigma, w_tau), Omega = w sum_k u_k x1_k^T (jet_weights).
+torch::Tensor separable_surrogate(torch::jit::Module& model, const ReferenceFeatures& f, const ModelCall& call,
+                                  const LossAdjoint& adjoint, const AdjointWeights& a, ResponseOrder order) {
+  const OrbitalGridChunk& c = f.chunks[call.first_chunk];
+  torch::Tensor omega2;
+  {
+    torch::NoGradGuard no_grad;
+    if (order == ResponseOrder::hessian)
+      omega2 =
+          c.weights.view({-1, 1, 1}) * torch::einsum("kpa,kpb->pab", {torch::stack({a.u_rho, a.u_sigma, a.u_tau}, 2),
+                                                                      torch::stack({c.rho1, c.sigma1, c.tau1}, 2)});
+  }
+  const SeparableMaps& maps = maps_of_call(model, f, call.index, points_of(f, call.first_chunk, call.end_chunk));
+  const JetWeights w = jet_weights(maps, adjoint.energy * c.weights,
+                                   c.weights.unsqueeze(1) * torch::stack({a.w_rho, a.w_sigma, a.w_tau}, 1), omega2);
+  return weighted_jet(model, maps, w);
 }
 
 }  // namespace
@@ -368,9 +409,11 @@ void add_base_response(torch::jit::Module& model, const MoleculeTensors& m, cons
   auto it = f.base_responses.find(key);
   if (it == f.base_responses.end()) {
     torch::AutoGradMode enable(f.order != ResponseOrder::energy);
-    ResponseValues base;
+    ChunkDerivatives d;
     for (const auto& call : model_calls(model, f))
-      add_values(evaluate_call(model, "base", m, f, call, f.order, false), m, f, call, f.order, base);
+      d.add(evaluate_call(model, "base", m, f, call, f.order, false), f, call, f.order);
+    ResponseValues base;
+    d.assemble_into(m, f.order, base);
     it = f.base_responses.emplace(key, FixedResponse{base.energy, base.gradient, base.hessian}).first;
   }
   values.energy += it->second.e_xc;
@@ -382,10 +425,12 @@ ModelResponse model_response(torch::jit::Module& model, const MoleculeTensors& m
                              ResponseOrder order) {
   check_order(f, order);
   torch::AutoGradMode enable(order != ResponseOrder::energy);
-  ResponseValues values;
+  ChunkDerivatives d;
   const std::string method = trained_method(model);
   for (const auto& call : model_calls(model, f))
-    add_values(evaluate_call(model, method, m, f, call, order, false), m, f, call, order, values);
+    d.add(evaluate_call(model, method, m, f, call, order, false), f, call, order);
+  ResponseValues values;
+  d.assemble_into(m, order, values);
   add_base_response(model, m, f, order, values);
   return {values.energy, values.gradient, values.hessian};
 }
@@ -399,14 +444,16 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
   // chunked grid: recomputed per call, so that only one call's graph is alive at a time).
   const std::vector<ModelCall> calls = model_calls(model, f);
   const std::string method = trained_method(model);
-  const bool keep_graph = backward && calls.size() == 1;
-  ResponseValues values;
+  const bool keep_graph = backward && calls.size() == 1 && !uses_separable_jets(model, method, order);
+  ChunkDerivatives collected;
   PointDerivatives kept;
   for (const auto& call : calls) {
     PointDerivatives d = evaluate_call(model, method, m, f, call, order, keep_graph);
-    add_values(d, m, f, call, order, values);
+    collected.add(d, f, call, order);
     if (keep_graph) kept = std::move(d);
   }
+  ResponseValues values;
+  collected.assemble_into(m, order, values);
   add_base_response(model, m, f, order, values);
   LossAdjoint adjoint;
   const LossTerms t = loss_terms({values.energy, values.gradient, values.hessian}, m, s, &adjoint);
@@ -414,13 +461,15 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
   // dL/dtheta = c_E dE/dtheta + sum over points of the point derivatives' parameter derivatives times the
   // adjoint weights; only the parameters are differentiated (not the features, which are fixed).
   const std::vector<torch::Tensor> params = ordered_parameters(model);
+  std::vector<AdjointWeights> weights(f.chunks.size());
+  if (order != ResponseOrder::energy)
+    parallel_for(f.chunks.size(), [&](std::size_t i) { weights[i] = adjoint_weights(f.chunks[i], adjoint, m, order); });
   for (const auto& call : calls) {
-    const PointDerivatives d = keep_graph ? kept : evaluate_call(model, method, m, f, call, order, true);
-    torch::Tensor surrogate = adjoint.energy * d.energy;
-    if (order != ResponseOrder::energy)
-      for_each_chunk(f, call, [&](const OrbitalGridChunk& c, std::int64_t first, std::int64_t n) {
-        surrogate = surrogate + weighted_sum(d, first, n, adjoint_weights(c, adjoint, m, order), order);
-      });
+    const torch::Tensor surrogate =
+        uses_separable_jets(model, method, order)
+            ? separable_surrogate(model, f, call, adjoint, weights[call.first_chunk], order)
+            : surrogate_of(keep_graph ? kept : evaluate_call(model, method, m, f, call, order, true), f, call,
+                           adjoint.energy, weights, order);
     const auto grads = torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
     torch::NoGradGuard no_grad;
     for (std::size_t k = 0; k < params.size(); ++k) {

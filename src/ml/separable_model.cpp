@@ -53,6 +53,12 @@ SeparableMaps separable_maps(torch::jit::Module& model, const torch::Tensor& rho
   return {x.value, x.first, x.second, p.value, p.first, p.second};
 }
 
+std::size_t separable_bytes_per_point(torch::jit::Module& model) {
+  if (!is_separable(model)) return 0;
+  const torch::Tensor one = torch::ones({1}, torch::kDouble);
+  return separable_maps(model, one, one, one).bytes();
+}
+
 PointJets point_jets(torch::jit::Module& model, const SeparableMaps& s, bool second) {
   const auto jet = model.get_method("network_jet")({s.x, second}).toTuple();
   const torch::Tensor f = jet->elements()[0].toTensor();  // (np, m)
@@ -70,6 +76,30 @@ PointJets point_jets(torch::jit::Module& model, const SeparableMaps& s, bool sec
              per_point_matmul(per_point_matmul(s.x_r.transpose(1, 2), ph), s.x_r) +
              (pj.unsqueeze(2).unsqueeze(3) * s.x_rr).sum(1);
   return out;
+}
+
+JetWeights jet_weights(const SeparableMaps& s, const torch::Tensor& eps, const torch::Tensor& omega,
+                       const torch::Tensor& omega2) {
+  torch::NoGradGuard no_grad;
+  JetWeights w;
+  w.f = eps.unsqueeze(1) * s.p + (s.p_r * omega.unsqueeze(1)).sum(2);
+  w.j = s.p.unsqueeze(2) * (s.x_r * omega.unsqueeze(1)).sum(2).unsqueeze(1);
+  if (!omega2.defined()) return w;
+  const std::vector<std::int64_t> last_two = {2, 3};
+  w.f = w.f + (s.p_rr * omega2.unsqueeze(1)).sum(last_two);
+  const torch::Tensor x_sym = per_point_matmul(s.x_r, omega2 + omega2.transpose(1, 2));  // (np, k, 3)
+  w.j = w.j + per_point_matmul(s.p_r, x_sym.transpose(1, 2)) +
+        s.p.unsqueeze(2) * (s.x_rr * omega2.unsqueeze(1)).sum(last_two).unsqueeze(1);
+  const torch::Tensor x_omega_x = per_point_matmul(per_point_matmul(s.x_r, omega2), s.x_r.transpose(1, 2));
+  w.h = s.p.unsqueeze(2).unsqueeze(3) * x_omega_x.unsqueeze(1);
+  return w;
+}
+
+torch::Tensor weighted_jet(torch::jit::Module& model, const SeparableMaps& s, const JetWeights& w) {
+  const auto jet = model.get_method("network_jet")({s.x, w.h.defined()}).toTuple();
+  torch::Tensor sum = (jet->elements()[0].toTensor() * w.f).sum() + (jet->elements()[1].toTensor() * w.j).sum();
+  if (w.h.defined()) sum = sum + (jet->elements()[2].toTensor() * w.h).sum();
+  return sum;
 }
 
 }  // namespace dixc::ml

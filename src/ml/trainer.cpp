@@ -21,6 +21,7 @@
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/separable_model.hpp"
 #include "dixc/ml/training_molecules.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
@@ -206,7 +207,9 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
            << std::flush;
   }
 
+  torch::jit::Module model = make_model(o.architecture, o.seed);
   // This rank's shards (by cost) under the memory budget (training molecules first), loaded now while they fit.
+  const std::size_t added_bytes = o.loss.order() == ResponseOrder::energy ? 0 : separable_bytes_per_point(model);
   const auto load_start = std::chrono::steady_clock::now();
   auto shard_of = [&](const std::vector<std::string>& names, std::size_t budget) {
     std::vector<double> c;
@@ -219,7 +222,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
         keys.push_back(i);
         mine.push_back(names[i]);
       }
-    return TrainingMolecules(dataset, keys, mine, o.chunk_points, budget, o.loss.order());
+    return TrainingMolecules(dataset, keys, mine, o.chunk_points, budget, o.loss.order(), added_bytes);
   };
   TrainingMolecules train_shard = shard_of(train_names, o.cache_bytes);
   for (const std::size_t key : train_shard.keys())
@@ -235,7 +238,6 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
            << (train_shard.kept_bytes() >= o.cache_bytes ? "; the rest are rebuilt when needed" : "") << ")\n"
            << std::defaultfloat << std::setprecision(6) << std::flush;
 
-  torch::jit::Module model = make_model(o.architecture, o.seed);
   model.register_attribute("dataset_fingerprint", c10::StringType::get(), std::string());
   const std::vector<torch::Tensor> params = ordered_parameters(model);
   if (params.empty()) throw InputError("model '" + o.architecture + "' has no parameters to train");

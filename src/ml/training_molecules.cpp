@@ -27,20 +27,26 @@ TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, cons
 
 TrainingMolecules::TrainingMolecules(const data::DatasetReader& dataset, std::vector<std::size_t> keys,
                                      std::vector<std::string> names, std::size_t chunk_points, std::size_t budget_bytes,
-                                     ResponseOrder order)
+                                     ResponseOrder order, std::size_t added_bytes_per_point)
     : dataset_(dataset),
       order_(order),
       basis_(dataset.attributes().at("basis")),
       grid_(dataset.attributes().at("grid")),
       keys_(std::move(keys)),
       chunk_points_(chunk_points),
-      budget_bytes_(budget_bytes) {
+      budget_bytes_(budget_bytes),
+      added_bytes_per_point_(added_bytes_per_point) {
   for (std::size_t i = 0; i < keys_.size(); ++i) index_[keys_[i]] = names.at(i);
+}
+
+std::size_t TrainingMolecules::counted_bytes(const TrainingMolecule& t) const {
+  const bool added = !t.features.separable_cache.empty();
+  return t.bytes() + (added ? 0 : added_bytes_per_point_ * t.features.n_points());
 }
 
 void TrainingMolecules::recount() {
   kept_bytes_ = 0;
-  for (const auto& [key, t] : kept_) kept_bytes_ += t.bytes();
+  for (const auto& [key, t] : kept_) kept_bytes_ += counted_bytes(t);
   peak_bytes_ = std::max(peak_bytes_, kept_bytes_);
 }
 
@@ -55,12 +61,12 @@ const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
   TrainingMolecule t =
       load_training_molecule(dataset_.read(*dataset_.find(name)), basis_, grid_, chunk_points_, order_);
   ++loads_;
-  const std::size_t bytes = t.bytes();
+  const std::size_t bytes = counted_bytes(t);
   // Make room first (the new molecule is always kept, even alone above the budget).
   while (!recent_.empty() && kept_bytes_ + bytes > budget_bytes_) {
     const std::size_t old = recent_.back();
     recent_.pop_back();
-    kept_bytes_ -= kept_.at(old).bytes();
+    kept_bytes_ -= counted_bytes(kept_.at(old));
     kept_.erase(old);
   }
   kept_bytes_ += bytes;

@@ -24,6 +24,8 @@ struct SeparableMaps {
 };
 SeparableMaps separable_maps(torch::jit::Module& model, const torch::Tensor& rho, const torch::Tensor& sigma,
                              const torch::Tensor& tau);
+// Bytes of the maps per grid point (0 for a model that is not separable).
+std::size_t separable_bytes_per_point(torch::jit::Module& model);
 
 // e (np), e_r (np, 3) and, when `second`, e_rr (np, 3, 3) of the correction at the maps' points; differentiable
 // with respect to the parameters when grad mode is on.
@@ -31,5 +33,22 @@ struct PointJets {
   torch::Tensor e, e_r, e_rr;
 };
 PointJets point_jets(torch::jit::Module& model, const SeparableMaps& maps, bool second);
+
+// A fixed linear functional of the point derivatives, sum_p [eps e + omega . e_r + Omega : e_rr] (the DI-Loss's
+// first variation), written on the network's jet instead: sum_p [alpha . f + beta : J + gamma : H] with
+//   alpha_m = eps P_m + omega . P_r,m + Omega : P_rr,m
+//   beta_m  = P_m X_r omega + X_r (Omega + Omega^T) P_r,m + P_m (Omega : X_rr)
+//   gamma_m = P_m X_r Omega X_r^T
+// so that its parameter derivative needs autograd through the network only. eps (np), omega (np, 3),
+// Omega (np, 3, 3) or undefined (no second derivatives).
+struct JetWeights {
+  torch::Tensor f, j, h;  // alpha (np, m), beta (np, m, k), gamma (np, m, k, k) or undefined
+};
+JetWeights jet_weights(const SeparableMaps& maps, const torch::Tensor& eps, const torch::Tensor& omega,
+                       const torch::Tensor& omega2);
+
+// sum_p [alpha . f + beta : J + gamma : H] of the network's jet at the maps' points, differentiable with respect
+// to the parameters.
+torch::Tensor weighted_jet(torch::jit::Module& model, const SeparableMaps& maps, const JetWeights& weights);
 
 }  // namespace dixc::ml

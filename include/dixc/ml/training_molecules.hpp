@@ -30,8 +30,11 @@ TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, cons
 class TrainingMolecules {
  public:
   // `names`: this rank's molecules, identified by their position in the caller's list (`keys`).
+  // `added_bytes_per_point`: what the loss adds to a molecule's features on first use (a separable model's maps,
+  // separable_bytes_per_point), counted from loading on so that the budget holds.
   TrainingMolecules(const data::DatasetReader& dataset, std::vector<std::size_t> keys, std::vector<std::string> names,
-                    std::size_t chunk_points, std::size_t budget_bytes, ResponseOrder order);
+                    std::size_t chunk_points, std::size_t budget_bytes, ResponseOrder order,
+                    std::size_t added_bytes_per_point = 0);
 
   bool contains(std::size_t key) const { return index_.count(key) > 0; }
   const std::vector<std::size_t>& keys() const { return keys_; }
@@ -47,12 +50,13 @@ class TrainingMolecules {
   // Kept molecules grow after loading (the DI-Loss keeps a separable model's maps with the features on first use),
   // so their bytes are recounted at every get() rather than fixed at load.
   void recount();
+  std::size_t counted_bytes(const TrainingMolecule& t) const;
   const data::DatasetReader& dataset_;
   ResponseOrder order_;
   std::string basis_, grid_;
   std::vector<std::size_t> keys_;
   std::map<std::size_t, std::string> index_;  // key -> molecule name
-  std::size_t chunk_points_, budget_bytes_;
+  std::size_t chunk_points_, budget_bytes_, added_bytes_per_point_;
   std::map<std::size_t, TrainingMolecule> kept_;
   std::list<std::size_t> recent_;  // most recently used first
   std::size_t kept_bytes_ = 0, peak_bytes_ = 0, loads_ = 0;
