@@ -2,20 +2,21 @@
 // libxc GGA (BLYP), side by side in one run, on the same molecule, basis and grid: SCF wall time and 5-root
 // TDDFT (RPA) wall time for each architecture (parameters moved off their initial values, so the learned part
 // is evaluated as after training), with the fast kernel and with the autograd kernel it replaced.
-// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--no-optimize] MOLECULE.xyz [...]
-//        (OMP_NUM_THREADS threads; --no-optimize turns off TorchScript's graph optimiser)
+// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] MOLECULE.xyz [...]
+//        (OMP_NUM_THREADS threads; torch configured as in dixc-ml, ml::configure_torch)
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <string>
 
-#include <torch/csrc/jit/runtime/graph_executor.h>
+#include <omp.h>
 
 #include "dixc/chem/xyz_reader.hpp"
 #include "dixc/integrals/jk_builder.hpp"
 #include "dixc/integrals/one_body.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/torch_functional.hpp"
+#include "dixc/ml/torch_runtime.hpp"
 #include "dixc/response/tddft.hpp"
 #include "dixc/scf/scf.hpp"
 #include "dixc/xc/factory.hpp"
@@ -52,6 +53,7 @@ Row run(const std::string& name, const dixc::chem::Molecule& molecule, const dix
 
 int main(int argc, char** argv) {
   dixc::integrals::initialize_libint();
+  dixc::ml::configure_torch(omp_get_max_threads());
   std::string grid = "default";
   bool autograd = true;
   std::vector<std::string> files;
@@ -59,8 +61,6 @@ int main(int argc, char** argv) {
     const std::string arg = argv[a];
     if (arg == "--grid" && a + 1 < argc)
       grid = argv[++a];
-    else if (arg == "--no-optimize")
-      torch::jit::setGraphExecutorOptimize(false);
     else if (arg == "--no-autograd")
       autograd = false;
     else

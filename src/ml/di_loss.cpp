@@ -240,8 +240,9 @@ std::string trained_method(const torch::jit::Module& model) { return has_base(mo
 // The fixed maps of call `index` of a separable model, computed on first use and kept with the features.
 const SeparableMaps& maps_of_call(torch::jit::Module& model, const ReferenceFeatures& f, std::size_t index,
                                   const PointInputs& in) {
+  // One call per chunk for a separable model (model_calls).
   auto& calls = f.separable_cache[model.attr("architecture").toStringRef()];
-  if (calls.size() != model_calls(model, f).size()) calls.assign(model_calls(model, f).size(), SeparableMaps{});
+  if (calls.size() != f.chunks.size()) calls.assign(f.chunks.size(), SeparableMaps{});
   if (!calls[index].x.defined()) calls[index] = separable_maps(model, in.rho, in.sigma, in.tau);
   return calls[index];
 }

@@ -2,7 +2,8 @@
 // with perturbed parameters, the point derivatives assembled from the network's forward-mode jet and the fixed
 // maps (ml::point_jets) equal autograd's first and second derivatives of the model's own correction(...) with
 // respect to rho, sigma and tau, point by point, on features spanning tails, bonds and cores (including points
-// below the density mask). Models without the separable methods (non-local, parameter-free) are reported as such,
+// below the density mask); the DI-Loss's backward form of a linear functional of them (jet_weights) equals it.
+// Models without the separable methods (non-local, parameter-free) are reported as such,
 // so the DI-Loss keeps its generic path for them.
 #include <gtest/gtest.h>
 
@@ -71,6 +72,49 @@ TEST_P(SeparableModel, JetsEqualAutogradOfTheCorrection) {
   EXPECT_EQ(max_abs(jets.e_rr.narrow(0, 0, 2)), 0.0);
 }
 
+// jet_weights + weighted_jet (the DI-Loss's backward) equal the same linear functional of point_jets' e, e_r and
+// e_rr in value and in every parameter's gradient, for random weights (non-symmetric Omega included).
+TEST_P(SeparableModel, JetWeightsGiveTheFunctionalOfThePointDerivatives) {
+  auto model = ml::make_model(GetParam(), 6);
+  ml::perturb_parameters(model, 0.3, 9);
+  const std::int64_t n = 300;
+  const Features f = random_features(n);
+  const ml::SeparableMaps maps = ml::separable_maps(model, f.rho, f.sigma, f.tau);
+  auto gen = at::detail::createCPUGenerator(4);
+  const torch::Tensor eps = torch::randn({n}, gen, torch::kDouble);
+  const torch::Tensor omega = torch::randn({n, 3}, gen, torch::kDouble);
+  const torch::Tensor omega2 = torch::randn({n, 3, 3}, gen, torch::kDouble);
+  const std::vector<torch::Tensor> params = ml::ordered_parameters(model);
+  for (const bool second : {false, true}) {
+    torch::AutoGradMode enable(true);
+    const ml::PointJets jets = ml::point_jets(model, maps, second);
+    torch::Tensor direct = (eps * jets.e).sum() + (omega * jets.e_r).sum();
+    if (second) direct = direct + (omega2 * jets.e_rr).sum();
+    const torch::Tensor via_jet =
+        ml::weighted_jet(model, maps, ml::jet_weights(maps, eps, omega, second ? omega2 : torch::Tensor()));
+    EXPECT_NEAR(via_jet.item<double>(), direct.item<double>(), 1e-11 * std::abs(direct.item<double>()))
+        << "second " << second;
+    const auto g_direct = torch::autograd::grad({direct}, params, {}, false, false, true);
+    const auto g_jet = torch::autograd::grad({via_jet}, params, {}, false, false, true);
+    double scale = 0.0, diff = 0.0;
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      if (!g_direct[k].defined()) continue;
+      ASSERT_TRUE(g_jet[k].defined()) << "parameter " << k;
+      scale = std::max(scale, max_abs(g_direct[k]));
+      diff = std::max(diff, max_abs(g_jet[k] - g_direct[k]));
+    }
+    ASSERT_GT(scale, 0.0);
+    EXPECT_LE(diff, 1e-10 * scale) << "second " << second;
+  }
+}
+
+// The training cache's estimate of the maps' size equals the maps' bytes per point.
+TEST_P(SeparableModel, BytesPerPointEqualTheMaps) {
+  auto model = ml::make_model(GetParam(), 1);
+  const Features f = random_features(50);
+  EXPECT_EQ(ml::separable_bytes_per_point(model) * 50, ml::separable_maps(model, f.rho, f.sigma, f.tau).bytes());
+}
+
 INSTANTIATE_TEST_SUITE_P(LocalLearnedModels, SeparableModel, testing::Values("gga-mlp", "mgga-mlp", "xcdiff"),
                          [](const auto& info) {
                            std::string name = info.param;
@@ -83,6 +127,8 @@ TEST(SeparableModel, NonlocalAndParameterFreeModelsUseTheGenericPath) {
   EXPECT_FALSE(ml::is_separable(ml::make_model("nonlocal", 1)));
   EXPECT_FALSE(ml::is_separable(ml::make_model("pbe", 1)));
   EXPECT_FALSE(ml::is_separable(ml::make_model("blyp", 1)));
+  auto nonlocal = ml::make_model("nonlocal", 1);
+  EXPECT_EQ(ml::separable_bytes_per_point(nonlocal), 0u);
 }
 
 }  // namespace
