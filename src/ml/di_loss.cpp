@@ -1,7 +1,6 @@
 #include "dixc/ml/di_loss.hpp"
 
 #include <cmath>
-#include <exception>
 #include <limits>
 
 #include "dixc/ml/input_gradients.hpp"
@@ -9,6 +8,7 @@
 #include "dixc/ml/orbital_contractions.hpp"
 #include "dixc/ml/separable_model.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/util/parallel_for.hpp"
 
 namespace dixc::ml {
 
@@ -237,14 +237,18 @@ std::vector<ModelCall> model_calls(const torch::jit::Module& model, const Refere
 // else the whole energy density.
 std::string trained_method(const torch::jit::Module& model) { return has_base(model) ? "correction" : "forward"; }
 
-// The fixed maps of call `index` of a separable model, computed on first use and kept with the features.
-const SeparableMaps& maps_of_call(torch::jit::Module& model, const ReferenceFeatures& f, std::size_t index,
-                                  const PointInputs& in) {
-  // One call per chunk for a separable model (model_calls).
+// The cache of a separable model's maps (one per chunk: one call per chunk, model_calls), sized before the calls
+// run in parallel; each call then fills only its own slot.
+std::vector<SeparableMaps>& separable_cache_of(torch::jit::Module& model, const ReferenceFeatures& f) {
   auto& calls = f.separable_cache[model.attr("architecture").toStringRef()];
   if (calls.size() != f.chunks.size()) calls.assign(f.chunks.size(), SeparableMaps{});
-  if (!calls[index].x.defined()) calls[index] = separable_maps(model, in.rho, in.sigma, in.tau);
-  return calls[index];
+  return calls;
+}
+// The fixed maps of call `index` of a separable model, computed on first use and kept with the features.
+const SeparableMaps& maps_of_call(torch::jit::Module& model, std::vector<SeparableMaps>& cache, std::size_t index,
+                                  const PointInputs& in) {
+  if (!cache[index].x.defined()) cache[index] = separable_maps(model, in.rho, in.sigma, in.tau);
+  return cache[index];
 }
 
 // Whether a step takes the point derivatives from a separable model's network jet (separable_model.hpp).
@@ -257,8 +261,42 @@ PointDerivatives evaluate_call(torch::jit::Module& model, const std::string& met
                                bool create_graph) {
   const PointInputs in = points_of(f, call.first_chunk, call.end_chunk);
   if (uses_separable_jets(model, method, order))
-    return separable_pass(model, in, maps_of_call(model, f, call.index, in), order, create_graph);
+    return separable_pass(model, in, maps_of_call(model, separable_cache_of(model, f), call.index, in), order,
+                          create_graph);
   return model_pass(model, method, in, m, order, create_graph, is_nonlocal(model));
+}
+
+PointDerivatives detached(const PointDerivatives& d) {
+  auto detach = [](const torch::Tensor& t) { return t.defined() ? t.detach() : t; };
+  return {detach(d.energy), detach(d.e_rho), detach(d.e_sigma), detach(d.e_tau),
+          detach(d.a1),     detach(d.s1),    detach(d.c1)};
+}
+
+// body(i) for every call: on the OpenMP threads when there are several calls (each call's torch operations then
+// run single-threaded), else on this thread (a single call, as a non-local model's, keeps torch's own threads).
+template <class Body>
+void for_each_call(std::size_t n_calls, Body&& body) {
+  if (n_calls > 1)
+    util::parallel_for(n_calls, body);
+  else if (n_calls == 1)
+    body(0);
+}
+
+// The point derivatives of every call; with `create_graph` (a single call whose graph the backward pass keeps)
+// differentiable for the parameters.
+std::vector<PointDerivatives> evaluate_calls(torch::jit::Module& model, const std::string& method,
+                                             const MoleculeTensors& m, const ReferenceFeatures& f,
+                                             const std::vector<ModelCall>& calls, ResponseOrder order,
+                                             bool create_graph) {
+  std::vector<PointDerivatives> out(calls.size());
+  if (uses_separable_jets(model, method, order)) separable_cache_of(model, f);  // sized before the threads fill it
+  const bool grad = torch::GradMode::is_enabled();  // thread-local: handed to the worker threads
+  for_each_call(calls.size(), [&](std::size_t i) {
+    torch::AutoGradMode enable(grad);
+    out[i] = evaluate_call(model, method, m, f, calls[i], order, create_graph);
+    if (!create_graph) out[i] = detached(out[i]);  // no call's graph outlives its call
+  });
+  return out;
 }
 
 // visit(chunk, first, n) for the chunks of one call, with their points' offset `first` and count `n` within it.
@@ -270,23 +308,6 @@ void for_each_chunk(const ReferenceFeatures& f, const ModelCall& call, Visit&& v
     visit(f.chunks[i], first, n);
     first += n;
   }
-}
-
-// body(i) for i in [0, n) on the OpenMP threads (torch operations inside run single-threaded); the first
-// exception is rethrown after the loop.
-template <class Body>
-void parallel_for(std::size_t n, Body&& body) {
-  std::exception_ptr error;
-#pragma omp parallel for schedule(dynamic)
-  for (std::size_t i = 0; i < n; ++i) {
-    try {
-      body(i);
-    } catch (...) {
-#pragma omp critical(dixc_di_loss_error)
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
 }
 
 // The point derivatives of each chunk, collected over the model calls; their MO-basis assembly runs afterwards,
@@ -303,11 +324,20 @@ struct ChunkDerivatives {
   void assemble_into(const MoleculeTensors& m, ResponseOrder order, ResponseValues& out) const {
     out.energy += energy;
     std::vector<ResponseValues> parts(chunks.size());
-    parallel_for(chunks.size(),
-                 [&](std::size_t i) { assemble(*chunks[i].first, chunks[i].second, m, order, parts[i]); });
+    util::parallel_for(chunks.size(),
+                       [&](std::size_t i) { assemble(*chunks[i].first, chunks[i].second, m, order, parts[i]); });
     for (const auto& part : parts) out.add(part.gradient, part.hessian);
   }
 };
+
+// The point derivatives of all calls (no graphs), collected per chunk.
+ChunkDerivatives collect_calls(torch::jit::Module& model, const std::string& method, const MoleculeTensors& m,
+                               const ReferenceFeatures& f, const std::vector<ModelCall>& calls, ResponseOrder order) {
+  ChunkDerivatives d;
+  const std::vector<PointDerivatives> derivatives = evaluate_calls(model, method, m, f, calls, order, false);
+  for (std::size_t i = 0; i < calls.size(); ++i) d.add(derivatives[i], f, calls[i], order);
+  return d;
+}
 
 // A squared-residual term mean (x - target)^2 with its relative error, its weighted share of the total and its
 // adjoint (2 w / n) (x - target).
@@ -347,7 +377,8 @@ torch::Tensor separable_surrogate(torch::jit::Module& model, const ReferenceFeat
           c.weights.view({-1, 1, 1}) * torch::einsum("kpa,kpb->pab", {torch::stack({a.u_rho, a.u_sigma, a.u_tau}, 2),
                                                                       torch::stack({c.rho1, c.sigma1, c.tau1}, 2)});
   }
-  const SeparableMaps& maps = maps_of_call(model, f, call.index, points_of(f, call.first_chunk, call.end_chunk));
+  const SeparableMaps& maps =
+      maps_of_call(model, separable_cache_of(model, f), call.index, points_of(f, call.first_chunk, call.end_chunk));
   const JetWeights w = jet_weights(maps, adjoint.energy * c.weights,
                                    c.weights.unsqueeze(1) * torch::stack({a.w_rho, a.w_sigma, a.w_tau}, 1), omega2);
   return weighted_jet(model, maps, w);
@@ -410,11 +441,8 @@ void add_base_response(torch::jit::Module& model, const MoleculeTensors& m, cons
   auto it = f.base_responses.find(key);
   if (it == f.base_responses.end()) {
     torch::AutoGradMode enable(f.order != ResponseOrder::energy);
-    ChunkDerivatives d;
-    for (const auto& call : model_calls(model, f))
-      d.add(evaluate_call(model, "base", m, f, call, f.order, false), f, call, f.order);
     ResponseValues base;
-    d.assemble_into(m, f.order, base);
+    collect_calls(model, "base", m, f, model_calls(model, f), f.order).assemble_into(m, f.order, base);
     it = f.base_responses.emplace(key, FixedResponse{base.energy, base.gradient, base.hessian}).first;
   }
   values.energy += it->second.e_xc;
@@ -426,12 +454,8 @@ ModelResponse model_response(torch::jit::Module& model, const MoleculeTensors& m
                              ResponseOrder order) {
   check_order(f, order);
   torch::AutoGradMode enable(order != ResponseOrder::energy);
-  ChunkDerivatives d;
-  const std::string method = trained_method(model);
-  for (const auto& call : model_calls(model, f))
-    d.add(evaluate_call(model, method, m, f, call, order, false), f, call, order);
   ResponseValues values;
-  d.assemble_into(m, order, values);
+  collect_calls(model, trained_method(model), m, f, model_calls(model, f), order).assemble_into(m, order, values);
   add_base_response(model, m, f, order, values);
   return {values.energy, values.gradient, values.hessian};
 }
@@ -447,12 +471,10 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
   const std::string method = trained_method(model);
   const bool keep_graph = backward && calls.size() == 1 && !uses_separable_jets(model, method, order);
   ChunkDerivatives collected;
-  PointDerivatives kept;
-  for (const auto& call : calls) {
-    PointDerivatives d = evaluate_call(model, method, m, f, call, order, keep_graph);
-    collected.add(d, f, call, order);
-    if (keep_graph) kept = std::move(d);
-  }
+  std::vector<PointDerivatives> derivatives = evaluate_calls(model, method, m, f, calls, order, keep_graph);
+  for (std::size_t i = 0; i < calls.size(); ++i) collected.add(derivatives[i], f, calls[i], order);
+  PointDerivatives kept = keep_graph ? std::move(derivatives[0]) : PointDerivatives{};
+  derivatives.clear();
   ResponseValues values;
   collected.assemble_into(m, order, values);
   add_base_response(model, m, f, order, values);
@@ -464,24 +486,31 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
   const std::vector<torch::Tensor> params = ordered_parameters(model);
   std::vector<AdjointWeights> weights(f.chunks.size());
   if (order != ResponseOrder::energy)
-    parallel_for(f.chunks.size(), [&](std::size_t i) { weights[i] = adjoint_weights(f.chunks[i], adjoint, m, order); });
-  for (const auto& call : calls) {
+    util::parallel_for(f.chunks.size(),
+                       [&](std::size_t i) { weights[i] = adjoint_weights(f.chunks[i], adjoint, m, order); });
+  // Each call's parameter gradient on its own graph, the calls in parallel (one graph per thread alive at a
+  // time). Added to the parameters' gradients in call order: the same sums for any thread count.
+  auto call_gradient = [&](const ModelCall& call) {
+    torch::AutoGradMode enable(true);
     const torch::Tensor surrogate =
         uses_separable_jets(model, method, order)
             ? separable_surrogate(model, f, call, adjoint, weights[call.first_chunk], order)
             : surrogate_of(keep_graph ? kept : evaluate_call(model, method, m, f, call, order, true), f, call,
                            adjoint.energy, weights, order);
-    const auto grads = torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
-    torch::NoGradGuard no_grad;
+    return torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
+  };
+  std::vector<std::vector<torch::Tensor>> grads(calls.size());
+  for_each_call(calls.size(), [&](std::size_t i) { grads[i] = call_gradient(calls[i]); });
+  torch::NoGradGuard no_grad;
+  for (const auto& call_grads : grads)
     for (std::size_t k = 0; k < params.size(); ++k) {
-      if (!grads[k].defined()) continue;
+      if (!call_grads[k].defined()) continue;
       auto& g = params[k].mutable_grad();
       if (g.defined())
-        g.add_(grads[k]);
+        g.add_(call_grads[k]);
       else
-        g = grads[k].clone();
+        g = call_grads[k].clone();
     }
-  }
   return t;
 }
 

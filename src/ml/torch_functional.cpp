@@ -9,6 +9,7 @@
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/util/parallel_for.hpp"
 #include "dixc/xc/point_kernel.hpp"
 
 namespace dixc::ml {
@@ -77,22 +78,26 @@ TorchFunctional::Evaluation TorchFunctional::evaluate(const xc::PointDensity& d,
 }
 
 xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& density) const {
-  torch::AutoGradMode enable(true);
   const xc::PointDensity d = integrator_->density_on_grid(density);
   const Eigen::Index n = d.rho.size();
   xc::PointPotential weighted;
   weighted.a.resize(n);
   weighted.c.resize(n);
   Eigen::VectorXd e_sigma(n);
-  xc::SemilocalEnergyPotential out;
-  for (const auto& [first, last] : chunks(n)) {
+  const auto ranges = chunks(n);
+  std::vector<double> energies(ranges.size());
+  util::parallel_for(ranges.size(), [&](std::size_t i) {
+    torch::AutoGradMode enable(true);
+    const auto [first, last] = ranges[i];
     const Evaluation ev = evaluate(d, first, last);
     const auto grads = torch::autograd::grad({ev.energy}, {ev.rho, ev.sigma, ev.tau}, {}, false, false, true);
     weighted.a.segment(first, last - first) = to_eigen(grads[0], last - first);
     e_sigma.segment(first, last - first) = to_eigen(grads[1], last - first);
     weighted.c.segment(first, last - first) = to_eigen(grads[2], last - first);
-    out.energy += ev.energy.item<double>();
-  }
+    energies[i] = ev.energy.item<double>();
+  });
+  xc::SemilocalEnergyPotential out;
+  for (const double e : energies) out.energy += e;  // in chunk order: the same sum for any thread count
   weighted.b = (2.0 * e_sigma).asDiagonal() * d.grad;
   out.potential = integrator_->assemble(weighted);
   out.n_electrons = Eigen::Map<const Eigen::VectorXd>(integrator_->grid().weights.data(), n).dot(d.rho);
@@ -140,12 +145,14 @@ std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_autograd(
 
 const Eigen::MatrixXd& TorchFunctional::point_factors(const Eigen::MatrixXd& density) const {
   if (factors_.size() != 0 && factor_density_.rows() == density.rows() && factor_density_ == density) return factors_;
-  torch::AutoGradMode enable(true);
   const SecondDerivativeMode jet(model_);
   const xc::PointDensity d = integrator_->density_on_grid(density);
   const Eigen::Index n = d.rho.size();
   Eigen::MatrixXd f(n, 7);
-  for (const auto& [first, last] : chunks(n)) {
+  const auto ranges = chunks(n);
+  util::parallel_for(ranges.size(), [&](std::size_t i) {
+    torch::AutoGradMode enable(true);
+    const auto [first, last] = ranges[i];
     // Unweighted: e_p's derivatives with respect to its own point's inputs (the integrator applies w_p).
     const Evaluation ev = evaluate(d, first, last);
     const std::vector<torch::Tensor> x = {ev.rho, ev.sigma, ev.tau};
@@ -162,7 +169,7 @@ const Eigen::MatrixXd& TorchFunctional::point_factors(const Eigen::MatrixXd& den
     column(xc::kV2RhoTau, h[0][2]);
     column(xc::kV2SigmaTau, h[1][2]);
     column(xc::kV2Tau2, h[2][2]);
-  }
+  });
   // A model without tau (all tau columns zero) is contracted as a GGA: no tau1, no c1 terms.
   if (f.rightCols(3).isZero(0.0)) f.conservativeResize(n, 4);
   factor_density_ = density;

@@ -10,6 +10,8 @@
 
 #include <cmath>
 
+#include <omp.h>
+
 #include "dixc/data/reference_calculation.hpp"
 #include "dixc/ml/autograd_oracle.hpp"
 #include "dixc/ml/di_loss.hpp"
@@ -150,6 +152,33 @@ TEST(LossModes, EachModeComputesOnlyItsTerms) {
   const auto g = ml::di_loss(model, m, f, s, 1.0, false);
   EXPECT_TRUE(!std::isnan(g.gradient) && std::isnan(g.hessian));
   EXPECT_NEAR(g.energy, e.energy, 1e-14 * e.energy);
+}
+
+// A local model's calls in a step run in parallel over the OpenMP threads and are summed in call order: the loss
+// and every parameter gradient are bit-for-bit the same for any thread count. (A non-local model's single call
+// uses torch's threads, whose reductions over the grid depend on the thread count.)
+TEST(DiLossThreads, SameNumbersForAnyThreadCount) {
+  const auto& m = water(true);
+  const auto f = ml::build_reference_features(m);
+  const int threads = omp_get_max_threads();
+  for (const char* architecture : {"mgga-mlp", "xcdiff"}) {
+    auto model = perturbed_model(architecture);
+    ml::LossSettings s;
+    s.mode = ml::LossMode::di;
+    std::vector<std::vector<torch::Tensor>> gradients;
+    std::vector<double> totals;
+    for (const int n : {1, 2, 3}) {
+      omp_set_num_threads(n);
+      gradients.push_back(
+          parameter_gradients(model, [&] { totals.push_back(ml::di_loss(model, m, f, s, 1.0, true).total); }));
+    }
+    omp_set_num_threads(threads);
+    for (std::size_t run = 1; run < totals.size(); ++run) {
+      EXPECT_EQ(totals[run], totals[0]) << architecture;
+      for (std::size_t k = 0; k < gradients[0].size(); ++k)
+        EXPECT_TRUE(torch::equal(gradients[run][k], gradients[0][k])) << architecture << " parameter " << k;
+    }
+  }
 }
 
 class ModelDerivatives : public ::testing::TestWithParam<const char*> {};

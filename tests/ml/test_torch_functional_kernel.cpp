@@ -5,6 +5,8 @@
 
 #include <random>
 
+#include <omp.h>
+
 #include "dixc/integrals/jk_builder.hpp"
 #include "dixc/integrals/one_body.hpp"
 #include "dixc/response/tddft.hpp"
@@ -62,6 +64,41 @@ TEST_P(TorchFunctionalKernel, EqualsAutogradOracle) {
     EXPECT_NEAR(fast.excitations[r].energy * chem::hartree_in_ev, slow.excitations[r].energy * chem::hartree_in_ev,
                 1e-8)
         << GetParam() << " root " << r;
+}
+
+// A local model's energy, potential and kernel table come from chunks of points evaluated in parallel, each chunk
+// writing its own points and the energy summed in chunk order: the same numbers for any thread count.
+TEST(TorchFunctionalThreads, SameNumbersForAnyThreadCount) {
+  const chem::Molecule molecule = test::reference_geometry("H2O");
+  const auto basis = chem::load_basis("def2-svp", molecule);
+  const Eigen::Index n = integrals::overlap(basis).rows();
+  std::mt19937_64 gen(5);
+  std::uniform_real_distribution<double> uniform(-0.05, 0.05);
+  Eigen::MatrixXd density = 0.3 * Eigen::MatrixXd::Identity(n, n), perturbation(n, n);
+  for (Eigen::Index i = 0; i < density.size(); ++i) {
+    density.data()[i] += uniform(gen);
+    perturbation.data()[i] = uniform(gen);
+  }
+  density = (0.5 * (density + density.transpose())).eval();
+  perturbation = (perturbation + perturbation.transpose()).eval();
+  const int threads = omp_get_max_threads();
+  std::vector<xc::SemilocalEnergyPotential> values;
+  std::vector<Eigen::MatrixXd> kernels;
+  for (const int t : {1, 2, 3}) {
+    omp_set_num_threads(t);
+    const auto xc = test::perturbed_model_functional("xcdiff", molecule, basis);  // kernel table built anew
+    values.push_back(xc->semilocal(density));
+    kernels.push_back(xc->semilocal_kernel(density, {perturbation})[0]);
+  }
+  omp_set_num_threads(threads);
+  ASSERT_GT(kernels[0].norm(), 0.0);
+  // The energy bit for bit; the potential and kernel to the integrator's own summation order (it adds per-thread
+  // partial matrices), far below any error of a race between chunks.
+  for (std::size_t run = 1; run < values.size(); ++run) {
+    EXPECT_EQ(values[run].energy, values[0].energy) << "run " << run;
+    EXPECT_LT(relative_difference(values[run].potential, values[0].potential), 1e-13) << "run " << run;
+    EXPECT_LT(relative_difference(kernels[run], kernels[0]), 1e-13) << "run " << run;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(LocalModels, TorchFunctionalKernel, ::testing::Values("pbe", "gga-mlp", "mgga-mlp", "xcdiff"),

@@ -53,7 +53,7 @@ class TorchFunctional final : public xc::XcFunctional {
   // Per-point second derivatives (columns xc::PointKernelColumn) at factor_density_, in grid order.
   const Eigen::MatrixXd& point_factors(const Eigen::MatrixXd& density) const;
   xc::SemilocalIntegrator::ResponseKernel response_kernel(const Eigen::MatrixXd& density) const;
-  std::int64_t chunk_points_ = 20000;
+  std::int64_t chunk_points_ = 4096;  // local models: chunks in parallel over the threads, each cache-sized
   bool nonlocal_ = false;
   mutable Eigen::MatrixXd factor_density_, factors_;
 
