@@ -9,6 +9,7 @@
 
 #include "dixc/integrals/jk_builder.hpp"
 #include "dixc/integrals/one_body.hpp"
+#include "dixc/ml/torch_runtime.hpp"
 #include "dixc/response/tddft.hpp"
 #include "dixc/scf/scf.hpp"
 #include "support/learned_model.hpp"
@@ -85,12 +86,12 @@ TEST(TorchFunctionalThreads, SameNumbersForAnyThreadCount) {
   std::vector<xc::SemilocalEnergyPotential> values;
   std::vector<Eigen::MatrixXd> kernels;
   for (const int t : {1, 2, 3}) {
-    omp_set_num_threads(t);
+    ml::configure_torch(t);  // OpenMP and torch threads, as dixc-ml sets them for OMP_NUM_THREADS=t
     const auto xc = test::perturbed_model_functional("xcdiff", molecule, basis);  // kernel table built anew
     values.push_back(xc->semilocal(density));
     kernels.push_back(xc->semilocal_kernel(density, {perturbation})[0]);
   }
-  omp_set_num_threads(threads);
+  ml::configure_torch(threads);
   ASSERT_GT(kernels[0].norm(), 0.0);
   // The energy bit for bit; the potential and kernel to the integrator's own summation order (it adds per-thread
   // partial matrices), far below any error of a race between chunks.
