@@ -272,16 +272,6 @@ PointDerivatives detached(const PointDerivatives& d) {
           detach(d.a1),     detach(d.s1),    detach(d.c1)};
 }
 
-// body(i) for every call: on the OpenMP threads when there are several calls (each call's torch operations then
-// run single-threaded), else on this thread (a single call, as a non-local model's, keeps torch's own threads).
-template <class Body>
-void for_each_call(std::size_t n_calls, Body&& body) {
-  if (n_calls > 1)
-    util::parallel_for(n_calls, body);
-  else if (n_calls == 1)
-    body(0);
-}
-
 // The point derivatives of every call; with `create_graph` (a single call whose graph the backward pass keeps)
 // differentiable for the parameters.
 std::vector<PointDerivatives> evaluate_calls(torch::jit::Module& model, const std::string& method,
@@ -291,7 +281,7 @@ std::vector<PointDerivatives> evaluate_calls(torch::jit::Module& model, const st
   std::vector<PointDerivatives> out(calls.size());
   if (uses_separable_jets(model, method, order)) separable_cache_of(model, f);  // sized before the threads fill it
   const bool grad = torch::GradMode::is_enabled();  // thread-local: handed to the worker threads
-  for_each_call(calls.size(), [&](std::size_t i) {
+  util::parallel_for(calls.size(), [&](std::size_t i) {
     torch::AutoGradMode enable(grad);
     out[i] = evaluate_call(model, method, m, f, calls[i], order, create_graph);
     if (!create_graph) out[i] = detached(out[i]);  // no call's graph outlives its call
@@ -500,7 +490,7 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
     return torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
   };
   std::vector<std::vector<torch::Tensor>> grads(calls.size());
-  for_each_call(calls.size(), [&](std::size_t i) { grads[i] = call_gradient(calls[i]); });
+  util::parallel_for(calls.size(), [&](std::size_t i) { grads[i] = call_gradient(calls[i]); });
   torch::NoGradGuard no_grad;
   for (const auto& call_grads : grads)
     for (std::size_t k = 0; k < params.size(); ++k) {
