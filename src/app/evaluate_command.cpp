@@ -108,17 +108,18 @@ int compare(const std::vector<std::string>& runs, const std::string& output) {
         md << " - |";
     md << "\n";
   }
-  md << "\nRelative change of DI over energy-only training, (DI - energy) / |energy| (negative: DI is better for "
-        "errors; positive: more iterations saved):\n\n| architecture |";
+  md << "\nRelative change of DI (from scratch, or fine-tuning an energy-only model: energy>di) over energy-only "
+        "training, (DI - energy) / |energy| (negative: DI is better for errors; positive: more iterations "
+        "saved):\n\n| architecture | DI training |";
   for (const auto& [key, label] : metric_columns()) md << " " << label << " |";
-  md << "\n|---|";
+  md << "\n|---|---|";
   for (std::size_t i = 0; i < metric_columns().size(); ++i) md << "---|";
   md << "\n";
   for (const auto& [key, mean] : table) {
-    if (key.second != "di") continue;
+    if (key.second != "di" && key.second != "energy>di") continue;
     const auto base = table.find({key.first, "energy"});
     if (base == table.end()) continue;
-    md << "| " << key.first << " |";
+    md << "| " << key.first << " | " << key.second << " |";
     for (const auto& [metric, label] : metric_columns()) {
       const double di = mean.value(metric, std::nan("")), e = base->second.value(metric, std::nan(""));
       md << " " << std::showpos << std::fixed << std::setprecision(1) << 100.0 * (di - e) / std::abs(e) << "%"

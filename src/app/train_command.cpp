@@ -52,7 +52,11 @@ int run_train_command(const std::vector<std::string>& args) {
       "when needed (slower steps, bounded memory; the log states the peak)")(
       "stop-after-steps", po::value<int>()->default_value(0),
       "checkpoint and exit after this many steps of this run (fits a job's time limit; 0: off)")(
-      "resume", po::bool_switch(), "continue from DIR/checkpoint");
+      "resume", po::bool_switch(), "continue from DIR/checkpoint")(
+      "init", po::value<std::string>()->default_value(""),
+      "start from the parameters of this model.pt (same architecture, trained on the same dataset and split, "
+      "e.g. energy-only pre-training before DI fine-tuning); the loss keeps the untrained model's term scales "
+      "and the exported model is labelled by both loss modes (e.g. energy>di)");
   po::positional_options_description positional;
   positional.add("dataset", 1);
   const auto parsed = parse_options("train", args, options, positional);
@@ -84,6 +88,7 @@ int run_train_command(const std::vector<std::string>& args) {
   o.checkpoint_every = vm["checkpoint-every"].as<int>();
   o.cache_bytes = vm["cache-mib"].as<std::size_t>() << 20;
   o.resume = vm["resume"].as<bool>();
+  o.init_model = vm["init"].as<std::string>();
   o.stop_after_steps = vm["stop-after-steps"].as<int>();
   const int rank = par::rank_of(MPI_COMM_WORLD);
   if (rank == 0) o.log = &std::cout;

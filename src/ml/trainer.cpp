@@ -20,6 +20,7 @@
 #include "dixc/data/dataset_reader.hpp"
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/di_loss.hpp"
+#include "dixc/ml/evaluation.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/separable_model.hpp"
 #include "dixc/ml/training_molecules.hpp"
@@ -174,6 +175,21 @@ void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torc
   fs::remove(tmp);
 }
 
+// The parameters of the exported model at `path`, after checking that it is this architecture and was trained
+// on this dataset's training split (otherwise held-out molecules could have shaped the starting point).
+std::vector<torch::Tensor> init_parameters(const std::string& path, const std::string& architecture,
+                                           const std::string& fingerprint) {
+  const ModelInfo info = read_model_info(path);
+  if (info.architecture != architecture)
+    throw InputError(path + ": --init model is a '" + info.architecture + "' model, this run trains '" + architecture +
+                     "'; pass --model " + info.architecture + " or another --init model");
+  if (info.dataset_fingerprint != fingerprint)
+    throw InputError(path +
+                     ": --init model was trained on another dataset or split (its fingerprint differs); "
+                     "use the same dataset, --seed, --val-fraction and --test-fraction as its run");
+  return ordered_parameters(torch::jit::load(path));
+}
+
 }  // namespace
 
 void install_checkpoint_signal_handlers() {
@@ -207,6 +223,11 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
            << std::flush;
   }
 
+  // Checked before the molecules are loaded, so that a wrong --init fails at once.
+  const std::vector<torch::Tensor> init =
+      o.init_model.empty()
+          ? std::vector<torch::Tensor>()
+          : init_parameters(o.init_model, o.architecture, dataset_fingerprint(dataset.attributes(), train_names));
   torch::jit::Module model = make_model(o.architecture, o.seed);
   // This rank's shards (by cost) under the memory budget (training molecules first), loaded now while they fit.
   const std::size_t added_bytes = o.loss.order() == ResponseOrder::energy ? 0 : separable_bytes_per_point(model);
@@ -273,6 +294,16 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     LossSettings unscaled = o.loss;
     unscaled.scales = {};
     state.scales = initial_scales(model, train_shard, unscaled, comm);
+    if (!init.empty()) {
+      const bool same_layout = init.size() == params.size() &&
+                               std::equal(init.begin(), init.end(), params.begin(),
+                                          [](const auto& a, const auto& b) { return a.sizes().equals(b.sizes()); });
+      if (!same_layout)
+        throw InputError(o.init_model + ": --init model has a different parameter layout (older dixc?)");
+      torch::NoGradGuard guard;
+      for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(init[i]);
+      if (o.log && rank == 0) *o.log << "parameters initialised from " << o.init_model << "\n";
+    }
   }
   LossSettings loss = o.loss;
   loss.scales = state.scales;
@@ -435,7 +466,10 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     model.register_attribute("dixc_version", c10::StringType::get(), std::string(version_string));
     model.register_attribute("features", c10::StringType::get(), std::string(kModelFeatures));
     // What evaluate needs to find the held-out molecules and to label ablation rows.
-    model.register_attribute("loss_mode", c10::StringType::get(), to_string(o.loss.mode));
+    // A fine-tuned model is labelled by both trainings, e.g. "energy>di".
+    const std::string init_mode = o.init_model.empty() ? std::string() : read_model_info(o.init_model).loss_mode;
+    model.register_attribute("loss_mode", c10::StringType::get(),
+                             (init_mode.empty() ? "" : init_mode + ">") + to_string(o.loss.mode));
     model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.seed));
     model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
     model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));

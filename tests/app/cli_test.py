@@ -122,6 +122,26 @@ class Cli(unittest.TestCase):
                    "--test-fraction", "0.5")
         self.assert_one_line_error(proc, 2, "--val-fraction and --test-fraction")
 
+    def test_compare_tables_energy_di_and_fine_tuned_rows(self):
+        # Hand-made evaluation summaries: the DI rows (from scratch and fine-tuned, energy>di) are related to the
+        # energy-only row of their architecture: (8 - 10) / 10 = -20.0 %, (5 - 10) / 10 = -50.0 %.
+        runs = []
+        for mode, error in (("energy", 10.0), ("di", 8.0), ("energy>di", 5.0)):
+            d = os.path.join(self.tmp.name, mode.replace(">", "_"))
+            os.makedirs(d)
+            summary = {"architecture": "mgga-mlp", "loss_mode": mode, "mean": {"energy_error_mEh": error},
+                       "baseline_mean": {"blyp": {"energy_error_mEh": 11.0}}}
+            self.write(os.path.join(d, "summary.json"), json.dumps(summary))
+            runs.append(d)
+        table = os.path.join(self.tmp.name, "table.md")
+        proc = run("evaluate", "--compare", *runs, "--table", table)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        text = open(table).read()
+        self.assertIn("| mgga-mlp | energy>di | 5 |", text)
+        self.assertIn("| blyp (libxc, no training) | baseline | 11 |", text)
+        self.assertIn("| mgga-mlp | di | -20.0% |", text)
+        self.assertIn("| mgga-mlp | energy>di | -50.0% |", text)
+
 
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)

@@ -8,6 +8,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
 - stopping after 3 steps and resuming reproduces the uninterrupted run;
 - the exported model.pt loads in Python (torch.jit.load) with its metadata and holds the best-validation epoch;
 - a 1 MiB feature budget (molecules rebuilt on every use) trains to the same parameters as the default budget;
+- --init starts from another run's model (energy pre-training -> DI), keeps the untrained term scales, labels
+  the model "energy>di", and refuses a model of another architecture or split;
 - evaluate reports and refuses a held-out split on a dataset the model was not trained on;
 - a dataset made on another definition of its grid level is refused;
 - a molecule that fails on one rank of np 2 ends the whole job with its name (no hang).
@@ -40,6 +42,15 @@ def mpirun(n, *args):
     if r.returncode != 0:
         raise AssertionError(f"dixc {' '.join(args)} failed:\n{r.stdout}\n{r.stderr}")
     return r
+
+
+def without(options, *flags):
+    """`options` without the given flags and their values."""
+    out = list(options)
+    for flag in flags:
+        i = out.index(flag)
+        del out[i:i + 2]
+    return out
 
 
 def parameters(directory):
@@ -100,6 +111,35 @@ class Train(unittest.TestCase):
         for k in p_kept:
             self.assertLess(float((p_kept[k] - p_small[k]).abs().max()), 1e-12, k)
 
+    def test_init_starts_from_another_runs_model(self):
+        pre = self.run_training("init_pre", 2, "--loss", "energy", "--max-steps", "3", "--epochs", "2")
+        p_pre, _ = parameters(pre)
+        no_lr = without(COMMON, "--lr")
+        fine = os.path.join(TMP, "init_fine")
+        r = mpirun(2, "train", DATA, "-o", fine, *no_lr, "--lr", "0", "--max-steps", "1", "--loss", "di",
+                   "--init", os.path.join(pre, "model.pt"))
+        self.assertIn("parameters initialised from", r.stdout)
+        p_fine, model = parameters(fine)
+        for k in p_pre:  # a zero learning rate leaves the initial parameters: those of the pre-trained model
+            self.assertTrue(torch.equal(p_fine[k], p_pre[k]), k)
+        self.assertEqual(model.loss_mode, "energy>di")
+        # the term scales are the untrained model's (the loss of a fresh DI run), not the pre-trained model's
+        fresh = os.path.join(TMP, "init_fresh")
+        mpirun(2, "train", DATA, "-o", fresh, *no_lr, "--lr", "0", "--max-steps", "1", "--loss", "di")
+        p_fresh, fresh_model = parameters(fresh)
+        self.assertEqual(model.loss_scales, fresh_model.loss_scales)
+        self.assertTrue(any(not torch.equal(p_fresh[k], p_pre[k]) for k in p_pre))
+        # another architecture or another split is refused, naming the file
+        for extra, message in ((["--model", "mgga-mlp"], "--init model is a 'gga-mlp' model"),
+                               (["--seed", "6"], "trained on another dataset or split")):
+            args = without(no_lr, extra[0]) + extra
+            r = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", os.path.join(TMP, "init_bad"), *args,
+                                "--max-steps", "1", "--init", os.path.join(pre, "model.pt")],
+                               capture_output=True, text=True, env=ENV, timeout=600)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn(message, r.stderr)
+            self.assertIn(os.path.join(pre, "model.pt"), r.stderr)
+
     def test_nan_guard_skips_steps_and_names_the_molecule(self):
         bad = os.path.join(TMP, "nan.h5")
         shutil.copy(DATA, bad)
@@ -112,7 +152,7 @@ class Train(unittest.TestCase):
         self.assertIn("non-finite loss for molecule '", r.stderr)
         self.assertIn("2 skipped", r.stdout)
         p_nan, _ = parameters(out)
-        no_lr = [a for i, a in enumerate(COMMON) if a != "--lr" and (i == 0 or COMMON[i - 1] != "--lr")]
+        no_lr = without(COMMON, "--lr")
         fresh = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", os.path.join(TMP, "zero"), *no_lr,
                                 "--max-steps", "1", "--lr", "0"], capture_output=True, text=True, env=ENV)
         self.assertEqual(fresh.returncode, 0, fresh.stderr)
@@ -131,7 +171,7 @@ class Train(unittest.TestCase):
             nbf[names.index("CH3OH")] += 1
             f["index"]["nbf"][...] = nbf
         # no held-out molecules, so that every molecule is loaded by one of the two ranks
-        common = COMMON[:COMMON.index("--val-fraction")] + COMMON[COMMON.index("--test-fraction") + 2:]
+        common = without(COMMON, "--val-fraction", "--test-fraction")
         r = subprocess.run(["mpirun", "-np", "2", DIXC, "train", bad, "-o", os.path.join(TMP, "bad_basis"), *common,
                             "--max-steps", "1", "--val-fraction", "0", "--test-fraction", "0"],
                            capture_output=True, text=True, env=ENV, timeout=120)

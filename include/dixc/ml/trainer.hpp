@@ -45,6 +45,10 @@ struct TrainOptions {
   int checkpoint_every = 50;
   int check_every = 20;
   bool resume = false;
+  // Parameters to start from instead of the untrained model: a model.pt of this architecture exported by a run
+  // on the same dataset and split (e.g. energy-only pre-training before DI fine-tuning). The term scales stay
+  // those of the untrained model, so the loss is the one a fresh run reports. Ignored when resuming.
+  std::string init_model;
   std::size_t bucket_elements = 1 << 16;
   std::ostream* log = nullptr;  // progress lines (rank 0)
 };
