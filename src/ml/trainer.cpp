@@ -246,8 +246,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     return TrainingMolecules(dataset, keys, mine, o.chunk_points, budget, o.loss.order(), added_bytes);
   };
   TrainingMolecules train_shard = shard_of(train_names, o.cache_bytes);
-  for (const std::size_t key : train_shard.keys())
-    if (train_shard.loads() < train_shard.size() && train_shard.kept_bytes() < o.cache_bytes) train_shard.get(key);
+  train_shard.load_resident();
   TrainingMolecules val_shard =
       shard_of(val_names, o.cache_bytes > train_shard.kept_bytes() ? o.cache_bytes - train_shard.kept_bytes() : 0);
   if (o.log && rank == 0)
@@ -256,7 +255,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
            << std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count() << " s ("
            << std::setprecision(0) << static_cast<double>(train_shard.kept_bytes()) / (1 << 20)
            << " MiB of reference features, budget " << static_cast<double>(o.cache_bytes) / (1 << 20) << " MiB"
-           << (train_shard.kept_bytes() >= o.cache_bytes ? "; the rest are rebuilt when needed" : "") << ")\n"
+           << (train_shard.resident_count() == train_shard.size() ? "" : "; the rest are rebuilt when needed") << ")\n"
            << std::defaultfloat << std::setprecision(6) << std::flush;
 
   model.register_attribute("dataset_fingerprint", c10::StringType::get(), std::string());
@@ -454,7 +453,8 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   if (o.log && rank == 0)
     *o.log << "rank 0: reference features peaked at " << (train_shard.peak_bytes() + val_shard.peak_bytes()) / (1 << 20)
            << " MiB; " << train_shard.loads() + val_shard.loads() << " molecule loads for "
-           << train_shard.size() + val_shard.size() << " molecules\n";
+           << train_shard.size() + val_shard.size() << " molecules (" << train_shard.resident_count()
+           << " training and " << val_shard.resident_count() << " validation molecules resident)\n";
   if (rank == 0) {
     Checkpoint c = state;
     write_checkpoint(ckpt_dir, model, optimizer, c, rank);

@@ -47,32 +47,36 @@ std::size_t TrainingMolecules::counted_bytes(const TrainingMolecule& t) const {
 void TrainingMolecules::recount() {
   kept_bytes_ = 0;
   for (const auto& [key, t] : kept_) kept_bytes_ += counted_bytes(t);
-  peak_bytes_ = std::max(peak_bytes_, kept_bytes_);
+  const std::size_t transient_bytes = transient_ ? counted_bytes(*transient_) : 0;
+  peak_bytes_ = std::max(peak_bytes_, kept_bytes_ + transient_bytes);
 }
 
 const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
   recount();
-  if (auto it = kept_.find(key); it != kept_.end()) {
-    recent_.remove(key);
-    recent_.push_front(key);
-    return it->second;
-  }
+  if (auto it = kept_.find(key); it != kept_.end()) return it->second;
+  if (transient_ && transient_key_ == key) return *transient_;
+  transient_.reset();  // at most one molecule beyond the resident set, also while the next one is built
   const std::string& name = index_.at(key);
   TrainingMolecule t =
       load_training_molecule(dataset_.read(*dataset_.find(name)), basis_, grid_, chunk_points_, order_);
   ++loads_;
   const std::size_t bytes = counted_bytes(t);
-  // Make room first (the new molecule is always kept, even alone above the budget).
-  while (!recent_.empty() && kept_bytes_ + bytes > budget_bytes_) {
-    const std::size_t old = recent_.back();
-    recent_.pop_back();
-    kept_bytes_ -= counted_bytes(kept_.at(old));
-    kept_.erase(old);
+  peak_bytes_ = std::max(peak_bytes_, kept_bytes_ + bytes);
+  if (fits(bytes)) {
+    kept_bytes_ += bytes;
+    return kept_.emplace(key, std::move(t)).first->second;
   }
-  kept_bytes_ += bytes;
-  peak_bytes_ = std::max(peak_bytes_, kept_bytes_);
-  recent_.push_front(key);
-  return kept_.emplace(key, std::move(t)).first->second;
+  rejected_ = true;
+  transient_key_ = key;
+  transient_.emplace(std::move(t));
+  return *transient_;
+}
+
+void TrainingMolecules::load_resident() {
+  for (const std::size_t key : keys_) {
+    if (rejected_) return;
+    get(key);
+  }
 }
 
 }  // namespace dixc::ml

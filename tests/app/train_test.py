@@ -8,6 +8,7 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
 - stopping after 3 steps and resuming reproduces the uninterrupted run;
 - the exported model.pt loads in Python (torch.jit.load) with its metadata and holds the best-validation epoch;
 - a 1 MiB feature budget (molecules rebuilt on every use) trains to the same parameters as the default budget;
+  under half the budget the molecules that fit stay resident and each epoch rebuilds exactly the others;
 - --init starts from another run's model (energy pre-training -> DI), keeps the untrained term scales, labels
   the model "energy>di", and refuses a model of another architecture or split;
 - evaluate reports and refuses a held-out split on a dataset the model was not trained on;
@@ -110,6 +111,18 @@ class Train(unittest.TestCase):
         p_small, _ = parameters(out)
         for k in p_kept:
             self.assertLess(float((p_kept[k] - p_small[k]).abs().max()), 1e-12, k)
+        # Half the budget for 2 epochs: the molecules that fit stay resident and each epoch rebuilds exactly the
+        # others (one transient molecule at a time; a hit only when a pass starts with the molecule still in the
+        # transient slot): M_t + V first loads, then E (M_t - R_t) + (E - 1)(V - R_v) rebuilds, minus at most 2E.
+        half = os.path.join(TMP, "budget_half")
+        r = mpirun(1, "train", DATA, "-o", half, *COMMON, "--epochs", "2", "--cache-mib", str(peak(r_kept.stdout) // 2))
+        m_t, v = map(int, re.search(r"rank 0: (\d+) training and (\d+) validation molecules", r.stdout).groups())
+        loads, r_t, r_v = map(int, re.search(r"(\d+) molecule loads for \d+ molecules \((\d+) training and (\d+) "
+                                             r"validation molecules resident\)", r.stdout).groups())
+        self.assertTrue(0 < r_t < m_t, r.stdout)
+        expected = m_t + v + 2 * (m_t - r_t) + (v - r_v)
+        self.assertLessEqual(loads, expected, r.stdout)
+        self.assertGreaterEqual(loads, expected - 4, r.stdout)
 
     def test_init_starts_from_another_runs_model(self):
         pre = self.run_training("init_pre", 2, "--loss", "energy", "--max-steps", "3", "--epochs", "2")
