@@ -175,10 +175,15 @@ void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torc
   fs::remove(tmp);
 }
 
-// The parameters of the exported model at `path`, after checking that it is this architecture and was trained
-// on this dataset's training split (otherwise held-out molecules could have shaped the starting point).
-std::vector<torch::Tensor> init_parameters(const std::string& path, const std::string& architecture,
-                                           const std::string& fingerprint) {
+// The starting point of a --init run: the exported model's parameters and the loss mode it was trained with.
+struct InitModel {
+  std::vector<torch::Tensor> parameters;
+  std::string loss_mode;
+};
+
+// The exported model at `path`, after checking that it is this architecture and was trained on this dataset's
+// training split (otherwise held-out molecules could have shaped the starting point).
+InitModel init_model(const std::string& path, const std::string& architecture, const std::string& fingerprint) {
   const ModelInfo info = read_model_info(path);
   if (info.architecture != architecture)
     throw InputError(path + ": --init model is a '" + info.architecture + "' model, this run trains '" + architecture +
@@ -187,7 +192,7 @@ std::vector<torch::Tensor> init_parameters(const std::string& path, const std::s
     throw InputError(path +
                      ": --init model was trained on another dataset or split (its fingerprint differs); "
                      "use the same dataset, --seed, --val-fraction and --test-fraction as its run");
-  return ordered_parameters(torch::jit::load(path));
+  return {ordered_parameters(torch::jit::load(path)), info.loss_mode};
 }
 
 }  // namespace
@@ -224,10 +229,9 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   }
 
   // Checked before the molecules are loaded, so that a wrong --init fails at once.
-  const std::vector<torch::Tensor> init =
-      o.init_model.empty()
-          ? std::vector<torch::Tensor>()
-          : init_parameters(o.init_model, o.architecture, dataset_fingerprint(dataset.attributes(), train_names));
+  const InitModel init = o.init_model.empty() ? InitModel()
+                                              : init_model(o.init_model, o.architecture,
+                                                           dataset_fingerprint(dataset.attributes(), train_names));
   torch::jit::Module model = make_model(o.architecture, o.seed);
   // This rank's shards (by cost) under the memory budget (training molecules first), loaded now while they fit.
   const std::size_t added_bytes = o.loss.order() == ResponseOrder::energy ? 0 : separable_bytes_per_point(model);
@@ -293,14 +297,14 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     LossSettings unscaled = o.loss;
     unscaled.scales = {};
     state.scales = initial_scales(model, train_shard, unscaled, comm);
-    if (!init.empty()) {
-      const bool same_layout = init.size() == params.size() &&
-                               std::equal(init.begin(), init.end(), params.begin(),
+    if (!init.parameters.empty()) {
+      const bool same_layout = init.parameters.size() == params.size() &&
+                               std::equal(init.parameters.begin(), init.parameters.end(), params.begin(),
                                           [](const auto& a, const auto& b) { return a.sizes().equals(b.sizes()); });
       if (!same_layout)
         throw InputError(o.init_model + ": --init model has a different parameter layout (older dixc?)");
       torch::NoGradGuard guard;
-      for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(init[i]);
+      for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(init.parameters[i]);
       if (o.log && rank == 0) *o.log << "parameters initialised from " << o.init_model << "\n";
     }
   }
@@ -467,9 +471,8 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     model.register_attribute("features", c10::StringType::get(), std::string(kModelFeatures));
     // What evaluate needs to find the held-out molecules and to label ablation rows.
     // A fine-tuned model is labelled by both trainings, e.g. "energy>di".
-    const std::string init_mode = o.init_model.empty() ? std::string() : read_model_info(o.init_model).loss_mode;
     model.register_attribute("loss_mode", c10::StringType::get(),
-                             (init_mode.empty() ? "" : init_mode + ">") + to_string(o.loss.mode));
+                             (init.loss_mode.empty() ? "" : init.loss_mode + ">") + to_string(o.loss.mode));
     model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.seed));
     model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
     model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));

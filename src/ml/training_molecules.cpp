@@ -66,7 +66,6 @@ const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
     kept_bytes_ += bytes;
     return kept_.emplace(key, std::move(t)).first->second;
   }
-  rejected_ = true;
   transient_key_ = key;
   transient_.emplace(std::move(t));
   return *transient_;
@@ -74,8 +73,8 @@ const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
 
 void TrainingMolecules::load_resident() {
   for (const std::size_t key : keys_) {
-    if (rejected_) return;
     get(key);
+    if (!kept_.count(key)) return;  // the first molecule that does not fit
   }
 }
 

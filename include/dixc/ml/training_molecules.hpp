@@ -67,7 +67,6 @@ class TrainingMolecules {
   std::map<std::size_t, TrainingMolecule> kept_;  // resident
   std::optional<TrainingMolecule> transient_;
   std::size_t transient_key_ = 0;
-  bool rejected_ = false;  // load_resident() met a molecule that does not fit
   std::size_t kept_bytes_ = 0, peak_bytes_ = 0, loads_ = 0;
 };
 
