@@ -14,10 +14,10 @@
 #include "dixc/app/commands.hpp"
 #include "dixc/app/molecule_sources.hpp"
 #include "dixc/app/options.hpp"
+#include "dixc/calc/reference_data.hpp"
 #include "dixc/chem/basis.hpp"
 #include "dixc/chem/rattle.hpp"
 #include "dixc/data/dataset_writer.hpp"
-#include "dixc/data/reference_calculation.hpp"
 #include "dixc/data/schema.hpp"
 #include "dixc/grid/grid_settings.hpp"
 #include "dixc/integrals/one_body.hpp"
@@ -41,9 +41,12 @@ void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 std::string format_seconds(double s) {
   std::ostringstream o;
-  if (s < 120) o << std::fixed << std::setprecision(0) << s << " s";
-  else if (s < 7200) o << std::fixed << std::setprecision(1) << s / 60 << " min";
-  else o << std::fixed << std::setprecision(1) << s / 3600 << " h";
+  if (s < 120)
+    o << std::fixed << std::setprecision(0) << s << " s";
+  else if (s < 7200)
+    o << std::fixed << std::setprecision(1) << s / 60 << " min";
+  else
+    o << std::fixed << std::setprecision(1) << s / 3600 << " h";
   return o.str();
 }
 
@@ -184,12 +187,13 @@ int run_generate_command(const std::vector<std::string>& args) {
     std::vector<chem::Molecule> all;
     for (const auto& m : set.molecules) {
       all.push_back(m);
-      for (auto& copy : chem::rattled_copies(m, k, vm["rattle-sigma"].as<double>(), seed)) all.push_back(std::move(copy));
+      for (auto& copy : chem::rattled_copies(m, k, vm["rattle-sigma"].as<double>(), seed))
+        all.push_back(std::move(copy));
     }
     set.molecules = std::move(all);
   }
 
-  data::ReferenceSettings settings;
+  calc::ReferenceSettings settings;
   settings.functional = vm["functional"].as<std::string>();
   settings.basis = vm["basis"].as<std::string>();
   settings.grid = grid::resolve_grid_level_name(vm["grid"].as<std::string>());  // unknown level: fail now
@@ -227,7 +231,7 @@ int run_generate_command(const std::vector<std::string>& args) {
   for (const auto& m : set.molecules)
     if (!done.count(m.name)) todo.push_back(m);
   std::stable_sort(todo.begin(), todo.end(), [](const auto& a, const auto& b) {
-    const double ca = data::estimated_cost(a), cb = data::estimated_cost(b);
+    const double ca = calc::estimated_cost(a), cb = calc::estimated_cost(b);
     return ca != cb ? ca > cb : a.name < b.name;
   });
   std::vector<data::MoleculeRecord> source_failures;
@@ -236,7 +240,7 @@ int run_generate_command(const std::vector<std::string>& args) {
       if (!done.count(f.name)) {
         chem::Molecule stub;
         stub.name = f.name;
-        source_failures.push_back(data::failed_record(stub, f.message));
+        source_failures.push_back(calc::failed_record(stub, f.message));
       }
   const long total = static_cast<long>(set.molecules.size() + set.failures.size());
   if (rank == 0)
@@ -293,16 +297,15 @@ int run_generate_command(const std::vector<std::string>& args) {
       const bool large = schedule.in_large_tier();
       data::MoleculeRecord record;
       try {
-        record = data::compute_reference(molecule, settings, large ? *large_eigensolver : *small_eigensolver);
+        record = calc::compute_reference(molecule, settings, large ? *large_eigensolver : *small_eigensolver);
       } catch (const std::exception& e) {
-        record = data::failed_record(molecule, e.what());
+        record = calc::failed_record(molecule, e.what());
       }
       if (!schedule.leader()) continue;  // the leader reports and stores the team's result
       std::cout << team_label(rank, par::size_of(schedule.team())) << " " << molecule.name << ": "
-                << (record.status == data::RecordStatus::ok
-                        ? "ok, E = " + shortest(record.scalars["energy_total"]) + " Eh, " +
-                              format_seconds(record.scalars["wall_seconds"])
-                        : "FAILED: " + record.message)
+                << (record.status == data::RecordStatus::ok ? "ok, E = " + shortest(record.scalars.energy_total) +
+                                                                  " Eh, " + format_seconds(record.scalars.wall_seconds)
+                                                            : "FAILED: " + record.message)
                 << "\n"
                 << std::flush;
       finished.push_back(std::move(record));

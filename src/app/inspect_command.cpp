@@ -57,11 +57,11 @@ int run_inspect_command(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < dataset.size(); ++i) {
     const auto r = dataset.read_index(i);
     (r.status == data::RecordStatus::ok ? ok : failed) += 1;
-    wall += r.scalars.at("wall_seconds");
+    wall += r.scalars.wall_seconds;
     if (vm["list"].as<bool>() || r.status != data::RecordStatus::ok)
       std::cout << "  " << std::left << std::setw(24) << r.name << std::setw(12) << r.formula
                 << (r.status == data::RecordStatus::ok
-                        ? "ok  nbf " + std::to_string(r.dims.at("nbf")) + "  E = " + std::to_string(r.scalars.at("energy_total"))
+                        ? "ok  nbf " + std::to_string(r.dims.nbf) + "  E = " + std::to_string(r.scalars.energy_total)
                         : "FAILED: " + r.message)
                 << "\n";
   }

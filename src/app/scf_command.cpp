@@ -9,15 +9,9 @@
 #include "dixc/app/commands.hpp"
 #include "dixc/app/learned_functional.hpp"
 #include "dixc/app/options.hpp"
-#include "dixc/chem/basis.hpp"
+#include "dixc/calc/molecule_calculation.hpp"
 #include "dixc/chem/xyz_reader.hpp"
-#include "dixc/integrals/jk_builder.hpp"
-#include "dixc/integrals/one_body.hpp"
-#include "dixc/response/tddft.hpp"
-#include "dixc/scf/fock_builder.hpp"
-#include "dixc/scf/scf.hpp"
 #include "dixc/util/error.hpp"
-#include "dixc/xc/factory.hpp"
 
 namespace po = boost::program_options;
 
@@ -121,17 +115,17 @@ int run_scf_command(const std::vector<std::string>& args) {
   molecule.require_separated_atoms();
 
   const std::string method = vm.count("method") ? vm["method"].as<std::string>() : vm["functional"].as<std::string>();
-  const chem::BasisSet basis = chem::load_basis(vm["basis"].as<std::string>(), molecule);
-  const std::string grid = vm["grid"].as<std::string>();
-  const std::unique_ptr<xc::XcFunctional> functional = is_learned_functional_name(method)
-                                                           ? load_learned_functional(method, molecule, basis, grid)
-                                                           : xc::make_functional({method, grid}, molecule, basis);
   integrals::JKOptions jk_options;
   const double eri_memory_mb = vm["eri-memory"].as<double>();
   if (!(eri_memory_mb >= 0)) throw InputError("--eri-memory must be >= 0 (MB)");
   jk_options.in_core_bytes = static_cast<std::size_t>(eri_memory_mb * 1024 * 1024);
-  const integrals::JKBuilder jk(basis, jk_options);
-  const scf::FockBuilder fock_builder(molecule, basis, jk, *functional);
+  const std::string grid = vm["grid"].as<std::string>();
+  const calc::MoleculeCalculation calculation(molecule, vm["basis"].as<std::string>(), grid, jk_options);
+  const chem::BasisSet& basis = calculation.basis();
+  const calc::FunctionalCalculation run =
+      is_learned_functional_name(method)
+          ? calculation.with(load_learned_functional(method, calculation.molecule(), basis, grid))
+          : calculation.with(method);
 
   scf::ScfOptions scf_options;
   scf_options.max_iter = vm["max-iter"].as<int>();
@@ -143,27 +137,22 @@ int run_scf_command(const std::vector<std::string>& args) {
   std::cout << "dixc scf: " << molecule.name << " (" << molecule.formula() << ", " << molecule.atoms.size()
             << " atoms, " << molecule.n_electrons() << " electrons), " << method << "/" << basis.name << ", "
             << basis.nbf << " basis functions\n";
-  const scf::ScfResult result = scf::run_scf(molecule, basis, fock_builder, scf_options);
+  const scf::ScfResult result = run.scf(scf_options);
 
   std::cout << std::fixed << std::setprecision(10) << "total energy      " << result.energy_total << " Eh\n"
             << "nuclear repulsion " << result.energy.nuclear_repulsion << " Eh\n"
             << std::setprecision(6) << "dipole (a.u.)     " << result.dipole_au[0] << " " << result.dipole_au[1] << " "
             << result.dipole_au[2] << "\n"
             << (result.converged ? "converged" : "NOT CONVERGED") << " in " << result.n_iter << " iterations\n";
-  if (!result.converged)
-    throw ConvergenceError("molecule '" + molecule.name + "': SCF did not converge in " +
-                           std::to_string(result.n_iter) +
-                           " iterations (|dE| = " + std::to_string(result.last_energy_change) +
-                           ", |g| = " + std::to_string(result.gradient_norm) + "); try --max-iter or --guess core");
+  run.require_converged(result, "try --max-iter or --guess core");
 
-  nlohmann::json json = result_json(molecule, basis, method, functional->grid_points(), result);
+  nlohmann::json json = result_json(molecule, basis, method, run.functional().grid_points(), result);
   if (const int n_roots = vm["tddft"].as<int>(); n_roots > 0) {
     response::TddftOptions tddft_options;
     tddft_options.n_roots = n_roots;
     tddft_options.tda = vm["tda"].as<bool>();
     tddft_options.log = scf_options.log;
-    const response::OrbitalHessian hessian(fock_builder, result.coefficients, result.n_occupied);
-    const auto tddft = response::solve_tddft(hessian, integrals::dipole(basis, {0.0, 0.0, 0.0}), tddft_options);
+    const auto tddft = run.tddft(run.hessian(result), tddft_options);
     if (!tddft.converged)
       throw ConvergenceError("molecule '" + molecule.name + "': TDDFT Davidson did not converge (max residual " +
                              std::to_string(tddft.max_residual) + ")");

@@ -56,17 +56,21 @@ DatasetReader::DatasetReader(const std::string& path) : path_(path) {
     if (c.kind == ColumnKind::text) {
       H5Handle type = h5_string_type(c.text_size);
       std::vector<char> buf(n * c.text_size);
-      h5_check(H5Dread(ds.get(), type.get(), mspace.get(), fspace.get(), H5P_DEFAULT, buf.data()), path, "read " + c.name);
+      h5_check(H5Dread(ds.get(), type.get(), mspace.get(), fspace.get(), H5P_DEFAULT, buf.data()), path,
+               "read " + c.name);
       auto& col = text_[c.name];
-      for (hsize_t r = 0; r < n; ++r) col.emplace_back(buf.data() + r * c.text_size, strnlen(buf.data() + r * c.text_size, c.text_size));
+      for (hsize_t r = 0; r < n; ++r)
+        col.emplace_back(buf.data() + r * c.text_size, strnlen(buf.data() + r * c.text_size, c.text_size));
     } else if (c.kind == ColumnKind::integer) {
       auto& col = integers_[c.name];
       col.resize(n);
-      h5_check(H5Dread(ds.get(), H5T_NATIVE_LLONG, mspace.get(), fspace.get(), H5P_DEFAULT, col.data()), path, "read " + c.name);
+      h5_check(H5Dread(ds.get(), H5T_NATIVE_LLONG, mspace.get(), fspace.get(), H5P_DEFAULT, col.data()), path,
+               "read " + c.name);
     } else {
       auto& col = reals_[c.name];
       col.resize(n);
-      h5_check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, col.data()), path, "read " + c.name);
+      h5_check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, col.data()), path,
+               "read " + c.name);
     }
   }
   names_ = text_["name"];
@@ -84,8 +88,8 @@ MoleculeRecord DatasetReader::read_index(std::size_t row) const {
   r.formula = text_.at("formula")[row];
   r.message = text_.at("message")[row];
   r.status = static_cast<RecordStatus>(integers_.at("status")[row]);
-  for (const auto& d : dimension_names()) r.dims[d] = integers_.at(d)[row];
-  for (const auto& s : scalar_names()) r.scalars[s] = reals_.at(s)[row];
+  for (const auto& d : dimension_fields()) r.dims.*d.member = integers_.at(d.name)[row];
+  for (const auto& s : scalar_fields()) r.scalars.*s.member = reals_.at(s.name)[row];
   return r;
 }
 
@@ -95,15 +99,17 @@ MoleculeRecord DatasetReader::read(std::size_t row) const {
   for (const auto& field : array_fields()) {
     const hsize_t offset = static_cast<hsize_t>(integers_.at("offset_" + field.name)[row]);
     const hsize_t length = static_cast<hsize_t>(integers_.at("length_" + field.name)[row]);
-    auto& values = r.arrays[field.name];
+    auto& values = r.arrays.*field.member;
     values.resize(length);
     if (length == 0) continue;
-    H5Handle ds(h5_check(H5Dopen2(arrays.get(), field.name.c_str(), H5P_DEFAULT), path_, "open " + field.name), H5Dclose);
+    H5Handle ds(h5_check(H5Dopen2(arrays.get(), field.name.c_str(), H5P_DEFAULT), path_, "open " + field.name),
+                H5Dclose);
     H5Handle fspace(H5Dget_space(ds.get()), H5Sclose);
     hsize_t extent = 0;
     H5Sget_simple_extent_dims(fspace.get(), &extent, nullptr);
     if (offset + length > extent)
-      throw InputError(path_ + ": molecule '" + r.name + "' points past the end of /arrays/" + field.name + " (corrupt)");
+      throw InputError(path_ + ": molecule '" + r.name + "' points past the end of /arrays/" + field.name +
+                       " (corrupt)");
     H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &offset, nullptr, &length, nullptr);
     H5Handle mspace(H5Screate_simple(1, &length, nullptr), H5Sclose);
     h5_check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, values.data()), path_,

@@ -75,8 +75,9 @@ DatasetWriter::DatasetWriter(const std::string& path, MPI_Comm comm,
   if (exists) {
     hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
     if (f < 0)
-      throw InputError(path + ": exists but cannot be opened as an HDF5 file for appending (corrupt or not a dixc "
-                              "dataset); move it away or choose another --output");
+      throw InputError(path +
+                       ": exists but cannot be opened as an HDF5 file for appending (corrupt or not a dixc "
+                       "dataset); move it away or choose another --output");
     file_ = H5Handle(f, H5Fclose);
     open_existing(attributes);
   } else {
@@ -169,10 +170,7 @@ void DatasetWriter::append(const std::vector<MoleculeRecord>& local) {
   MPI_Allgather(&n_local, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_);
   std::vector<long long> my_lengths;
   for (const auto& r : local)
-    for (const auto& field : fields) {
-      auto it = r.arrays.find(field.name);
-      my_lengths.push_back(it == r.arrays.end() ? 0 : static_cast<long long>(it->second.size()));
-    }
+    for (const auto& field : fields) my_lengths.push_back(static_cast<long long>((r.arrays.*field.member).size()));
   std::vector<int> recv_counts(size), displs(size);
   for (int p = 0; p < size; ++p) recv_counts[p] = counts[p] * static_cast<int>(nf);
   std::partial_sum(recv_counts.begin(), recv_counts.end() - 1, displs.begin() + 1);
@@ -210,11 +208,9 @@ void DatasetWriter::append(const std::vector<MoleculeRecord>& local) {
     long long pos = field_start[f] + my_first[f];
     for (const auto& r : local) {
       offsets[f].push_back(pos);
-      auto it = r.arrays.find(fields[f].name);
-      if (it != r.arrays.end()) {
-        buffer.insert(buffer.end(), it->second.begin(), it->second.end());
-        pos += static_cast<long long>(it->second.size());
-      }
+      const auto& values = r.arrays.*fields[f].member;
+      buffer.insert(buffer.end(), values.begin(), values.end());
+      pos += static_cast<long long>(values.size());
     }
     H5Handle ds = open_dataset(arrays.get(), fields[f].name, path_);
     write_slice(ds.get(), H5T_NATIVE_DOUBLE, static_cast<hsize_t>(field_start[f] + my_first[f]),
@@ -226,7 +222,9 @@ void DatasetWriter::append(const std::vector<MoleculeRecord>& local) {
     if (c.kind == ColumnKind::text) {
       std::vector<char> buf(static_cast<std::size_t>(n_local) * c.text_size, '\0');
       for (int i = 0; i < n_local; ++i) {
-        const std::string& s = c.name == "name" ? local[i].name : c.name == "formula" ? local[i].formula : local[i].message;
+        const std::string& s = c.name == "name"      ? local[i].name
+                               : c.name == "formula" ? local[i].formula
+                                                     : local[i].message;
         if (c.name == "name" && s.size() >= c.text_size)
           throw InputError("molecule name '" + s + "' is longer than " + std::to_string(c.text_size - 1) +
                            " characters");
@@ -244,20 +242,16 @@ void DatasetWriter::append(const std::vector<MoleculeRecord>& local) {
           const std::string field = c.name.substr(7);
           const auto fi = std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.name == field; }) -
                           fields.begin();
-          auto it = r.arrays.find(field);
-          buf[i] = c.name[0] == 'o' ? offsets[fi][i] : (it == r.arrays.end() ? 0 : static_cast<long long>(it->second.size()));
+          buf[i] = c.name[0] == 'o' ? offsets[fi][i] : static_cast<long long>((r.arrays.*fields[fi].member).size());
         } else {
-          auto it = r.dims.find(c.name);
-          buf[i] = it == r.dims.end() ? 0 : it->second;
+          buf[i] = r.dims.*dimension_member(c.name);
         }
       }
       write_slice(ds.get(), H5T_NATIVE_LLONG, row0, nrows, buf.data(), path_, c.name);
     } else {
       std::vector<double> buf(n_local, 0.0);
-      for (int i = 0; i < n_local; ++i) {
-        auto it = local[i].scalars.find(c.name);
-        buf[i] = it == local[i].scalars.end() ? 0.0 : it->second;
-      }
+      const auto member = scalar_member(c.name);
+      for (int i = 0; i < n_local; ++i) buf[i] = local[i].scalars.*member;
       write_slice(ds.get(), H5T_NATIVE_DOUBLE, row0, nrows, buf.data(), path_, c.name);
     }
   }
@@ -276,11 +270,13 @@ void DatasetWriter::append(const std::vector<MoleculeRecord>& local) {
 
   // Names of all new rows, so committed_names() stays the same on every rank.
   std::vector<char> mine(static_cast<std::size_t>(n_local) * 128, '\0'), all(static_cast<std::size_t>(total) * 128);
-  for (int i = 0; i < n_local; ++i) std::memcpy(mine.data() + i * 128, local[i].name.data(), std::min<std::size_t>(127, local[i].name.size()));
+  for (int i = 0; i < n_local; ++i)
+    std::memcpy(mine.data() + i * 128, local[i].name.data(), std::min<std::size_t>(127, local[i].name.size()));
   std::vector<int> byte_counts(size), byte_displs(size);
   for (int p = 0; p < size; ++p) byte_counts[p] = counts[p] * 128;
   std::partial_sum(byte_counts.begin(), byte_counts.end() - 1, byte_displs.begin() + 1);
-  MPI_Allgatherv(mine.data(), n_local * 128, MPI_CHAR, all.data(), byte_counts.data(), byte_displs.data(), MPI_CHAR, comm_);
+  MPI_Allgatherv(mine.data(), n_local * 128, MPI_CHAR, all.data(), byte_counts.data(), byte_displs.data(), MPI_CHAR,
+                 comm_);
   for (int r = 0; r < total; ++r) names_.emplace_back(all.data() + r * 128, strnlen(all.data() + r * 128, 128));
 }
 

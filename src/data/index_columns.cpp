@@ -10,8 +10,8 @@ const std::vector<IndexColumn>& index_columns() {
                                   {"formula", ColumnKind::text, 64},
                                   {"status", ColumnKind::integer},
                                   {"message", ColumnKind::text, 512}};
-    for (const auto& d : dimension_names()) c.push_back({d, ColumnKind::integer});
-    for (const auto& s : scalar_names()) c.push_back({s, ColumnKind::real});
+    for (const auto& d : dimension_fields()) c.push_back({d.name, ColumnKind::integer});
+    for (const auto& s : scalar_fields()) c.push_back({s.name, ColumnKind::real});
     for (const auto& f : array_fields()) {
       c.push_back({"offset_" + f.name, ColumnKind::integer});
       c.push_back({"length_" + f.name, ColumnKind::integer});

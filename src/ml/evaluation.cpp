@@ -3,32 +3,13 @@
 #include <cmath>
 #include <limits>
 
-#include "dixc/chem/basis.hpp"
-#include "dixc/integrals/jk_builder.hpp"
-#include "dixc/integrals/one_body.hpp"
+#include "dixc/calc/molecule_calculation.hpp"
 #include "dixc/ml/torch_functional.hpp"
-#include "dixc/response/tddft.hpp"
-#include "dixc/scf/scf.hpp"
 #include "dixc/util/error.hpp"
-#include "dixc/xc/factory.hpp"
 
 namespace dixc::ml {
 
-namespace {
-
-chem::Molecule molecule_of(const data::MoleculeRecord& r) {
-  chem::Molecule m;
-  m.name = r.name;
-  m.charge = static_cast<int>(r.dims.at("charge"));
-  m.multiplicity = static_cast<int>(r.dims.at("multiplicity"));
-  const auto& z = r.arrays.at("atomic_numbers");
-  const auto& p = r.arrays.at("positions_bohr");
-  for (std::size_t a = 0; a < z.size(); ++a)
-    m.atoms.push_back({static_cast<int>(z[a]), {p[3 * a], p[3 * a + 1], p[3 * a + 2]}});
-  return m;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 ModelInfo read_model_info(const std::string& path) {
   torch::jit::Module m;
@@ -52,56 +33,59 @@ MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const Eval
   MoleculeMetrics out;
   out.name = record.name;
   try {
-    const chem::Molecule molecule = molecule_of(record);
-    const chem::BasisSet basis = chem::load_basis(s.basis, molecule);
-    const integrals::JKBuilder jk(basis);
-    const auto model = load_torch_functional(s.model_path, molecule, basis, s.grid);
-    const auto target = xc::make_functional({s.functional, s.grid}, molecule, basis);
-    const scf::FockBuilder fb_model(molecule, basis, jk, *model), fb_target(molecule, basis, jk, *target);
+    const calc::MoleculeCalculation calculation(record.molecule(), s.basis, s.grid);
+    std::unique_ptr<TorchFunctional> learned =
+        load_torch_functional(s.model_path, calculation.molecule(), calculation.basis(), s.grid);
+    const TorchFunctional& model_xc = *learned;
+    const calc::FunctionalCalculation model = calculation.with(std::move(learned));
+    const calc::FunctionalCalculation target = calculation.with(s.functional);
+    const auto target_energy = [&target](const Eigen::MatrixXd& d) {
+      return target.fock_builder().build(d).energy.total();
+    };
 
-    const scf::ScfResult r_model = scf::run_scf(molecule, basis, fb_model, {});
+    const scf::ScfResult r_model = model.scf();
     out.model_scf_iterations = r_model.n_iter;
     if (!r_model.converged) {
       out.message =
           "SCF with the learned functional did not converge in " + std::to_string(r_model.n_iter) + " iterations";
       return out;
     }
-    const std::int64_t nbf = record.dims.at("nbf"), n_mo = record.dims.at("n_mo"), n_occ = record.dims.at("n_occ");
-    const Eigen::Map<const Eigen::MatrixXd> c_ref(record.arrays.at("coefficients").data(), nbf, n_mo);
+    const std::int64_t nbf = record.dims.nbf, n_mo = record.dims.n_mo, n_occ = record.dims.n_occ;
+    const Eigen::Map<const Eigen::MatrixXd> c_ref(record.arrays.coefficients.data(), nbf, n_mo);
     const Eigen::MatrixXd d_ref = 2.0 * c_ref.leftCols(n_occ) * c_ref.leftCols(n_occ).transpose();
 
     out.energy_model = r_model.energy_total;
-    out.energy_reference = record.scalars.at("energy_total");
+    out.energy_reference = record.scalars.energy_total;
     out.energy_error_mEh = 1e3 * std::abs(out.energy_model - out.energy_reference);
     // Both target energies on this grid and integral screening, so only the density differs.
-    out.e_rho_mEh = 1e3 * (fb_target.build(r_model.density).energy.total() - fb_target.build(d_ref).energy.total());
+    const double e_target_at_ref = target_energy(d_ref);
+    out.e_rho_mEh = 1e3 * (target_energy(r_model.density) - e_target_at_ref);
     double mu2 = 0.0;
     for (int k = 0; k < 3; ++k) {
-      const double ref = record.scalars.at(k == 0 ? "dipole_x" : k == 1 ? "dipole_y" : "dipole_z");
+      const double ref = k == 0 ? record.scalars.dipole_x : k == 1 ? record.scalars.dipole_y : record.scalars.dipole_z;
       mu2 += (r_model.dipole_au[k] - ref) * (r_model.dipole_au[k] - ref);
     }
     out.dipole_error_debye = std::sqrt(mu2) * chem::debye_per_au;
-    const auto rho_model = model->integrator().density_on_grid(r_model.density).rho;
-    const auto rho_ref = model->integrator().density_on_grid(d_ref).rho;
-    const Eigen::Map<const Eigen::VectorXd> w(model->integrator().grid().weights.data(), rho_ref.size());
+    const auto rho_model = model_xc.integrator().density_on_grid(r_model.density).rho;
+    const auto rho_ref = model_xc.integrator().density_on_grid(d_ref).rho;
+    const Eigen::Map<const Eigen::VectorXd> w(model_xc.integrator().grid().weights.data(), rho_ref.size());
     out.density_l2 = std::sqrt(w.dot((rho_model - rho_ref).cwiseAbs2()));
 
-    const scf::ScfResult r_default = scf::run_scf(molecule, basis, fb_target, {});
+    const scf::ScfResult r_default = target.scf();
     scf::ScfOptions from_model;
     from_model.initial_density = &r_model.density;
-    const scf::ScfResult r_from_model = scf::run_scf(molecule, basis, fb_target, from_model);
+    const scf::ScfResult r_from_model = target.scf(from_model);
     out.target_iterations_default = r_default.n_iter;
     out.target_iterations_from_model = r_from_model.n_iter;
 
-    const auto& ref_ex = record.arrays.at("excitation_energies");
+    const auto& ref_ex = record.arrays.excitation_energies;
     const int n_roots =
         s.n_roots > 0 ? std::min<int>(s.n_roots, static_cast<int>(ref_ex.size())) : static_cast<int>(ref_ex.size());
     int n_roots_compared = n_roots;
     if (n_roots > 0) {
       response::TddftOptions options;
       options.n_roots = n_roots;
-      const response::OrbitalHessian hessian(fb_model, r_model.coefficients, r_model.n_occupied);
-      const auto td = response::solve_tddft(hessian, integrals::dipole(basis, {0, 0, 0}), options);
+      const auto td = model.tddft(model.hessian(r_model), options);
       if (!td.converged) {
         // An unconverged Davidson gives no excitation energies to compare: no number, and say so.
         out.tddft_mae_ev = std::numeric_limits<double>::quiet_NaN();
@@ -120,13 +104,11 @@ MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const Eval
     for (const auto& name : s.baselines) {
       BaselineMetrics b;
       b.functional = name;
-      const auto xc = xc::make_functional({name, s.grid}, molecule, basis);
-      const scf::FockBuilder fb(molecule, basis, jk, *xc);
-      const scf::ScfResult r = scf::run_scf(molecule, basis, fb, {});
+      const scf::ScfResult r = calculation.with(name).scf();
       if (r.converged) {
         b.ok = true;
         b.energy_error_mEh = 1e3 * std::abs(r.energy_total - out.energy_reference);
-        b.e_rho_mEh = 1e3 * (fb_target.build(r.density).energy.total() - fb_target.build(d_ref).energy.total());
+        b.e_rho_mEh = 1e3 * (target_energy(r.density) - e_target_at_ref);
       }
       out.baselines.push_back(b);
     }

@@ -27,7 +27,7 @@ torch::Tensor from_column_major(const std::vector<double>& values, std::int64_t 
 // inconsistent targets. Same grid: equal to summation-order noise plus the last SCF step's density change.
 void check_grid_matches_dataset(const MoleculeTensors& m, const data::MoleculeRecord& record,
                                 const std::string& grid_level) {
-  const double stored = record.scalars.at("n_electrons_integrated");
+  const double stored = record.scalars.n_electrons_integrated;
   if (stored == 0.0) return;  // no grid in the reference calculation (Hartree-Fock)
   double n = 0.0;
   for (const auto& chunk : m.chunks) {
@@ -66,28 +66,24 @@ MoleculeTensors load_molecule_tensors(const data::MoleculeRecord& record, const 
   MoleculeTensors m;
   m.name = record.name;
   const auto& dims = record.dims;
-  const std::int64_t natoms = dims.at("natoms"), nbf = dims.at("nbf"), n_mo = dims.at("n_mo"), no = dims.at("n_occ"),
-                     nv = dims.at("n_vir"), nd = dims.at("n_dir");
-  chem::Molecule molecule;
-  molecule.name = record.name;
-  molecule.charge = static_cast<int>(dims.at("charge"));
-  const auto& z = record.arrays.at("atomic_numbers");
-  const auto& pos = record.arrays.at("positions_bohr");
-  for (std::int64_t a = 0; a < natoms; ++a)
-    molecule.atoms.push_back({static_cast<int>(z[a]), {pos[3 * a], pos[3 * a + 1], pos[3 * a + 2]}});
+  const std::int64_t natoms = dims.natoms, nbf = dims.nbf, n_mo = dims.n_mo, no = dims.n_occ, nv = dims.n_vir,
+                     nd = dims.n_dir;
+  const chem::Molecule molecule = record.molecule();
+  const auto& z = record.arrays.atomic_numbers;
+  const auto& pos = record.arrays.positions_bohr;
   m.n_electrons = molecule.n_electrons();
   m.atom_z = torch::tensor(std::vector<double>(z.begin(), z.end()), torch::kDouble);
   m.atom_positions = torch::tensor(std::vector<double>(pos.begin(), pos.end()), torch::kDouble).reshape({natoms, 3});
 
-  const torch::Tensor c = from_column_major(record.arrays.at("coefficients"), 0, nbf, n_mo);
+  const torch::Tensor c = from_column_major(record.arrays.coefficients, 0, nbf, n_mo);
   m.c_occ = c.slice(1, 0, no).contiguous();
   m.c_vir = c.slice(1, no, n_mo).contiguous();
-  m.e_xc = record.scalars.at("e_xc");
-  m.g_xc = from_column_major(record.arrays.at("g_xc"), 0, nv, no);
+  m.e_xc = record.scalars.e_xc;
+  m.g_xc = from_column_major(record.arrays.g_xc, 0, nv, no);
   std::vector<torch::Tensor> dirs, hs;
   for (std::int64_t k = 0; k < nd; ++k) {
-    dirs.push_back(from_column_major(record.arrays.at("directions"), k * nv * no, nv, no));
-    hs.push_back(from_column_major(record.arrays.at("h_xc"), k * nv * no, nv, no));
+    dirs.push_back(from_column_major(record.arrays.directions, k * nv * no, nv, no));
+    hs.push_back(from_column_major(record.arrays.h_xc, k * nv * no, nv, no));
   }
   m.directions = torch::stack(dirs);
   m.h_xc = torch::stack(hs);

@@ -115,8 +115,8 @@ struct Checkpoint {
 // Relative cost of one molecule's loss: points (~ atoms) x orbital pairs x (directions + 1).
 double estimated_cost(const data::MoleculeRecord& index) {
   const auto& d = index.dims;
-  return static_cast<double>(d.at("natoms")) * static_cast<double>(d.at("nbf")) * static_cast<double>(d.at("n_occ")) *
-         static_cast<double>(d.at("n_dir") + 1);
+  return static_cast<double>(d.natoms) * static_cast<double>(d.nbf) * static_cast<double>(d.n_occ) *
+         static_cast<double>(d.n_dir + 1);
 }
 
 // Owner rank of each name: largest cost first, to the rank with the least cost so far (ties: lower rank, then

@@ -12,7 +12,7 @@
 
 #include <omp.h>
 
-#include "dixc/data/reference_calculation.hpp"
+#include "dixc/calc/reference_data.hpp"
 #include "dixc/ml/autograd_oracle.hpp"
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/models.hpp"
@@ -24,7 +24,7 @@ namespace dixc {
 namespace {
 
 ml::MoleculeTensors pbe_reference(const std::string& name, std::size_t chunk) {
-  data::ReferenceSettings s;
+  calc::ReferenceSettings s;
   s.functional = "pbe";
   s.grid = "coarse";
   s.n_roots = 2;
@@ -32,7 +32,7 @@ ml::MoleculeTensors pbe_reference(const std::string& name, std::size_t chunk) {
   s.seed = 3;
   chem::Molecule molecule = test::reference_geometry(name);
   molecule.name = name;
-  const auto record = data::compute_reference(molecule, s);
+  const auto record = calc::compute_reference(molecule, s);
   return ml::load_molecule_tensors(record, "def2-svp", "coarse", chunk);
 }
 

@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "dixc/data/reference_calculation.hpp"
+#include "dixc/calc/reference_data.hpp"
 #include "dixc/ml/evaluation.hpp"
 #include "dixc/ml/models.hpp"
 #include "support/reference_data.hpp"
@@ -15,14 +15,14 @@ namespace dixc {
 namespace {
 
 TEST(Evaluation, TorchPbeOnPbeReferenceHasZeroErrors) {
-  data::ReferenceSettings s;
+  calc::ReferenceSettings s;
   s.functional = "pbe";
   s.grid = "coarse";
   s.n_roots = 3;
   s.n_dir = 3;
   chem::Molecule molecule = test::reference_geometry("H2O");
   molecule.name = "H2O";
-  const auto record = data::compute_reference(molecule, s);
+  const auto record = calc::compute_reference(molecule, s);
 
   const std::string path = (std::filesystem::temp_directory_path() / "dixc_test_evaluation_pbe.pt").string();
   ml::make_model("pbe", 0).save(path);

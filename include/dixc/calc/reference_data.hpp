@@ -1,6 +1,6 @@
 #pragma once
 // The per-molecule work of `dixc generate`: tight SCF with the target functional, TDDFT, and the XC-part
-// supervision targets of theory.md section 3, packed into a MoleculeRecord.
+// supervision targets of theory.md section 3, packed into a data::MoleculeRecord.
 #include <cstdint>
 #include <string>
 
@@ -9,7 +9,7 @@
 #include "dixc/par/eigensolver.hpp"
 #include "dixc/scf/scf.hpp"
 
-namespace dixc::data {
+namespace dixc::calc {
 
 struct ReferenceSettings {
   std::string functional = "b3lyp";
@@ -25,12 +25,12 @@ struct ReferenceSettings {
 
 // Throws dixc::InputError (bad molecule) or dixc::ConvergenceError (SCF or TDDFT did not converge); the caller
 // records the failure. Deterministic: the random directions depend only on the seed and the molecule's name.
-MoleculeRecord compute_reference(const chem::Molecule& molecule, const ReferenceSettings& settings,
-                                 const par::Eigensolver& eigensolver = par::LapackEigensolver());
+data::MoleculeRecord compute_reference(const chem::Molecule& molecule, const ReferenceSettings& settings,
+                                       const par::Eigensolver& eigensolver = par::LapackEigensolver());
 
-MoleculeRecord failed_record(const chem::Molecule& molecule, const std::string& message);
+data::MoleculeRecord failed_record(const chem::Molecule& molecule, const std::string& message);
 
 // Cheap cost estimate used to schedule big molecules first: nbf^3-ish from the electron count and atoms.
 double estimated_cost(const chem::Molecule& molecule);
 
-}  // namespace dixc::data
+}  // namespace dixc::calc
