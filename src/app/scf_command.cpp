@@ -11,6 +11,7 @@
 #include "dixc/app/options.hpp"
 #include "dixc/calc/molecule_calculation.hpp"
 #include "dixc/chem/xyz_reader.hpp"
+#include "dixc/par/mpi_environment.hpp"
 #include "dixc/util/error.hpp"
 
 namespace po = boost::program_options;
@@ -69,7 +70,9 @@ int run_scf_command(const std::vector<std::string>& args) {
       "usage: dixc scf MOLECULE.xyz [options]\n\n"
       "Runs a closed-shell SCF (restricted Hartree-Fock or Kohn-Sham, default B3LYP) for the first frame of "
       "MOLECULE.xyz (Angstrom).\n"
-      "Prints the iterations and the result; --json writes energies (Eh), dipole (a.u.) and orbital energies.\n\n"
+      "Prints the iterations and the result; --json writes energies (Eh), dipole (a.u.) and orbital energies.\n"
+      "One SCF does not share its work over MPI ranks: under mpirun it runs once, on rank 0 (threads per process: "
+      "OMP_NUM_THREADS).\n\n"
       "Options");
   options.add_options()("molecule", po::value<std::string>()->required(), "XYZ file (Angstrom)")(
       "functional,f", po::value<std::string>()->default_value("b3lyp"),
@@ -101,6 +104,13 @@ int run_scf_command(const std::vector<std::string>& args) {
     return 0;
   }
   const auto& vm = parsed.values;
+  // Under mpirun every rank would otherwise run the same SCF: run it once and say so.
+  par::MpiEnvironment mpi(nullptr, nullptr);
+  if (const int ranks = par::size_of(MPI_COMM_WORLD); ranks > 1) {
+    if (par::rank_of(MPI_COMM_WORLD) != 0) return 0;
+    std::cerr << "dixc scf: " << ranks << " MPI ranks, but one SCF does not share its work over ranks: it runs once, "
+              << "on rank 0; the other ranks stay idle (use threads instead: OMP_NUM_THREADS)\n";
+  }
 
   const std::string path = vm["molecule"].as<std::string>();
   const auto frames = chem::read_xyz_file(path);

@@ -113,6 +113,21 @@ class Cli(unittest.TestCase):
         proc = run("scf", os.path.join(DATA, "H2O.xyz"), "--max-iter", "2", "-q")
         self.assert_one_line_error(proc, 3, "did not converge")
 
+    def test_scf_under_mpirun_runs_once_and_says_so(self):
+        env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1",
+                   OMPI_MCA_rmaps_base_oversubscribe="1")
+        mpirun = ["mpirun", "-np", "2", "--bind-to", "none", DIXC, "scf"]
+        proc = subprocess.run(mpirun + [os.path.join(DATA, "H2O.xyz"), "--method", "hf", "-q"], capture_output=True,
+                              text=True, env=env, timeout=300)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.count("total energy"), 1, proc.stdout)
+        self.assertIn("runs once, on rank 0", proc.stderr)
+        # An error on rank 0 ends the job with its message (the idle rank does not keep it waiting).
+        missing = os.path.join(self.tmp.name, "none.xyz")
+        proc = subprocess.run(mpirun + [missing], capture_output=True, text=True, env=env, timeout=120)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("none.xyz", proc.stderr)
+
     def test_missing_file_and_basis(self):
         self.assert_one_line_error(run("scf", os.path.join(self.tmp.name, "none.xyz")), 2, "none.xyz")
         self.assert_one_line_error(run("scf", os.path.join(DATA, "H2O.xyz"), "--basis", "nope"), 2, "nope")
