@@ -18,6 +18,7 @@
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/evaluation.hpp"
 #include "dixc/ml/loss_settings.hpp"
+#include "dixc/par/collectives.hpp"
 #include "dixc/par/mpi_environment.hpp"
 #include "dixc/util/error.hpp"
 
@@ -226,16 +227,8 @@ int run_evaluate_command(const std::vector<std::string>& args) {
               << std::flush;
     mine += to_json(m).dump() + "\n";
   }
-  // Gather every rank's lines on rank 0.
-  int len = static_cast<int>(mine.size());
-  std::vector<int> lens(size), displs(size);
-  MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-  std::string all;
-  if (rank == 0) {
-    for (int p = 1; p < size; ++p) displs[p] = displs[p - 1] + lens[p - 1];
-    all.resize(displs[size - 1] + lens[size - 1]);
-  }
-  MPI_Gatherv(mine.data(), len, MPI_CHAR, all.data(), lens.data(), displs.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
+  // Every rank's lines on rank 0, in rank order.
+  const std::string all = par::gather_text(mine, 0, MPI_COMM_WORLD);
   if (rank != 0) return 0;
 
   fs::create_directories(out);

@@ -21,6 +21,7 @@
 #include "dixc/data/schema.hpp"
 #include "dixc/grid/grid_settings.hpp"
 #include "dixc/integrals/one_body.hpp"
+#include "dixc/par/collectives.hpp"
 #include "dixc/par/eigensolver_factory.hpp"
 #include "dixc/par/mpi_environment.hpp"
 #include "dixc/par/tiered_schedule.hpp"
@@ -61,11 +62,7 @@ std::string shortest(double x) {
 int large_team_size(int requested, int per_molecule, MPI_Comm world) {
   int size = requested;
   if (requested == 0) {
-    MPI_Comm node;
-    MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, par::rank_of(world), MPI_INFO_NULL, &node);
-    size = par::size_of(node);
-    MPI_Allreduce(MPI_IN_PLACE, &size, 1, MPI_INT, MPI_MIN, world);  // the same on every rank
-    MPI_Comm_free(&node);
+    size = par::smallest_node_size(world);
     size = std::max(per_molecule, size / per_molecule * per_molecule);
   }
   if (size < 1 || size % per_molecule != 0)
@@ -315,13 +312,11 @@ int run_generate_command(const std::vector<std::string>& args) {
     const auto write_start = Clock::now();
     writer.append(finished);
     write_seconds += std::chrono::duration<double>(Clock::now() - write_start).count();
-    MPI_Allreduce(MPI_IN_PLACE, counts, 2, MPI_LONG, MPI_SUM, world);
+    par::sum_in_place(counts, 2, world);
     ok_run += counts[0];
     failed_run += counts[1];
-    int all_exhausted = exhausted ? 1 : 0;
-    MPI_Allreduce(MPI_IN_PLACE, &all_exhausted, 1, MPI_INT, MPI_LAND, world);
-    int stop = g_stop_signal;
-    MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, world);
+    const bool all_exhausted = par::all_ranks(exhausted, world);
+    const int stop = par::max_over_ranks(static_cast<int>(g_stop_signal), world);
     if (rank == 0 && counts[0] + counts[1] > 0) {
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
       const long finished_now = static_cast<long>(writer.committed_names().size());

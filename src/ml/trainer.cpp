@@ -24,6 +24,8 @@
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/separable_model.hpp"
 #include "dixc/ml/training_molecules.hpp"
+#include "dixc/par/collectives.hpp"
+#include "dixc/par/mpi_environment.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
 
@@ -47,7 +49,7 @@ struct TermSums {
     values[3] += std::isnan(t.hessian) ? 0.0 : t.hessian;
     values[4] += 1.0;
   }
-  void reduce(MPI_Comm comm) { MPI_Allreduce(MPI_IN_PLACE, values, 5, MPI_DOUBLE, MPI_SUM, comm); }
+  void reduce(MPI_Comm comm) { par::sum_in_place(values, 5, comm); }
   double mean(int i) const { return values[4] > 0 ? values[i] / values[4] : 0.0; }
 };
 
@@ -57,7 +59,7 @@ std::vector<torch::Tensor> gradients_of(const std::vector<torch::Tensor>& params
   return g;
 }
 
-// Sums the flattened gradients over ranks, bucket by bucket with MPI_Iallreduce (all buckets in flight at once).
+// Sums the flattened gradients over ranks, bucket by bucket (all buckets in flight at once).
 void allreduce_gradients(const std::vector<torch::Tensor>& params, std::size_t bucket, MPI_Comm comm) {
   torch::Tensor flat = torch::cat([&] {
                          std::vector<torch::Tensor> parts;
@@ -65,14 +67,7 @@ void allreduce_gradients(const std::vector<torch::Tensor>& params, std::size_t b
                          return parts;
                        }())
                            .contiguous();
-  const std::int64_t n = flat.numel();
-  std::vector<MPI_Request> requests;
-  for (std::int64_t first = 0; first < n; first += static_cast<std::int64_t>(bucket)) {
-    const int count = static_cast<int>(std::min<std::int64_t>(bucket, n - first));
-    requests.emplace_back();
-    MPI_Iallreduce(MPI_IN_PLACE, flat.data_ptr<double>() + first, count, MPI_DOUBLE, MPI_SUM, comm, &requests.back());
-  }
-  MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
+  par::sum_in_place_bucketed(flat.data_ptr<double>(), static_cast<std::size_t>(flat.numel()), bucket, comm);
   std::int64_t offset = 0;
   for (const auto& p : params) {
     const std::int64_t k = p.numel();
@@ -83,7 +78,7 @@ void allreduce_gradients(const std::vector<torch::Tensor>& params, std::size_t b
 
 void broadcast_parameters(const std::vector<torch::Tensor>& params, MPI_Comm comm) {
   torch::NoGradGuard guard;
-  for (const auto& p : params) MPI_Bcast(p.data_ptr<double>(), static_cast<int>(p.numel()), MPI_DOUBLE, 0, comm);
+  for (const auto& p : params) par::broadcast(p.data_ptr<double>(), static_cast<int>(p.numel()), 0, comm);
 }
 
 // Largest deviation of any rank's parameters from rank 0's.
@@ -91,11 +86,10 @@ double parameter_spread(const std::vector<torch::Tensor>& params, MPI_Comm comm)
   double worst = 0.0;
   for (const auto& p : params) {
     torch::Tensor root = p.detach().clone();
-    MPI_Bcast(root.data_ptr<double>(), static_cast<int>(root.numel()), MPI_DOUBLE, 0, comm);
+    par::broadcast(root.data_ptr<double>(), static_cast<int>(root.numel()), 0, comm);
     worst = std::max(worst, (root - p.detach()).abs().max().item<double>());
   }
-  MPI_Allreduce(MPI_IN_PLACE, &worst, 1, MPI_DOUBLE, MPI_MAX, comm);
-  return worst;
+  return par::max_over_ranks(worst, comm);
 }
 
 double learning_rate(const TrainOptions& o, int step, int total_steps) {
@@ -148,7 +142,7 @@ LossScales initial_scales(torch::jit::Module& model, TrainingMolecules& shard, c
     sums[2] += settings.uses_hessian() ? terms.hessian : 0.0;
     sums[3] += 1.0;
   }
-  MPI_Allreduce(MPI_IN_PLACE, sums, 4, MPI_DOUBLE, MPI_SUM, comm);
+  par::sum_in_place(sums, 4, comm);
   auto scale = [&](double sum) {
     const double mean = sum / std::max(1.0, sums[3]);
     return std::isfinite(mean) && mean > 1e-20 ? mean : 1.0;
@@ -203,9 +197,7 @@ void install_checkpoint_signal_handlers() {
 }
 
 TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
+  const int rank = par::rank_of(comm), size = par::size_of(comm);
   const data::DatasetReader dataset(o.dataset);
   const std::string basis = dataset.attributes().at("basis"), grid = dataset.attributes().at("grid");
 
@@ -364,7 +356,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
       allreduce_gradients(params, o.bucket_elements, comm);
       allreduce_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - reduce_start).count();
       for (const auto& g : gradients_of(params)) bad |= torch::isfinite(g).all().item<bool>() ? 0 : 1;
-      MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, comm);
+      bad = par::max_over_ranks(bad, comm);
       sums.reduce(comm);
       if (bad) {
         ++state.skipped;
@@ -386,13 +378,13 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
       }
       int stop = g_checkpoint_signal.load();
       if (o.stop_after_steps > 0 && ++steps_this_call >= o.stop_after_steps && !reached_end()) stop = -1;
-      MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, comm);
+      stop = par::max_over_ranks(stop, comm);
       const bool periodic = o.checkpoint_every > 0 && state.step % o.checkpoint_every == 0;
       if (stop || periodic) {
         Checkpoint c = state;
         ++c.batch;  // the batch just finished
         write_checkpoint(ckpt_dir, model, optimizer, c, rank);
-        MPI_Barrier(comm);
+        par::barrier(comm);
       }
       if (stop) {
         if (o.log && rank == 0)
@@ -483,7 +475,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     model.register_attribute("best_epoch", c10::StringType::get(), std::to_string(state.best_epoch));
     model.save((out / "model.pt").string());
   }
-  MPI_Barrier(comm);
+  par::barrier(comm);
   return summary;
 }
 
