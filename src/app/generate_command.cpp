@@ -2,7 +2,6 @@
 // parallel-HDF5 dataset; resumable and tolerant of failing molecules.
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <iomanip>
@@ -24,6 +23,7 @@
 #include "dixc/par/collectives.hpp"
 #include "dixc/par/eigensolver_factory.hpp"
 #include "dixc/par/mpi_environment.hpp"
+#include "dixc/par/stop_signal.hpp"
 #include "dixc/par/tiered_schedule.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
@@ -35,10 +35,6 @@ namespace dixc::app {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// SIGTERM/SIGUSR1 (a job near its time limit): finish the current molecule, commit, exit cleanly.
-volatile std::sig_atomic_t g_stop_signal = 0;
-void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 std::string format_seconds(double s) {
   std::ostringstream o;
@@ -268,8 +264,8 @@ int run_generate_command(const std::vector<std::string>& args) {
   if (rank == 0 && n_large > 0)
     std::cout << "dixc generate: " << n_large << " molecule(s) above " << vm["large-nbf"].as<int>()
               << " basis functions go first, to teams of " << large_ranks << " rank(s)\n";
-  std::signal(SIGTERM, on_stop_signal);
-  std::signal(SIGUSR1, on_stop_signal);
+  // SIGTERM/SIGUSR1 (a job near its time limit): finish the current molecules, commit, exit cleanly.
+  const par::StopSignal stop_signal;
   const double flush_seconds = vm["flush-seconds"].as<double>();
   const auto start = Clock::now();
   long ok_run = 0, failed_run = 0;
@@ -284,7 +280,7 @@ int run_generate_command(const std::vector<std::string>& args) {
     // Only the team leader's clock and signal state count, so a team never splits between two rounds.
     for (bool first = true; !exhausted; first = false) {
       const double batch_age = std::chrono::duration<double>(Clock::now() - batch_start).count();
-      const long index = schedule.next(!g_stop_signal && (first || batch_age < flush_seconds));
+      const long index = schedule.next(!stop_signal.requested() && (first || batch_age < flush_seconds));
       if (index == par::TieredSchedule::kExhausted) {
         exhausted = true;
         break;
@@ -316,7 +312,7 @@ int run_generate_command(const std::vector<std::string>& args) {
     ok_run += counts[0];
     failed_run += counts[1];
     const bool all_exhausted = par::all_ranks(exhausted, world);
-    const int stop = par::max_over_ranks(static_cast<int>(g_stop_signal), world);
+    const int stop = par::max_over_ranks(stop_signal.requested(), world);
     if (rank == 0 && counts[0] + counts[1] > 0) {
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
       const long finished_now = static_cast<long>(writer.committed_names().size());

@@ -7,6 +7,7 @@
 #include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/trainer.hpp"
 #include "dixc/par/mpi_environment.hpp"
+#include "dixc/par/stop_signal.hpp"
 #include "dixc/util/error.hpp"
 
 namespace po = boost::program_options;
@@ -66,7 +67,7 @@ int run_train_command(const std::vector<std::string>& args) {
   }
   const auto& vm = parsed.values;
   par::MpiEnvironment mpi(nullptr, nullptr);
-  ml::install_checkpoint_signal_handlers();
+  const par::StopSignal stop_signal;
 
   ml::TrainOptions o;
   o.dataset = vm["dataset"].as<std::string>();
@@ -90,6 +91,7 @@ int run_train_command(const std::vector<std::string>& args) {
   o.resume = vm["resume"].as<bool>();
   o.init_model = vm["init"].as<std::string>();
   o.stop_after_steps = vm["stop-after-steps"].as<int>();
+  o.stop_signal = &stop_signal;
   const int rank = par::rank_of(MPI_COMM_WORLD);
   if (rank == 0) o.log = &std::cout;
   if (o.batch_size < 1 || o.epochs < 1) throw InputError("--batch-size and --epochs must be at least 1");

@@ -23,20 +23,21 @@ FunctionalCalculation MoleculeCalculation::with(std::unique_ptr<xc::XcFunctional
   return FunctionalCalculation(*this, std::move(functional));
 }
 
-FunctionalCalculation::FunctionalCalculation(const MoleculeCalculation& molecule,
+FunctionalCalculation::FunctionalCalculation(const MoleculeCalculation& calculation,
                                              std::unique_ptr<xc::XcFunctional> functional)
-    : molecule_(&molecule),
+    : calculation_(&calculation),
       functional_(std::move(functional)),
-      fock_builder_(
-          std::make_unique<scf::FockBuilder>(molecule.molecule(), molecule.basis(), molecule.jk(), *functional_)) {}
+      fock_builder_(std::make_unique<scf::FockBuilder>(calculation.molecule(), calculation.basis(), calculation.jk(),
+                                                       *functional_)) {}
 
 scf::ScfResult FunctionalCalculation::scf(const scf::ScfOptions& options) const {
-  return scf::run_scf(molecule_->molecule(), molecule_->basis(), *fock_builder_, options, molecule_->eigensolver());
+  return scf::run_scf(calculation_->molecule(), calculation_->basis(), *fock_builder_, options,
+                      calculation_->eigensolver());
 }
 
 void FunctionalCalculation::require_converged(const scf::ScfResult& result, const std::string& hint) const {
   if (!result.converged)
-    throw ConvergenceError("molecule '" + molecule_->molecule().name + "': SCF with " + functional_->name() +
+    throw ConvergenceError("molecule '" + calculation_->molecule().name + "': SCF with " + functional_->name() +
                            " did not converge in " + std::to_string(result.n_iter) +
                            " iterations (|dE| = " + std::to_string(result.last_energy_change) +
                            ", |g| = " + std::to_string(result.gradient_norm) + ")" + (hint.empty() ? "" : "; " + hint));
@@ -54,7 +55,7 @@ response::OrbitalHessian FunctionalCalculation::hessian(const scf::ScfResult& gr
 
 response::TddftResult FunctionalCalculation::tddft(const response::OrbitalHessian& hessian,
                                                    const response::TddftOptions& options) const {
-  return response::solve_tddft(hessian, molecule_->dipole_integrals(), options);
+  return response::solve_tddft(hessian, calculation_->dipole_integrals(), options);
 }
 
 }  // namespace dixc::calc

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -34,9 +33,6 @@ namespace fs = std::filesystem;
 namespace dixc::ml {
 
 namespace {
-
-std::atomic<int> g_checkpoint_signal{0};
-void on_checkpoint_signal(int sig) { g_checkpoint_signal = sig; }
 
 // Sums of loss terms over molecules; reduced over ranks as a flat array.
 struct TermSums {
@@ -190,11 +186,6 @@ InitModel init_model(const std::string& path, const std::string& architecture, c
 }
 
 }  // namespace
-
-void install_checkpoint_signal_handlers() {
-  std::signal(SIGTERM, on_checkpoint_signal);
-  std::signal(SIGUSR1, on_checkpoint_signal);
-}
 
 TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   const int rank = par::rank_of(comm), size = par::size_of(comm);
@@ -376,7 +367,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
         const double spread = parameter_spread(params, comm);
         if (spread != 0.0) throw std::runtime_error("parameters diverged across ranks by " + std::to_string(spread));
       }
-      int stop = g_checkpoint_signal.load();
+      int stop = o.stop_signal ? o.stop_signal->requested() : 0;
       if (o.stop_after_steps > 0 && ++steps_this_call >= o.stop_after_steps && !reached_end()) stop = -1;
       stop = par::max_over_ranks(stop, comm);
       const bool periodic = o.checkpoint_every > 0 && state.step % o.checkpoint_every == 0;

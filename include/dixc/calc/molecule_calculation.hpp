@@ -26,7 +26,7 @@ class MoleculeCalculation;
 // One functional on the molecule of a MoleculeCalculation, which must outlive it.
 class FunctionalCalculation {
  public:
-  FunctionalCalculation(const MoleculeCalculation& molecule, std::unique_ptr<xc::XcFunctional> functional);
+  FunctionalCalculation(const MoleculeCalculation& calculation, std::unique_ptr<xc::XcFunctional> functional);
 
   const xc::XcFunctional& functional() const { return *functional_; }
   const scf::FockBuilder& fock_builder() const { return *fock_builder_; }
@@ -44,7 +44,7 @@ class FunctionalCalculation {
   response::TddftResult tddft(const response::OrbitalHessian& hessian, const response::TddftOptions& options) const;
 
  private:
-  const MoleculeCalculation* molecule_;
+  const MoleculeCalculation* calculation_;
   std::unique_ptr<xc::XcFunctional> functional_;
   std::unique_ptr<scf::FockBuilder> fock_builder_;
 };

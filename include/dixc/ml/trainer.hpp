@@ -21,6 +21,7 @@
 #include <mpi.h>
 
 #include "dixc/ml/loss_settings.hpp"
+#include "dixc/par/stop_signal.hpp"
 
 namespace dixc::ml {
 
@@ -51,6 +52,8 @@ struct TrainOptions {
   std::string init_model;
   std::size_t bucket_elements = 1 << 16;
   std::ostream* log = nullptr;  // progress lines (rank 0)
+  // Polled at every step boundary (agreed over the ranks): a signal makes train() checkpoint and return.
+  const par::StopSignal* stop_signal = nullptr;
 };
 
 struct TrainSummary {
@@ -68,8 +71,5 @@ struct TrainSummary {
 // Collective over `comm`. Writes output_dir/{losses.csv, checkpoint/, model.pt}. Throws InputError for
 // unusable inputs (no training molecules, a mismatched checkpoint).
 TrainSummary train(const TrainOptions& options, MPI_Comm comm);
-
-// Installs SIGTERM/SIGUSR1 handlers that make train() checkpoint and return at the next step boundary.
-void install_checkpoint_signal_handlers();
 
 }  // namespace dixc::ml
