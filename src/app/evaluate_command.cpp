@@ -15,6 +15,7 @@
 #include "dixc/app/commands.hpp"
 #include "dixc/app/options.hpp"
 #include "dixc/data/dataset_reader.hpp"
+#include "dixc/data/schema.hpp"
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/evaluation.hpp"
 #include "dixc/ml/loss_settings.hpp"
@@ -212,9 +213,9 @@ int run_evaluate_command(const std::vector<std::string>& args) {
 
   ml::EvaluationSettings settings;
   settings.model_path = model_path;
-  settings.functional = dataset.attributes().at("functional");
-  settings.basis = dataset.attributes().at("basis");
-  settings.grid = dataset.attributes().at("grid");
+  settings.functional = dataset.attribute(data::attribute::functional);
+  settings.basis = dataset.attribute(data::attribute::basis);
+  settings.grid = dataset.attribute(data::attribute::grid);
   settings.baselines = comma_list(vm["baselines"].as<std::string>());
   std::string mine;
   for (std::size_t k = rank; k < rows.size(); k += size) {

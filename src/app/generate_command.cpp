@@ -202,19 +202,19 @@ int run_generate_command(const std::vector<std::string>& args) {
   char created[64];
   std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   const std::map<std::string, std::string> attributes = {
-      {"functional", settings.functional},
-      {"basis", settings.basis},
-      {"grid", settings.grid},
-      {"energy_threshold", shortest(settings.energy_threshold)},
-      {"gradient_threshold", shortest(settings.gradient_threshold)},
-      {"max_iter", std::to_string(settings.max_iter)},
-      {"n_roots", std::to_string(settings.n_roots)},
-      {"n_dir", std::to_string(settings.n_dir)},
-      {"seed", std::to_string(seed)},
-      {"dixc_version", version_string},
-      {"git_hash", git_hash},
-      {"created", created},
-      {"units", "atomic units (Hartree, Bohr); matrices column-major"}};
+      {data::attribute::functional, settings.functional},
+      {data::attribute::basis, settings.basis},
+      {data::attribute::grid, settings.grid},
+      {data::attribute::energy_threshold, shortest(settings.energy_threshold)},
+      {data::attribute::gradient_threshold, shortest(settings.gradient_threshold)},
+      {data::attribute::max_iter, std::to_string(settings.max_iter)},
+      {data::attribute::n_roots, std::to_string(settings.n_roots)},
+      {data::attribute::n_dir, std::to_string(settings.n_dir)},
+      {data::attribute::seed, std::to_string(seed)},
+      {data::attribute::dixc_version, version_string},
+      {data::attribute::git_hash, git_hash},
+      {data::attribute::created, created},
+      {data::attribute::units, "atomic units (Hartree, Bohr); matrices column-major"}};
   const std::string output = vm["output"].as<std::string>();
   data::DatasetWriter writer(output, world, attributes);
 

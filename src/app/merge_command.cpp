@@ -7,6 +7,7 @@
 #include "dixc/app/options.hpp"
 #include "dixc/data/dataset_reader.hpp"
 #include "dixc/data/dataset_writer.hpp"
+#include "dixc/data/schema.hpp"
 #include "dixc/par/mpi_environment.hpp"
 #include "dixc/util/error.hpp"
 
@@ -48,7 +49,7 @@ int run_merge_command(const std::vector<std::string>& args) {
   for (const auto& path : shards) {
     const data::DatasetReader shard(path);
     for (const auto& [key, value] : attributes) {
-      if (key == "created" || key == "dixc_version" || key == "git_hash") continue;
+      if (data::is_provenance_attribute(key)) continue;
       const auto it = shard.attributes().find(key);
       if (it == shard.attributes().end() || it->second != value)
         throw InputError(path + ": made with different settings than " + shards.front() + " (" + key + ")");

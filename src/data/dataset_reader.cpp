@@ -76,6 +76,13 @@ DatasetReader::DatasetReader(const std::string& path) : path_(path) {
   names_ = text_["name"];
 }
 
+const std::string& DatasetReader::attribute(const std::string& name) const {
+  const auto it = attributes_.find(name);
+  if (it == attributes_.end())
+    throw InputError(path_ + ": the dataset has no '" + name + "' attribute (not written by dixc generate?)");
+  return it->second;
+}
+
 std::optional<std::size_t> DatasetReader::find(const std::string& name) const {
   for (std::size_t i = 0; i < names_.size(); ++i)
     if (names_[i] == name) return i;

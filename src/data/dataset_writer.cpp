@@ -125,7 +125,7 @@ void DatasetWriter::open_existing(const std::map<std::string, std::string>& attr
                      std::to_string(schema_version) + "; write to a new file");
   std::string mismatch;
   for (const auto& [k, v] : attributes) {
-    if (k == "dixc_version" || k == "git_hash" || k == "created") continue;  // provenance, not settings
+    if (is_provenance_attribute(k)) continue;
     const std::string have = h5_has_attribute(f, k.c_str()) ? h5_read_string_attribute(f, k, path_) : "<missing>";
     if (have != v) mismatch += " " + k + " (file: " + have + ", now: " + v + ")";
   }

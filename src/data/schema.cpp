@@ -68,6 +68,10 @@ auto member_named(const std::vector<Field>& fields, const std::string& name) {
 
 }  // namespace
 
+bool is_provenance_attribute(const std::string& name) {
+  return name == attribute::created || name == attribute::dixc_version || name == attribute::git_hash;
+}
+
 std::int64_t RecordDimensions::*dimension_member(const std::string& name) {
   return member_named(dimension_fields(), name);
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "dixc/data/schema.hpp"
 #include "dixc/util/stable_hash.hpp"
 
 namespace dixc::ml {
@@ -61,7 +62,7 @@ std::string dataset_fingerprint(const std::map<std::string, std::string>& attrib
                                 const std::vector<std::string>& train_names) {
   std::ostringstream fp;
   for (const auto& [k, v] : attributes)
-    if (k != "created") fp << k << "=" << v << ";";
+    if (k != data::attribute::created) fp << k << "=" << v << ";";
   for (const auto& n : train_names) fp << n << ";";
   return std::to_string(stable_hash(fp.str()));
 }

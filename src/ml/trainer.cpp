@@ -17,6 +17,7 @@
 #include <torch/torch.h>
 
 #include "dixc/data/dataset_reader.hpp"
+#include "dixc/data/schema.hpp"
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/evaluation.hpp"
@@ -190,7 +191,7 @@ InitModel init_model(const std::string& path, const std::string& architecture, c
 TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   const int rank = par::rank_of(comm), size = par::size_of(comm);
   const data::DatasetReader dataset(o.dataset);
-  const std::string basis = dataset.attributes().at("basis"), grid = dataset.attributes().at("grid");
+  const std::string basis = dataset.attribute(data::attribute::basis), grid = dataset.attribute(data::attribute::grid);
 
   std::vector<std::string> usable_names;
   std::map<std::string, double> cost;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "dixc/data/schema.hpp"
+
 namespace dixc::ml {
 
 namespace {
@@ -30,8 +32,8 @@ TrainingMolecules::TrainingMolecules(const data::DatasetReader& dataset, std::ve
                                      ResponseOrder order, std::size_t added_bytes_per_point)
     : dataset_(dataset),
       order_(order),
-      basis_(dataset.attributes().at("basis")),
-      grid_(dataset.attributes().at("grid")),
+      basis_(dataset.attribute(data::attribute::basis)),
+      grid_(dataset.attribute(data::attribute::grid)),
       keys_(std::move(keys)),
       chunk_points_(chunk_points),
       budget_bytes_(budget_bytes),

@@ -205,6 +205,16 @@ class Train(unittest.TestCase):
         self.assertRegex(r.stderr, "molecule '[^']+': grid 'coarse' of this dixc integrates")
         self.assertIn("regenerate the dataset", r.stderr)
 
+    def test_dataset_without_its_basis_attribute_is_refused(self):
+        stripped = os.path.join(TMP, "no_basis.h5")
+        shutil.copy(DATA, stripped)
+        with h5py.File(stripped, "r+") as f:
+            del f.attrs["basis"]
+        r = subprocess.run(["mpirun", "-np", "1", DIXC, "train", stripped, "-o", os.path.join(TMP, "no_basis"),
+                            *COMMON, "--max-steps", "1"], capture_output=True, text=True, env=ENV, timeout=600)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("no_basis.h5: the dataset has no 'basis' attribute", r.stderr)
+
     def check_scf_with_model(self, model, evaluated):
         """dixc scf --functional model.pt on the molecule's stored geometry gives evaluate's model SCF energy."""
         with h5py.File(DATA, "r") as f:

@@ -22,6 +22,8 @@ class DatasetReader {
   std::optional<std::size_t> find(const std::string& name) const;
   // File-level string attributes (functional, basis, grid, seed, versions, ...).
   const std::map<std::string, std::string>& attributes() const { return attributes_; }
+  // One of them (data::attribute::...); InputError naming the file when it is missing.
+  const std::string& attribute(const std::string& name) const;
   // Full record of a committed row, arrays included.
   MoleculeRecord read(std::size_t row) const;
   // Index fields only (no arrays): cheap, for summaries.

@@ -12,6 +12,18 @@ namespace dixc::data {
 
 inline constexpr int schema_version = 1;
 
+// File-level attributes (strings): the reference method and settings every molecule of a dataset shares, and
+// where the file came from.
+namespace attribute {
+inline constexpr char functional[] = "functional", basis[] = "basis", grid[] = "grid";
+inline constexpr char energy_threshold[] = "energy_threshold", gradient_threshold[] = "gradient_threshold";
+inline constexpr char max_iter[] = "max_iter", n_roots[] = "n_roots", n_dir[] = "n_dir", seed[] = "seed";
+inline constexpr char units[] = "units";
+inline constexpr char dixc_version[] = "dixc_version", git_hash[] = "git_hash", created[] = "created";
+}  // namespace attribute
+// Provenance (created, dixc_version, git_hash): may differ between shards and runs that make one dataset.
+bool is_provenance_attribute(const std::string& name);
+
 // Integer dimensions of a record, in index-table column order.
 struct DimensionField {
   std::string name;
