@@ -9,8 +9,6 @@
 
 namespace dixc::ml {
 
-namespace {}  // namespace
-
 ModelInfo read_model_info(const std::string& path) {
   torch::jit::Module m;
   try {
