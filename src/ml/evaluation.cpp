@@ -4,18 +4,15 @@
 #include <limits>
 
 #include "dixc/calc/molecule_calculation.hpp"
+#include "dixc/ml/models.hpp"
 #include "dixc/ml/torch_functional.hpp"
 #include "dixc/util/error.hpp"
 
 namespace dixc::ml {
 
-ModelInfo read_model_info(const std::string& path) {
-  torch::jit::Module m;
-  try {
-    m = torch::jit::load(path);
-  } catch (const std::exception& e) {
-    throw InputError(path + ": cannot load the TorchScript model (" + std::string(e.what()).substr(0, 200) + ")");
-  }
+ModelInfo read_model_info(const std::string& path) { return model_info(load_model_file(path)); }
+
+ModelInfo model_info(const torch::jit::Module& m) {
   auto text = [&m](const char* key) { return m.hasattr(key) ? m.attr(key).toStringRef() : std::string(); };
   ModelInfo info;
   info.architecture = text("architecture");

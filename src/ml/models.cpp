@@ -141,4 +141,12 @@ std::vector<torch::Tensor> ordered_parameters(const torch::jit::Module& model) {
   return out;
 }
 
+torch::jit::Module load_model_file(const std::string& path) {
+  try {
+    return torch::jit::load(path);
+  } catch (const std::exception& e) {
+    throw InputError(path + ": cannot load the TorchScript model (" + std::string(e.what()).substr(0, 200) + ")");
+  }
+}
+
 }  // namespace dixc::ml

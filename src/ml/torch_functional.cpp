@@ -202,12 +202,7 @@ std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_ov(
 
 std::unique_ptr<TorchFunctional> load_torch_functional(const std::string& path, const chem::Molecule& molecule,
                                                        const chem::BasisSet& basis, const std::string& grid) {
-  torch::jit::Module model;
-  try {
-    model = torch::jit::load(path);
-  } catch (const std::exception& e) {
-    throw InputError(path + ": cannot load the TorchScript model (" + std::string(e.what()).substr(0, 200) + ")");
-  }
+  torch::jit::Module model = load_model_file(path);
   check_model_metadata(model, path);
   model.eval();
   auto integrator = std::make_shared<const xc::SemilocalIntegrator>(

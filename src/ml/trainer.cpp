@@ -1,7 +1,6 @@
 #include "dixc/ml/trainer.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -175,7 +174,8 @@ struct InitModel {
 // The exported model at `path`, after checking that it is this architecture and was trained on this dataset's
 // training split (otherwise held-out molecules could have shaped the starting point).
 InitModel init_model(const std::string& path, const std::string& architecture, const std::string& fingerprint) {
-  const ModelInfo info = read_model_info(path);
+  const torch::jit::Module model = load_model_file(path);
+  const ModelInfo info = model_info(model);
   if (info.architecture != architecture)
     throw InputError(path + ": --init model is a '" + info.architecture + "' model, this run trains '" + architecture +
                      "'; pass --model " + info.architecture + " or another --init model");
@@ -183,7 +183,7 @@ InitModel init_model(const std::string& path, const std::string& architecture, c
     throw InputError(path +
                      ": --init model was trained on another dataset or split (its fingerprint differs); "
                      "use the same dataset, --seed, --val-fraction and --test-fraction as its run");
-  return {ordered_parameters(torch::jit::load(path)), info.loss_mode};
+  return {ordered_parameters(model), info.loss_mode};
 }
 
 }  // namespace

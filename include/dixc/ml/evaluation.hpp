@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/script.h>
+
 #include "dixc/data/molecule_record.hpp"
 
 namespace dixc::ml {
@@ -50,7 +52,8 @@ struct ModelInfo {
   std::uint64_t split_seed = 0;
   double validation_fraction = 0.2, test_fraction = 0.2;
 };
-ModelInfo read_model_info(const std::string& path);
+ModelInfo model_info(const torch::jit::Module& model);
+ModelInfo read_model_info(const std::string& path);  // model_info(load_model_file(path))
 
 // Never throws for a molecule-level failure (non-convergence...): ok = false and message say what happened.
 MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const EvaluationSettings& settings);

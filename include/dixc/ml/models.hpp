@@ -51,6 +51,9 @@ class SecondDerivativeMode {
 // contributes, for tests and benchmarks of trained-model code paths without training.
 void perturb_parameters(torch::jit::Module& model, double scale, std::uint64_t seed);
 
+// Loads a TorchScript file; InputError naming it when it cannot be loaded.
+torch::jit::Module load_model_file(const std::string& path);
+
 // Parameters in a fixed order (by name), for optimisers, gradient buckets and checkpoints.
 std::vector<torch::Tensor> ordered_parameters(const torch::jit::Module& model);
 
