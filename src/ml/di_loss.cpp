@@ -374,6 +374,43 @@ torch::Tensor separable_surrogate(torch::jit::Module& model, const ReferenceFeat
   return weighted_jet(model, maps, w);
 }
 
+// Adds scale * dL/dtheta to the parameters' gradients, dL = c_E dE + <c_g, dg> + <c_H, dHv> at fixed features:
+// c_E dE/dtheta plus the point derivatives' parameter derivatives against the adjoint weights; only the
+// parameters are differentiated (not the features). `kept`: the derivatives of the single call with their graph,
+// when the value pass kept it.
+void add_parameter_gradients(torch::jit::Module& model, const std::string& method, const MoleculeTensors& m,
+                             const ReferenceFeatures& f, const std::vector<ModelCall>& calls, ResponseOrder order,
+                             const LossAdjoint& adjoint, double scale, const PointDerivatives* kept) {
+  const std::vector<torch::Tensor> params = ordered_parameters(model);
+  std::vector<AdjointWeights> weights(f.chunks.size());
+  if (order != ResponseOrder::energy)
+    util::parallel_for(f.chunks.size(),
+                       [&](std::size_t i) { weights[i] = adjoint_weights(f.chunks[i], adjoint, m, order); });
+  // Each call's parameter gradient on its own graph, the calls in parallel (one graph per thread alive at a
+  // time). Added to the parameters' gradients in call order: the same sums for any thread count.
+  auto call_gradient = [&](const ModelCall& call) {
+    torch::AutoGradMode enable(true);
+    const torch::Tensor surrogate =
+        uses_separable_jets(model, method, order)
+            ? separable_surrogate(model, f, call, adjoint, weights[call.first_chunk], order)
+            : surrogate_of(kept ? *kept : evaluate_call(model, method, m, f, call, order, true), f, call,
+                           adjoint.energy, weights, order);
+    return torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
+  };
+  std::vector<std::vector<torch::Tensor>> grads(calls.size());
+  util::parallel_for(calls.size(), [&](std::size_t i) { grads[i] = call_gradient(calls[i]); });
+  torch::NoGradGuard no_grad;
+  for (const auto& call_grads : grads)
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      if (!call_grads[k].defined()) continue;
+      auto& g = params[k].mutable_grad();
+      if (g.defined())
+        g.add_(call_grads[k]);
+      else
+        g = call_grads[k].clone();
+    }
+}
+
 }  // namespace
 
 LossMode parse_loss_mode(const std::string& name) {
@@ -471,37 +508,15 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
   LossAdjoint adjoint;
   const LossTerms t = loss_terms({values.energy, values.gradient, values.hessian}, m, s, &adjoint);
   if (!backward || !t.finite) return t;
-  // dL/dtheta = c_E dE/dtheta + sum over points of the point derivatives' parameter derivatives times the
-  // adjoint weights; only the parameters are differentiated (not the features, which are fixed).
-  const std::vector<torch::Tensor> params = ordered_parameters(model);
-  std::vector<AdjointWeights> weights(f.chunks.size());
-  if (order != ResponseOrder::energy)
-    util::parallel_for(f.chunks.size(),
-                       [&](std::size_t i) { weights[i] = adjoint_weights(f.chunks[i], adjoint, m, order); });
-  // Each call's parameter gradient on its own graph, the calls in parallel (one graph per thread alive at a
-  // time). Added to the parameters' gradients in call order: the same sums for any thread count.
-  auto call_gradient = [&](const ModelCall& call) {
-    torch::AutoGradMode enable(true);
-    const torch::Tensor surrogate =
-        uses_separable_jets(model, method, order)
-            ? separable_surrogate(model, f, call, adjoint, weights[call.first_chunk], order)
-            : surrogate_of(keep_graph ? kept : evaluate_call(model, method, m, f, call, order, true), f, call,
-                           adjoint.energy, weights, order);
-    return torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
-  };
-  std::vector<std::vector<torch::Tensor>> grads(calls.size());
-  util::parallel_for(calls.size(), [&](std::size_t i) { grads[i] = call_gradient(calls[i]); });
-  torch::NoGradGuard no_grad;
-  for (const auto& call_grads : grads)
-    for (std::size_t k = 0; k < params.size(); ++k) {
-      if (!call_grads[k].defined()) continue;
-      auto& g = params[k].mutable_grad();
-      if (g.defined())
-        g.add_(call_grads[k]);
-      else
-        g = call_grads[k].clone();
-    }
+  add_parameter_gradients(model, method, m, f, calls, order, adjoint, scale, keep_graph ? &kept : nullptr);
   return t;
+}
+
+void add_adjoint_gradient(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
+                          const LossAdjoint& adjoint, ResponseOrder order, double scale) {
+  check_order(f, order);
+  torch::AutoGradMode enable(true);
+  add_parameter_gradients(model, trained_method(model), m, f, model_calls(model, f), order, adjoint, scale, nullptr);
 }
 
 }  // namespace dixc::ml

@@ -200,14 +200,19 @@ std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_ov(
   return integrator_->kernel_contraction_ov(density, c_occ, c_vir, directions, response_kernel(density));
 }
 
+std::shared_ptr<const xc::SemilocalIntegrator> model_integrator(const chem::BasisSet& basis,
+                                                                const chem::Molecule& molecule,
+                                                                const std::string& grid) {
+  return std::make_shared<const xc::SemilocalIntegrator>(
+      basis, grid::build_molecular_grid(molecule, grid::grid_level(grid)), xc::DensityOrder::meta_gga);
+}
+
 std::unique_ptr<TorchFunctional> load_torch_functional(const std::string& path, const chem::Molecule& molecule,
                                                        const chem::BasisSet& basis, const std::string& grid) {
   torch::jit::Module model = load_model_file(path);
   check_model_metadata(model, path);
   model.eval();
-  auto integrator = std::make_shared<const xc::SemilocalIntegrator>(
-      basis, grid::build_molecular_grid(molecule, grid::grid_level(grid)), xc::DensityOrder::meta_gga);
-  return std::make_unique<TorchFunctional>(std::move(model), molecule, std::move(integrator));
+  return std::make_unique<TorchFunctional>(std::move(model), molecule, model_integrator(basis, molecule, grid));
 }
 
 }  // namespace dixc::ml

@@ -50,4 +50,11 @@ ModelResponse model_response(torch::jit::Module& model, const MoleculeTensors& t
 LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& targets, const ReferenceFeatures& features,
                   const LossSettings& settings, double scale, bool backward);
 
+// Adds scale * d/dtheta [c_E E_xc + <c_g, g> + <c_H, H v>] (the adjoint's coefficients, fixed) at these fixed
+// features to the parameters' gradients, up to `order`: the parameter derivative of any loss whose first
+// variation is linear in the model's E_xc, g and H v_k (the DI-Loss; the implicit gradient through an SCF).
+void add_adjoint_gradient(torch::jit::Module& model, const MoleculeTensors& features_molecule,
+                          const ReferenceFeatures& features, const LossAdjoint& adjoint, ResponseOrder order,
+                          double scale);
+
 }  // namespace dixc::ml

@@ -86,6 +86,11 @@ class AutogradKernel final : public xc::XcFunctional {
 };
 }  // namespace oracle
 
+// The grid integrator a TorchFunctional on `molecule` needs (meta-GGA order: rho, sigma and tau), on `grid`.
+std::shared_ptr<const xc::SemilocalIntegrator> model_integrator(const chem::BasisSet& basis,
+                                                                const chem::Molecule& molecule,
+                                                                const std::string& grid);
+
 // Loads DIR/model.pt (or any TorchScript file saved by dixc train) and binds it to a molecule on `grid`.
 // Throws InputError naming the file when it cannot be loaded or lacks the dixc model signature.
 std::unique_ptr<TorchFunctional> load_torch_functional(const std::string& path, const chem::Molecule& molecule,
