@@ -1,6 +1,7 @@
-// Seconds per molecule-step of the DI-Loss (values + dL/dtheta, as in a training step) by architecture and loss
-// mode on the first molecules of a dataset, and the memory of their reference features.
-// usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...] [CHUNK_POINTS=20000]
+// Seconds per molecule-step of the training loss (values + dL/dtheta, as in a training step) by architecture and
+// loss mode (the DI-Loss's modes and the self-consistent energy+density baseline) on the first molecules of a
+// dataset, and the memory of their reference features.
+// usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...] [CHUNK_POINTS=20000] [MODE,...]
 // (OMP_NUM_THREADS threads; run on a quiet machine)
 #include <algorithm>
 #include <chrono>
@@ -9,17 +10,17 @@
 #include <sstream>
 
 #include "dixc/data/dataset_reader.hpp"
-#include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/torch_runtime.hpp"
+#include "dixc/ml/training_loss.hpp"
 #include "dixc/ml/training_molecules.hpp"
 
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...] [CHUNK_POINTS=20000]\n";
+    std::cerr << "usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...] [CHUNK_POINTS=20000] [MODE,...]\n";
     return 2;
   }
   const dixc::data::DatasetReader dataset(argv[1]);
@@ -31,6 +32,15 @@ int main(int argc, char** argv) {
     std::stringstream in(argv[3]);
     for (std::string a; std::getline(in, a, ',');) archs.push_back(a);
   }
+  std::vector<dixc::ml::LossMode> modes = {dixc::ml::LossMode::energy, dixc::ml::LossMode::energy_gradient,
+                                           dixc::ml::LossMode::di, dixc::ml::LossMode::energy_density};
+  if (argc > 5) {
+    modes.clear();
+    std::stringstream in(argv[5]);
+    for (std::string m; std::getline(in, m, ',');) modes.push_back(dixc::ml::parse_loss_mode(m));
+  }
+  const bool self_consistent =
+      std::any_of(modes.begin(), modes.end(), [](auto m) { return dixc::ml::LossSettings{m}.uses_density(); });
   const char* threads = std::getenv("OMP_NUM_THREADS");
   dixc::ml::configure_torch(threads ? std::atoi(threads) : 1);
   const std::string basis = dataset.attributes().at("basis"), grid = dataset.attributes().at("grid");
@@ -41,7 +51,8 @@ int main(int argc, char** argv) {
     const auto record = dataset.read(i);
     if (record.status != dixc::data::RecordStatus::ok) continue;
     // As dixc train loads them (--chunk-points), with everything the di mode needs.
-    auto l = dixc::ml::load_training_molecule(record, basis, grid, chunk_points, dixc::ml::ResponseOrder::hessian);
+    auto l = dixc::ml::load_training_molecule(record, basis, grid, chunk_points, dixc::ml::ResponseOrder::hessian,
+                                              self_consistent);
     bytes += l.features.bytes();
     points += l.features.n_points();
     molecules.push_back(std::move(l));
@@ -51,20 +62,20 @@ int main(int argc, char** argv) {
             << grid << "), " << points / molecules.size() << " points each on average; loading "
             << load_s / molecules.size() << " s/molecule; reference features "
             << static_cast<double>(bytes) / molecules.size() / (1 << 20) << " MiB/molecule\n";
-  std::cout << "architecture  mode         s/molecule-step\n";
+  std::cout << "architecture  mode            s/molecule-step\n";
   for (const auto& arch : archs)
-    for (const auto mode : {dixc::ml::LossMode::energy, dixc::ml::LossMode::energy_gradient, dixc::ml::LossMode::di}) {
+    for (const auto mode : modes) {
       auto model = dixc::ml::make_model(arch, 1);
       dixc::ml::LossSettings s;
       s.mode = mode;
       std::vector<double> per_pass;
       for (int pass = 0; pass < 3; ++pass) {
         const auto t0 = Clock::now();
-        for (const auto& m : molecules) dixc::ml::di_loss(model, m.targets, m.features, s, 1.0, true);
+        for (const auto& m : molecules) dixc::ml::training_loss(model, m, s, 1.0, true);
         per_pass.push_back(std::chrono::duration<double>(Clock::now() - t0).count() / molecules.size());
       }
       std::sort(per_pass.begin(), per_pass.end());
-      std::cout << std::left << std::setw(14) << arch << std::setw(13) << dixc::ml::to_string(mode) << std::right
+      std::cout << std::left << std::setw(14) << arch << std::setw(16) << dixc::ml::to_string(mode) << std::right
                 << std::setprecision(4) << per_pass[1] << "\n";
     }
   return 0;

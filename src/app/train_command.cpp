@@ -18,7 +18,10 @@ int run_train_command(const std::vector<std::string>& args) {
   po::options_description options(
       "usage: [mpirun -np N] dixc train DATA.h5 --output-dir DIR [options]\n\n"
       "Trains a learned XC functional with the DI-Loss (energy, orbital gradient and Hessian-vector products at\n"
-      "the reference solution, docs/theory.md section 4). Each MPI rank holds a shard of the training molecules;\n"
+      "the reference solution, docs/theory.md section 4), or with the baseline it is compared with: total energy\n"
+      "and density through the model's own SCF, differentiated implicitly (--loss energy+density, section 7;\n"
+      "an SCF per molecule and step, so several times slower than di). Each MPI rank holds a shard of the training "
+      "molecules;\n"
       "gradients are averaged with MPI_Allreduce. Writes DIR/losses.csv (per epoch), DIR/checkpoint/ (every\n"
       "--checkpoint-every steps and on SIGTERM/SIGUSR1) and DIR/model.pt (TorchScript, loadable by dixc\n"
       "evaluate and by torch.jit.load). Threads per rank: OMP_NUM_THREADS.\n\nOptions");
@@ -26,12 +29,16 @@ int run_train_command(const std::vector<std::string>& args) {
       "output-dir,o", po::value<std::string>()->required(), "directory for losses, checkpoints and the model")(
       "model", po::value<std::string>()->default_value("gga-mlp"),
       "gga-mlp | mgga-mlp | nonlocal (start as BLYP and learn a correction) | xcdiff (starts as RPBE)")(
-      "loss", po::value<std::string>()->default_value("di"), "energy | energy+grad | di")(
+      "loss", po::value<std::string>()->default_value("di"),
+      "energy | energy+grad | di (terms at the reference solution) | energy+density (SCF total energy and "
+      "density of the model) | di+density (energy+density plus di's gradient and Hessian terms)")(
       "w-energy", po::value<double>()->default_value(1.0),
       "weight of the energy term (each term is divided by its training-set mean for the untrained model, so "
       "equal weights mean equal shares at the start; docs/theory.md section 4)")(
       "w-grad", po::value<double>()->default_value(1.0), "weight of the gradient term")(
       "w-hess", po::value<double>()->default_value(1.0), "weight of the Hessian term")(
+      "w-density", po::value<double>()->default_value(1.0),
+      "weight of the density term sum_p w_p (rho - rho_ref)^2 of the +density modes")(
       "epochs", po::value<int>()->default_value(10), "passes over the training molecules (the cosine horizon)")(
       "patience", po::value<int>()->default_value(0),
       "stop after this many epochs without a lower validation loss (0: train all epochs); model.pt always "
@@ -74,7 +81,8 @@ int run_train_command(const std::vector<std::string>& args) {
   o.output_dir = vm["output-dir"].as<std::string>();
   o.architecture = vm["model"].as<std::string>();
   o.loss.mode = ml::parse_loss_mode(vm["loss"].as<std::string>());
-  o.loss.weights = {vm["w-energy"].as<double>(), vm["w-grad"].as<double>(), vm["w-hess"].as<double>()};
+  o.loss.weights = {vm["w-energy"].as<double>(), vm["w-grad"].as<double>(), vm["w-hess"].as<double>(),
+                    vm["w-density"].as<double>()};
   o.epochs = vm["epochs"].as<int>();
   o.patience = vm["patience"].as<int>();
   o.max_steps = vm["max-steps"].as<int>();

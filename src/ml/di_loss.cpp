@@ -417,11 +417,25 @@ LossMode parse_loss_mode(const std::string& name) {
   if (name == "energy") return LossMode::energy;
   if (name == "energy+grad") return LossMode::energy_gradient;
   if (name == "di") return LossMode::di;
-  throw InputError("unknown loss mode '" + name + "' (valid: energy, energy+grad, di)");
+  if (name == "energy+density") return LossMode::energy_density;
+  if (name == "di+density") return LossMode::di_density;
+  throw InputError("unknown loss mode '" + name + "' (valid: energy, energy+grad, di, energy+density, di+density)");
 }
 
 std::string to_string(LossMode mode) {
-  return mode == LossMode::energy ? "energy" : mode == LossMode::energy_gradient ? "energy+grad" : "di";
+  switch (mode) {
+    case LossMode::energy:
+      return "energy";
+    case LossMode::energy_gradient:
+      return "energy+grad";
+    case LossMode::di:
+      return "di";
+    case LossMode::energy_density:
+      return "energy+density";
+    case LossMode::di_density:
+      return "di+density";
+  }
+  return "di";
 }
 
 LossTerms loss_terms(const ModelResponse& r, const MoleculeTensors& m, const LossSettings& s, LossAdjoint* adjoint) {

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "dixc/calc/molecule_calculation.hpp"
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/reference_features.hpp"
 #include "dixc/ml/torch_functional.hpp"
@@ -32,9 +33,14 @@ MoleculeTensors with_orbitals(const MoleculeTensors& m, const scf::ScfResult& r)
 
 SelfConsistentMolecule::SelfConsistentMolecule(const data::MoleculeRecord& record, const std::string& basis,
                                                const std::string& grid, std::size_t chunk_points)
-    : reference_(load_molecule_tensors(record, basis, grid, chunk_points)),
-      calculation_(std::make_unique<calc::MoleculeCalculation>(record.molecule(), basis, grid)),
-      integrator_(model_integrator(calculation_->basis(), calculation_->molecule(), grid)),
+    : SelfConsistentMolecule(record, load_molecule_tensors(record, basis, grid, chunk_points), basis, grid) {}
+
+SelfConsistentMolecule::SelfConsistentMolecule(const data::MoleculeRecord& record, MoleculeTensors reference,
+                                               const std::string& basis, const std::string& grid)
+    : reference_(std::move(reference)),
+      molecule_(record.molecule()),
+      basis_(basis),
+      grid_(grid),
       energy_reference_(record.scalars.energy_total) {
   const ReferenceFeatures f = build_reference_features(reference_, 0, ResponseOrder::energy);
   for (const auto& chunk : f.chunks) rho_reference_.push_back(chunk.rho);
@@ -42,11 +48,18 @@ SelfConsistentMolecule::SelfConsistentMolecule(const data::MoleculeRecord& recor
   density_reference_ = 2.0 * c_occ * c_occ.transpose();
 }
 
+std::size_t SelfConsistentMolecule::bytes() const {
+  std::size_t b = reference_.bytes() + static_cast<std::size_t>(density_reference_.size()) * sizeof(double);
+  for (const auto& rho : rho_reference_) b += static_cast<std::size_t>(rho.numel()) * sizeof(double);
+  return b;
+}
+
 SelfConsistentTerms SelfConsistentMolecule::loss(torch::jit::Module& model, const SelfConsistentSettings& s,
                                                  double scale, bool backward) const {
   SelfConsistentTerms t;
-  const calc::FunctionalCalculation learned =
-      calculation_->with(std::make_unique<TorchFunctional>(model, calculation_->molecule(), integrator_));
+  const calc::MoleculeCalculation calculation(molecule_, basis_, grid_);
+  const calc::FunctionalCalculation learned = calculation.with(std::make_unique<TorchFunctional>(
+      model, calculation.molecule(), model_integrator(calculation.basis(), calculation.molecule(), grid_)));
   scf::ScfOptions options = s.scf;
   options.initial_density = &density_reference_;
   const scf::ScfResult r = learned.scf(options);

@@ -22,6 +22,7 @@
 #include "dixc/ml/evaluation.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/separable_model.hpp"
+#include "dixc/ml/training_loss.hpp"
 #include "dixc/ml/training_molecules.hpp"
 #include "dixc/par/collectives.hpp"
 #include "dixc/par/mpi_environment.hpp"
@@ -36,18 +37,28 @@ namespace {
 
 // Sums of loss terms over molecules; reduced over ranks as a flat array.
 struct TermSums {
-  double values[5] = {0, 0, 0, 0, 0};  // total, energy, gradient, hessian, count
+  static constexpr int terms = 5;                 // total, energy, gradient, hessian, density
+  double values[terms + 1] = {0, 0, 0, 0, 0, 0};  // the terms' sums, then the molecule count
   // Terms a mode does not compute are NaN in LossTerms and count as 0 here (the CSV leaves them empty).
   void add(const LossTerms& t) {
     values[0] += t.total;
     values[1] += t.energy;
     values[2] += std::isnan(t.gradient) ? 0.0 : t.gradient;
     values[3] += std::isnan(t.hessian) ? 0.0 : t.hessian;
-    values[4] += 1.0;
+    values[4] += std::isnan(t.density) ? 0.0 : t.density;
+    values[terms] += 1.0;
   }
-  void reduce(MPI_Comm comm) { par::sum_in_place(values, 5, comm); }
-  double mean(int i) const { return values[4] > 0 ? values[i] / values[4] : 0.0; }
+  void reduce(MPI_Comm comm) { par::sum_in_place(values, terms + 1, comm); }
+  double mean(int i) const { return values[terms] > 0 ? values[i] / values[terms] : 0.0; }
 };
+
+// A molecule whose self-consistent loss could not be computed (its SCF did not converge) is left out of the
+// step or the validation and named on stderr; deterministic, so every rank count leaves out the same ones.
+bool usable(const LossTerms& t, const std::string& where) {
+  if (t.scf_converged) return true;
+  std::cerr << "dixc train: " << t.message << " (" << where << "); molecule left out\n";
+  return false;
+}
 
 std::vector<torch::Tensor> gradients_of(const std::vector<torch::Tensor>& params) {
   std::vector<torch::Tensor> g;
@@ -129,21 +140,23 @@ std::vector<int> owners_by_cost(const std::vector<double>& cost, int ranks) {
 // near its weight. A term that is already ~0 at the start (a model that is exact for it) keeps scale 1.
 LossScales initial_scales(torch::jit::Module& model, TrainingMolecules& shard, const LossSettings& settings,
                           MPI_Comm comm) {
-  double sums[4] = {0, 0, 0, 0};
+  double sums[5] = {0, 0, 0, 0, 0};
   for (const std::size_t key : shard.keys()) {
     const TrainingMolecule& t = shard.get(key);
-    const LossTerms terms = di_loss(model, t.targets, t.features, settings, 1.0, false);
+    const LossTerms terms = training_loss(model, t, settings, 1.0, false);
+    if (!usable(terms, "term scales")) continue;
     sums[0] += terms.energy;
     sums[1] += settings.uses_gradient() ? terms.gradient : 0.0;
     sums[2] += settings.uses_hessian() ? terms.hessian : 0.0;
-    sums[3] += 1.0;
+    sums[3] += settings.uses_density() ? terms.density : 0.0;
+    sums[4] += 1.0;
   }
-  par::sum_in_place(sums, 4, comm);
+  par::sum_in_place(sums, 5, comm);
   auto scale = [&](double sum) {
-    const double mean = sum / std::max(1.0, sums[3]);
+    const double mean = sum / std::max(1.0, sums[4]);
     return std::isfinite(mean) && mean > 1e-20 ? mean : 1.0;
   };
-  return {scale(sums[0]), scale(sums[1]), scale(sums[2])};
+  return {scale(sums[0]), scale(sums[1]), scale(sums[2]), scale(sums[3])};
 }
 
 void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torch::optim::Adam& optimizer,
@@ -158,7 +171,7 @@ void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torc
   state << std::setprecision(17) << c.step << " " << c.epoch << " " << c.batch << " " << c.skipped;
   for (double v : c.epoch_sums.values) state << " " << v;
   state << " " << c.scales.energy << " " << c.scales.gradient << " " << c.scales.hessian << " " << c.best_validation
-        << " " << c.best_epoch << " " << c.epochs_since_best << "\n";
+        << " " << c.best_epoch << " " << c.epochs_since_best << " " << c.scales.density << "\n";
   state.close();
   // Replace the previous checkpoint only once the new one is complete.
   for (const char* f : {"model.pt", "optimizer.pt", "state.txt"}) fs::rename(tmp / f, dir / f);
@@ -219,6 +232,8 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   torch::jit::Module model = make_model(o.architecture, o.seed);
   // This rank's shards (by cost) under the memory budget (training molecules first), loaded now while they fit.
   const std::size_t added_bytes = o.loss.order() == ResponseOrder::energy ? 0 : separable_bytes_per_point(model);
+  if (o.loss.uses_density() && o.log && rank == 0)
+    *o.log << "loss " << to_string(o.loss.mode) << ": every step runs the model's SCF on each molecule of the batch\n";
   const auto load_start = std::chrono::steady_clock::now();
   auto shard_of = [&](const std::vector<std::string>& names, std::size_t budget) {
     std::vector<double> c;
@@ -231,7 +246,8 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
         keys.push_back(i);
         mine.push_back(names[i]);
       }
-    return TrainingMolecules(dataset, keys, mine, o.chunk_points, budget, o.loss.order(), added_bytes);
+    return TrainingMolecules(dataset, keys, mine, o.chunk_points, budget, o.loss.order(), added_bytes,
+                             o.loss.uses_density());
   };
   TrainingMolecules train_shard = shard_of(train_names, o.cache_bytes);
   train_shard.load_resident();
@@ -272,7 +288,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     in >> state.step >> state.epoch >> state.batch >> state.skipped;
     for (double& v : state.epoch_sums.values) in >> v;
     in >> state.scales.energy >> state.scales.gradient >> state.scales.hessian >> state.best_validation >>
-        state.best_epoch >> state.epochs_since_best;
+        state.best_epoch >> state.epochs_since_best >> state.scales.density;
     if (!in) throw InputError((ckpt_dir / "state.txt").string() + ": unreadable checkpoint state (older dixc?)");
     if (fs::exists(ckpt_dir / "best_model.pt"))
       best_params = ordered_parameters(torch::jit::load((ckpt_dir / "best_model.pt").string()));
@@ -296,15 +312,16 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   loss.scales = state.scales;
   if (o.log && rank == 0)
     *o.log << "loss " << to_string(loss.mode) << ", term scales (training mean for the untrained model): energy "
-           << loss.scales.energy << ", gradient " << loss.scales.gradient << ", hessian " << loss.scales.hessian << "\n"
+           << loss.scales.energy << ", gradient " << loss.scales.gradient << ", hessian " << loss.scales.hessian
+           << ", density " << loss.scales.density << "\n"
            << std::flush;
   std::ofstream csv;
   if (rank == 0) {
     const bool fresh = !(o.resume && fs::exists(out / "losses.csv"));
     csv.open(out / "losses.csv", fresh ? std::ios::trunc : std::ios::app);
     if (fresh)
-      csv << "epoch,step,lr,train_loss,train_energy,train_gradient,train_hessian,val_loss,val_energy,val_gradient,"
-             "val_hessian,skipped_steps,epoch_seconds,allreduce_seconds\n";
+      csv << "epoch,step,lr,train_loss,train_energy,train_gradient,train_hessian,train_density,val_loss,val_energy,"
+             "val_gradient,val_hessian,val_density,skipped_steps,epoch_seconds,allreduce_seconds\n";
   }
 
   const int batches_per_epoch = static_cast<int>((train_names.size() + o.batch_size - 1) / o.batch_size);
@@ -335,7 +352,8 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
       for (std::size_t k = first; k < last; ++k) {
         if (!train_shard.contains(order[k])) continue;
         const TrainingMolecule& molecule = train_shard.get(order[k]);
-        const LossTerms t = di_loss(model, molecule.targets, molecule.features, loss, scale, true);
+        const LossTerms t = training_loss(model, molecule, loss, scale, true);
+        if (!usable(t, "step " + std::to_string(state.step))) continue;
         if (!t.finite) {
           bad = 1;
           std::cerr << "dixc train: non-finite loss for molecule '" << molecule.targets.name << "' at step "
@@ -361,7 +379,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
         for (auto& group : optimizer.param_groups())
           static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate(o, state.step, total_steps));
         optimizer.step();
-        for (int i = 0; i < 5; ++i) state.epoch_sums.values[i] += sums.values[i];
+        for (int i = 0; i <= TermSums::terms; ++i) state.epoch_sums.values[i] += sums.values[i];
       }
       ++state.step;
       if (o.check_every > 0 && state.step % o.check_every == 0) {
@@ -392,7 +410,8 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     TermSums val;
     for (const std::size_t key : val_shard.keys()) {
       const TrainingMolecule& t = val_shard.get(key);
-      val.add(di_loss(model, t.targets, t.features, loss, 1.0, false));
+      const LossTerms terms = training_loss(model, t, loss, 1.0, false);
+      if (usable(terms, "validation")) val.add(terms);
     }
     val.reduce(comm);
     summary.final_train_loss = state.epoch_sums.mean(0);
@@ -413,9 +432,9 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     if (rank == 0) {
       const double lr = learning_rate(o, std::max(0, state.step - 1), total_steps);
       csv << state.epoch << "," << state.step << "," << lr << std::setprecision(10);
-      const bool used[4] = {true, true, loss.uses_gradient(), loss.uses_hessian()};
+      const bool used[TermSums::terms] = {true, true, loss.uses_gradient(), loss.uses_hessian(), loss.uses_density()};
       for (const TermSums* sums : {&state.epoch_sums, &val})
-        for (int i = 0; i < 4; ++i) {
+        for (int i = 0; i < TermSums::terms; ++i) {
           csv << ",";
           if (used[i]) csv << sums->mean(i);
         }
@@ -462,7 +481,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));
     std::ostringstream scales;
     scales << std::setprecision(17) << state.scales.energy << "," << state.scales.gradient << ","
-           << state.scales.hessian;
+           << state.scales.hessian << "," << state.scales.density;
     model.register_attribute("loss_scales", c10::StringType::get(), scales.str());
     model.register_attribute("best_epoch", c10::StringType::get(), std::to_string(state.best_epoch));
     model.save((out / "model.pt").string());

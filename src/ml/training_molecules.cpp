@@ -16,22 +16,27 @@ std::size_t TrainingMolecule::bytes() const {
   return features.bytes() +
          static_cast<std::size_t>(targets.c_occ.numel() + targets.c_vir.numel() + targets.g_xc.numel() +
                                   targets.directions.numel() + targets.h_xc.numel()) *
-             sizeof(double);
+             sizeof(double) +
+         (self_consistent ? self_consistent->bytes() : 0);
 }
 
 TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, const std::string& basis,
-                                        const std::string& grid, std::size_t chunk_points, ResponseOrder order) {
-  TrainingMolecule t{load_molecule_tensors(record, basis, grid, assembly_chunk_points), {}};
+                                        const std::string& grid, std::size_t chunk_points, ResponseOrder order,
+                                        bool self_consistent) {
+  TrainingMolecule t{load_molecule_tensors(record, basis, grid, assembly_chunk_points), {}, nullptr};
   t.features = build_reference_features(t.targets, chunk_points, order);
+  if (self_consistent)
+    t.self_consistent = std::make_shared<const SelfConsistentMolecule>(record, t.targets, basis, grid);
   t.targets.chunks.clear();
   return t;
 }
 
 TrainingMolecules::TrainingMolecules(const data::DatasetReader& dataset, std::vector<std::size_t> keys,
                                      std::vector<std::string> names, std::size_t chunk_points, std::size_t budget_bytes,
-                                     ResponseOrder order, std::size_t added_bytes_per_point)
+                                     ResponseOrder order, std::size_t added_bytes_per_point, bool self_consistent)
     : dataset_(dataset),
       order_(order),
+      self_consistent_(self_consistent),
       basis_(dataset.attribute(data::attribute::basis)),
       grid_(dataset.attribute(data::attribute::grid)),
       keys_(std::move(keys)),
@@ -59,8 +64,8 @@ const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
   if (transient_ && transient_key_ == key) return *transient_;
   transient_.reset();  // at most one molecule beyond the resident set, also while the next one is built
   const std::string& name = index_.at(key);
-  TrainingMolecule t =
-      load_training_molecule(dataset_.read(*dataset_.find(name)), basis_, grid_, chunk_points_, order_);
+  TrainingMolecule t = load_training_molecule(dataset_.read(*dataset_.find(name)), basis_, grid_, chunk_points_, order_,
+                                              self_consistent_);
   ++loads_;
   const std::size_t bytes = counted_bytes(t);
   peak_bytes_ = std::max(peak_bytes_, kept_bytes_ + bytes);

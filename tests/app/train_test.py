@@ -13,7 +13,9 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
   the model "energy>di", and refuses a model of another architecture or split;
 - evaluate reports and refuses a held-out split on a dataset the model was not trained on;
 - a dataset made on another definition of its grid level is refused;
-- a molecule that fails on one rank of np 2 ends the whole job with its name (no hang).
+- a molecule that fails on one rank of np 2 ends the whole job with its name (no hang);
+- the self-consistent modes (energy+density through the model's SCF, di+density): np 1 and np 2 give the same
+  parameters (1e-10), stopping and resuming reproduces the run, the density term is reported and scaled.
 """
 import csv
 import json
@@ -96,6 +98,33 @@ class Train(unittest.TestCase):
         p3, _ = parameters(split)
         for k in p1:
             self.assertLess(float((p2[k] - p3[k]).abs().max()), 1e-12, k)
+
+    def test_self_consistent_modes_agree_over_rank_counts_and_resume(self):
+        steps = ["--max-steps", "3", "--epochs", "5"]
+        one = self.run_training("ed_np1", 1, "--loss", "energy+density", *steps)
+        two = self.run_training("ed_np2", 2, "--loss", "energy+density", *steps)
+        split = os.path.join(TMP, "ed_split")
+        mpirun(2, "train", DATA, "-o", split, *COMMON, "--loss", "energy+density", *steps, "--stop-after-steps", "2")
+        mpirun(2, "train", DATA, "-o", split, *COMMON, "--loss", "energy+density", *steps, "--resume")
+        (p1, model), (p2, _), (p3, _) = parameters(one), parameters(two), parameters(split)
+        for k in p1:
+            self.assertLess(float((p1[k] - p2[k]).abs().max()), 1e-10, k)
+            self.assertLess(float((p2[k] - p3[k]).abs().max()), 1e-12, k)
+        self.assertGreater(max(float(p.abs().max()) for p in p1.values()), 0.0)
+        self.assertEqual(model.loss_mode, "energy+density")
+        scales = [float(x) for x in model.loss_scales.split(",")]
+        self.assertEqual(scales[1:3], [1.0, 1.0])  # no gradient or Hessian term in this mode
+        self.assertNotEqual(scales[3], 1.0)  # the density term's training-set mean
+        with open(os.path.join(two, "losses.csv")) as f:
+            row = list(csv.DictReader(f))[-1]
+        self.assertGreater(float(row["train_density"]), 0.0)
+        self.assertEqual(row["train_gradient"], "")
+        # di+density: the DI-Loss's gradient and Hessian terms are reported next to the SCF's energy and density.
+        both = self.run_training("did", 2, "--loss", "di+density", "--max-steps", "2", "--epochs", "5")
+        with open(os.path.join(both, "losses.csv")) as f:
+            row = list(csv.DictReader(f))[-1]
+        for term in ("train_energy", "train_gradient", "train_hessian", "train_density"):
+            self.assertGreater(float(row[term]), 0.0, term)
 
     def test_memory_budget_rebuilds_molecules_without_changing_the_result(self):
         kept = os.path.join(TMP, "budget_default")
@@ -266,7 +295,7 @@ class Train(unittest.TestCase):
         p_best = dict(torch.jit.load(os.path.join(out, "checkpoint", "best_model.pt")).named_parameters())
         for k in p_model:
             self.assertTrue(torch.equal(p_model[k], p_best[k]), k)
-        self.assertEqual(len(model.loss_scales.split(",")), 3)
+        self.assertEqual(len(model.loss_scales.split(",")), 4)
         # evaluate: self-consistent metrics, E_rho >= 0 (grid noise tolerance 1e-6 mEh), report with plots
         ev = os.path.join(TMP, "eval")
         mpirun(2, "evaluate", DATA, "--model", os.path.join(out, "model.pt"), "-o", ev, "--split", "all",

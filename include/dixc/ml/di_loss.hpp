@@ -10,6 +10,9 @@
 // Local models get the per-point 3x3 second-derivative matrix from three double-backward passes whatever the
 // number of directions; non-local models (a kernel that is not diagonal in the points) one directional double
 // backward per direction on the whole grid, with the GEMM assembly still done chunk by chunk.
+#include <limits>
+#include <string>
+
 #include <torch/script.h>
 
 #include "dixc/ml/loss_settings.hpp"
@@ -26,10 +29,14 @@ struct ModelResponse {
 
 struct LossTerms {
   // Raw terms (before weights and scales): (dE/N)^2, mean dg^2, mean dHv^2; NaN when the order was not computed.
-  double energy = 0.0, gradient = 0.0, hessian = 0.0;
+  // For the self-consistent modes (training_loss.hpp) `energy` is the SCF total-energy term and `density` the
+  // density term; density is NaN otherwise.
+  double energy = 0.0, gradient = 0.0, hessian = 0.0, density = std::numeric_limits<double>::quiet_NaN();
   double total = 0.0;  // sum_t w_t/s_t term_t over the terms the mode uses
   double relative_energy = 0.0, relative_gradient = 0.0, relative_hessian = 0.0;
   bool finite = true;
+  bool scf_converged = true;  // self-consistent modes: false when the model's SCF (or its linear solve) failed
+  std::string message;        // why, naming the molecule
 };
 
 // Coefficients of the loss's first variation, dL = c_E dE + <c_g, dg> + <c_H, dHv> (zero tensors for unused terms).

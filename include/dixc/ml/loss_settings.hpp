@@ -5,14 +5,18 @@
 
 namespace dixc::ml {
 
-enum class LossMode { energy, energy_gradient, di };
-LossMode parse_loss_mode(const std::string& name);  // "energy" | "energy+grad" | "di"
+// energy, energy+grad, di: the DI-Loss's terms at the reference (section 4). energy+density: total energy and
+// density through the model's own SCF (section 7), the baseline; di+density: that plus the DI-Loss's gradient
+// and Hessian terms (the DI energy term at the reference is replaced by the SCF energy term).
+enum class LossMode { energy, energy_gradient, di, energy_density, di_density };
+LossMode parse_loss_mode(const std::string& name);  // "energy" | "energy+grad" | "di" | "energy+density" | "di+density"
 std::string to_string(LossMode mode);
 
 struct LossWeights {
   double energy = 1.0;
   double gradient = 1.0;
   double hessian = 1.0;
+  double density = 1.0;
 };
 
 // Each raw term is divided by its scale, so that terms of different units weigh alike. The trainer sets the
@@ -22,6 +26,7 @@ struct LossScales {
   double energy = 1.0;
   double gradient = 1.0;
   double hessian = 1.0;
+  double density = 1.0;
 };
 
 // How far a response is needed: E_xc only, E_xc and g, or E_xc, g and all H v_k.
@@ -31,8 +36,10 @@ struct LossSettings {
   LossMode mode = LossMode::di;
   LossWeights weights;
   LossScales scales;
-  bool uses_gradient() const { return mode != LossMode::energy; }
-  bool uses_hessian() const { return mode == LossMode::di; }
+  bool uses_gradient() const { return uses_hessian() || mode == LossMode::energy_gradient; }
+  bool uses_hessian() const { return mode == LossMode::di || mode == LossMode::di_density; }
+  // Whether the loss runs the model's SCF (energy and density terms of section 7).
+  bool uses_density() const { return mode == LossMode::energy_density || mode == LossMode::di_density; }
   ResponseOrder order() const {
     return uses_hessian() ? ResponseOrder::hessian : uses_gradient() ? ResponseOrder::gradient : ResponseOrder::energy;
   }

@@ -21,11 +21,11 @@ struct GridChunk {
 struct MoleculeTensors {
   std::string name;
   int n_electrons = 0;
-  torch::Tensor c_occ, c_vir;             // (nbf, n_occ), (nbf, n_vir)
-  torch::Tensor atom_z, atom_positions;   // (natoms), (natoms, 3)
-  double e_xc = 0.0;                      // target E_xc
-  torch::Tensor g_xc;                     // (n_vir, n_occ)
-  torch::Tensor directions, h_xc;         // (n_dir, n_vir, n_occ)
+  torch::Tensor c_occ, c_vir;            // (nbf, n_occ), (nbf, n_vir)
+  torch::Tensor atom_z, atom_positions;  // (natoms), (natoms, 3)
+  double e_xc = 0.0;                     // target E_xc
+  torch::Tensor g_xc;                    // (n_vir, n_occ)
+  torch::Tensor directions, h_xc;        // (n_dir, n_vir, n_occ)
   std::vector<GridChunk> chunks;
   std::size_t n_points() const;
   std::size_t bytes() const;  // memory held by the tensors

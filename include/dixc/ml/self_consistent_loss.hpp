@@ -15,12 +15,11 @@
 
 #include <torch/script.h>
 
-#include "dixc/calc/molecule_calculation.hpp"
+#include "dixc/chem/molecule.hpp"
 #include "dixc/data/molecule_record.hpp"
 #include "dixc/ml/molecule_tensors.hpp"
 #include "dixc/response/hessian_solver.hpp"
 #include "dixc/scf/scf.hpp"
-#include "dixc/xc/semilocal_integrator.hpp"
 
 namespace dixc::ml {
 
@@ -42,13 +41,18 @@ struct SelfConsistentTerms {
   std::string message;       // why not, naming the molecule
 };
 
-// One dataset molecule with what every step of self-consistent training needs: its basis, J builder and grid
-// (the model's SCF), the AO values on the grid and the reference density there.
+// One dataset molecule with what every step of self-consistent training keeps: its geometry, the AO values on
+// the grid and the reference density there. The J builder (in-core integrals for small molecules) and the grid
+// integrator of the model's SCF are made per call and dropped after it, so that a rank's memory holds only the
+// AO values of its resident molecules (bytes()) plus one calculation per thread.
 class SelfConsistentMolecule {
  public:
   // Throws InputError naming the molecule when the record cannot be used.
   SelfConsistentMolecule(const data::MoleculeRecord& record, const std::string& basis, const std::string& grid,
                          std::size_t chunk_points);
+  // With the record's tensors already loaded (AO values included) on `grid`.
+  SelfConsistentMolecule(const data::MoleculeRecord& record, MoleculeTensors reference, const std::string& basis,
+                         const std::string& grid);
 
   // Runs the model's SCF from the reference density; with `backward`, adds scale * dL/dtheta to the parameters'
   // gradients when the SCF and the linear solve converged.
@@ -56,11 +60,12 @@ class SelfConsistentMolecule {
                            bool backward) const;
 
   const std::string& name() const { return reference_.name; }
+  std::size_t bytes() const;
 
  private:
   MoleculeTensors reference_;  // AO values kept: the model's orbitals change every step
-  std::unique_ptr<calc::MoleculeCalculation> calculation_;
-  std::shared_ptr<const xc::SemilocalIntegrator> integrator_;
+  chem::Molecule molecule_;
+  std::string basis_, grid_;
   std::vector<torch::Tensor> rho_reference_;  // per chunk of reference_
   Eigen::MatrixXd density_reference_;         // AO, the SCF's starting point
   double energy_reference_ = 0.0;

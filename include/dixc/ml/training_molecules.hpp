@@ -9,6 +9,7 @@
 // epoch for a set a few molecules over budget).
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,18 +17,23 @@
 #include "dixc/data/dataset_reader.hpp"
 #include "dixc/ml/molecule_tensors.hpp"
 #include "dixc/ml/reference_features.hpp"
+#include "dixc/ml/self_consistent_loss.hpp"
 
 namespace dixc::ml {
 
 struct TrainingMolecule {
   MoleculeTensors targets;  // AO values dropped once the features are built
   ReferenceFeatures features;
+  // The self-consistent modes' data (AO values kept, self_consistent_loss.hpp); null for the others.
+  std::shared_ptr<const SelfConsistentMolecule> self_consistent;
   std::size_t bytes() const;
 };
 
-// Loads one dataset molecule for training; throws InputError naming it when it cannot be used.
+// Loads one dataset molecule for training (with its self-consistent data when `self_consistent`); throws
+// InputError naming it when it cannot be used.
 TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, const std::string& basis,
-                                        const std::string& grid, std::size_t chunk_points, ResponseOrder order);
+                                        const std::string& grid, std::size_t chunk_points, ResponseOrder order,
+                                        bool self_consistent = false);
 
 class TrainingMolecules {
  public:
@@ -36,7 +42,7 @@ class TrainingMolecules {
   // separable_bytes_per_point), counted from loading on so that the budget holds.
   TrainingMolecules(const data::DatasetReader& dataset, std::vector<std::size_t> keys, std::vector<std::string> names,
                     std::size_t chunk_points, std::size_t budget_bytes, ResponseOrder order,
-                    std::size_t added_bytes_per_point = 0);
+                    std::size_t added_bytes_per_point = 0, bool self_consistent = false);
 
   bool contains(std::size_t key) const { return index_.count(key) > 0; }
   const std::vector<std::size_t>& keys() const { return keys_; }
@@ -60,6 +66,7 @@ class TrainingMolecules {
   std::size_t counted_bytes(const TrainingMolecule& t) const;
   const data::DatasetReader& dataset_;
   ResponseOrder order_;
+  bool self_consistent_;
   std::string basis_, grid_;
   std::vector<std::size_t> keys_;
   std::map<std::size_t, std::string> index_;  // key -> molecule name
