@@ -49,6 +49,9 @@ int run_train_command(const std::vector<std::string>& args) {
       "warmup", po::value<int>()->default_value(5), "warm-up steps")("clip", po::value<double>()->default_value(1.0),
                                                                      "gradient-norm clip (0: off)")(
       "seed", po::value<unsigned long long>()->default_value(0), "seed of initial parameters, split and order")(
+      "split-seed", po::value<unsigned long long>(),
+      "seed of the train/validation/test split only (default: --seed); fixing it while --seed varies trains "
+      "seeds of one cell on the same molecules and evaluates them on the same held-out split")(
       "val-fraction", po::value<double>()->default_value(0.2), "validation share of molecules")(
       "test-fraction", po::value<double>()->default_value(0.2), "test share (held out for evaluate)")(
       "chunk-points", po::value<std::size_t>()->default_value(20000),
@@ -91,6 +94,7 @@ int run_train_command(const std::vector<std::string>& args) {
   o.warmup_steps = vm["warmup"].as<int>();
   o.clip_norm = vm["clip"].as<double>();
   o.seed = vm["seed"].as<unsigned long long>();
+  o.split_seed = vm.count("split-seed") ? vm["split-seed"].as<unsigned long long>() : o.seed;
   o.validation_fraction = vm["val-fraction"].as<double>();
   o.test_fraction = vm["test-fraction"].as<double>();
   o.chunk_points = vm["chunk-points"].as<std::size_t>();

@@ -213,13 +213,13 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
       usable_names.push_back(rec.name);
       cost[rec.name] = estimated_cost(rec);
     }
-  const DatasetSplit split(usable_names, o.seed, o.validation_fraction, o.test_fraction);
+  const DatasetSplit split(usable_names, o.split_seed, o.validation_fraction, o.test_fraction);
   const std::vector<std::string> train_names = split.select(usable_names, Split::train),
                                  val_names = split.select(usable_names, Split::validation);
   if (train_names.empty()) throw InputError(o.dataset + ": no successfully computed molecules in the training split");
   if (o.log && rank == 0) {
     const std::size_t n_test = usable_names.size() - train_names.size() - val_names.size();
-    *o.log << "split (seed " << o.seed << "): " << train_names.size() << " train, " << val_names.size()
+    *o.log << "split (seed " << o.split_seed << "): " << train_names.size() << " train, " << val_names.size()
            << " validation, " << n_test << " test molecules from " << split.parent_count(Split::train) << ", "
            << split.parent_count(Split::validation) << ", " << split.parent_count(Split::test) << " parent molecules\n"
            << std::flush;
@@ -476,7 +476,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     // A fine-tuned model is labelled by both trainings, e.g. "energy>di".
     model.register_attribute("loss_mode", c10::StringType::get(),
                              (init.loss_mode.empty() ? "" : init.loss_mode + ">") + to_string(o.loss.mode));
-    model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.seed));
+    model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.split_seed));
     model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
     model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));
     std::ostringstream scales;

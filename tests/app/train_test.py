@@ -126,6 +126,19 @@ class Train(unittest.TestCase):
         for term in ("train_energy", "train_gradient", "train_hessian", "train_density"):
             self.assertGreater(float(row[term]), 0.0, term)
 
+    def test_split_seed_fixes_the_split_while_the_seed_varies(self):
+        def run(name, *seeds):
+            out = os.path.join(TMP, name)
+            mpirun(1, "train", DATA, "-o", out, *without(COMMON, "--seed"), "--loss", "energy", "--max-steps", "1",
+                   *seeds)
+            return parameters(out)
+        (p6, m6), (p5, m5) = run("seed_6_split_5", "--seed", "6", "--split-seed", "5"), run("seed_5", "--seed", "5")
+        _, m_other = run("seed_6", "--seed", "6")
+        self.assertEqual(m6.split_seed, "5")
+        self.assertEqual(m6.dataset_fingerprint, m5.dataset_fingerprint)  # the same training molecules
+        self.assertNotEqual(m_other.dataset_fingerprint, m5.dataset_fingerprint)
+        self.assertGreater(max(float((p6[k] - p5[k]).abs().max()) for k in p5), 1e-6)  # other parameters
+
     def test_memory_budget_rebuilds_molecules_without_changing_the_result(self):
         kept = os.path.join(TMP, "budget_default")
         r_kept = mpirun(1, "train", DATA, "-o", kept, *COMMON, "--max-steps", "5", "--epochs", "5")

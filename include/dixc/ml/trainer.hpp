@@ -38,7 +38,8 @@ struct TrainOptions {
   double learning_rate = 1e-3;
   int warmup_steps = 5;
   double clip_norm = 1.0;
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 0;        // initial parameters and molecule order
+  std::uint64_t split_seed = 0;  // train/validation/test split (the command line sets it to `seed` by default)
   double validation_fraction = 0.2;
   double test_fraction = 0.2;
   std::size_t chunk_points = 20000;
