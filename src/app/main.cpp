@@ -32,8 +32,12 @@ struct Command {
 };
 
 #ifdef DIXC_ML_COMMANDS
-// LibTorch's threads, graph executor and allocator settings for every command of dixc-ml (torch_runtime.hpp).
-void configure_runtime() { dixc::ml::configure_torch(omp_get_max_threads()); }
+// LibTorch's threads, graph executor and allocator settings for every command of dixc-ml (torch_runtime.hpp),
+// and the loader of learned functionals (model.pt) for the XC factory.
+void configure_runtime() {
+  dixc::ml::configure_torch(omp_get_max_threads());
+  dixc::app::register_learned_functionals();
+}
 constexpr auto run_train = dixc::app::run_train_command;
 constexpr auto run_evaluate = dixc::app::run_evaluate_command;
 constexpr bool has_torch = true;
@@ -83,15 +87,6 @@ int exec_ml_executable(char** argv) {
 }
 
 }  // namespace
-
-#ifndef DIXC_ML_COMMANDS
-// Never reached in dixc: scf with a learned functional is handed to dixc-ml above.
-std::unique_ptr<dixc::xc::XcFunctional> dixc::app::load_learned_functional(const std::string& path,
-                                                                           const chem::Molecule&, const chem::BasisSet&,
-                                                                           const std::string&) {
-  throw std::logic_error(path + ": learned functionals run in dixc-ml");
-}
-#endif
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);

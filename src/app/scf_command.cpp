@@ -13,6 +13,7 @@
 #include "dixc/chem/xyz_reader.hpp"
 #include "dixc/par/mpi_environment.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/xc/factory.hpp"
 
 namespace po = boost::program_options;
 
@@ -58,8 +59,8 @@ bool scf_uses_learned_functional(const std::vector<std::string>& args) {
     const std::string& a = args[i];
     for (const char* flag : {"--functional", "-f", "--method", "-m"}) {
       const std::string f = flag;
-      if (a == f && i + 1 < args.size() && is_learned_functional_name(args[i + 1])) return true;
-      if (a.rfind(f + "=", 0) == 0 && is_learned_functional_name(a.substr(f.size() + 1))) return true;
+      if (a == f && i + 1 < args.size() && xc::is_learned_functional_name(args[i + 1])) return true;
+      if (a.rfind(f + "=", 0) == 0 && xc::is_learned_functional_name(a.substr(f.size() + 1))) return true;
     }
   }
   return false;
@@ -132,10 +133,8 @@ int run_scf_command(const std::vector<std::string>& args) {
   const std::string grid = vm["grid"].as<std::string>();
   const calc::MoleculeCalculation calculation(molecule, vm["basis"].as<std::string>(), grid, jk_options);
   const chem::BasisSet& basis = calculation.basis();
-  const calc::FunctionalCalculation run =
-      is_learned_functional_name(method)
-          ? calculation.with(load_learned_functional(method, calculation.molecule(), basis, grid))
-          : calculation.with(method);
+  // A model.pt is a functional name like any other (dixc-ml registers its loader with the XC factory).
+  const calc::FunctionalCalculation run = calculation.with(method);
 
   scf::ScfOptions scf_options;
   scf_options.max_iter = vm["max-iter"].as<int>();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 
 #include "dixc/ml/model_sources.hpp"
@@ -142,8 +143,12 @@ std::vector<torch::Tensor> ordered_parameters(const torch::jit::Module& model) {
 }
 
 torch::jit::Module load_model_file(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path))
+    throw InputError(path + ": no such model file (pass the model.pt that dixc train wrote)");
   try {
     return torch::jit::load(path);
+  } catch (const c10::Error& e) {  // its what() carries a C++ backtrace; the message alone says what went wrong
+    throw InputError(path + ": cannot load the TorchScript model (" + e.what_without_backtrace() + ")");
   } catch (const std::exception& e) {
     throw InputError(path + ": cannot load the TorchScript model (" + std::string(e.what()).substr(0, 200) + ")");
   }

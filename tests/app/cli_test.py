@@ -131,6 +131,9 @@ class Cli(unittest.TestCase):
     def test_missing_file_and_basis(self):
         self.assert_one_line_error(run("scf", os.path.join(self.tmp.name, "none.xyz")), 2, "none.xyz")
         self.assert_one_line_error(run("scf", os.path.join(DATA, "H2O.xyz"), "--basis", "nope"), 2, "nope")
+        if os.path.exists(os.path.join(os.path.dirname(DIXC), "dixc-ml")):  # learned functionals: the LibTorch build
+            self.assert_one_line_error(run("scf", os.path.join(DATA, "H2O.xyz"), "--functional", "none.pt"), 2,
+                                       "none.pt: no such model file")
 
     def test_train_split_fractions(self):
         proc = run("train", os.path.join(self.tmp.name, "data.h5"), "-o", self.tmp.name, "--val-fraction", "0.6",
