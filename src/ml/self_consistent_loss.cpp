@@ -102,9 +102,13 @@ SelfConsistentTerms SelfConsistentMolecule::loss(torch::jit::Module& model, cons
   t.solve_iterations = lambda.n_iter;
   if (!lambda.converged) {
     t.converged = false;
-    t.message = "molecule '" + name() + "': the implicit-gradient equation H lambda = dL/dkappa did not converge in " +
-                std::to_string(lambda.n_iter) + " iterations (relative residual " +
-                std::to_string(lambda.relative_residual) + ")";
+    t.message = "molecule '" + name() + "': " +
+                (lambda.indefinite ? std::string("the learned functional's SCF solution is a saddle point (its orbital "
+                                                 "Hessian is not positive definite), so the implicit gradient is "
+                                                 "undefined")
+                                   : "the implicit-gradient equation H lambda = dL/dkappa did not converge in " +
+                                         std::to_string(lambda.n_iter) + " iterations (relative residual " +
+                                         std::to_string(lambda.relative_residual) + ")");
     return t;
   }
   LossAdjoint adjoint;

@@ -45,10 +45,10 @@ HessianSolveResult solve_hessian(const OrbitalHessian& hessian, const Eigen::Mat
     const Eigen::MatrixXd hp = p_norm * hessian.hessian_products({p / p_norm})[0];
     ++out.n_iter;
     const double curvature = dot(p, hp);
-    if (!(curvature > 0.0))
-      throw std::runtime_error(
-          "solve_hessian: the orbital Hessian is not positive definite at this solution "
-          "(a saddle point of the SCF, not a minimum)");
+    if (!(curvature > 0.0)) {
+      out.indefinite = true;
+      break;
+    }
     const double alpha = rz / curvature;
     out.solution += alpha * p;
     r -= alpha * hp;

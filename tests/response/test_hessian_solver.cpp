@@ -49,5 +49,25 @@ TEST_P(HessianSolve, EqualsDenseSolve) {
 
 INSTANTIATE_TEST_SUITE_P(B3lypPbe, HessianSolve, ::testing::Values("b3lyp", "pbe"));
 
+TEST(HessianSolveIndefinite, ASaddlePointStopsUnconvergedAndSaysSo) {
+  // HOMO and LUMO of the RHF solution swapped: rotating them back lowers the energy, so H has a negative
+  // eigenvalue along that pair.
+  const chem::Molecule molecule = test::reference_geometry("H2O");
+  const auto basis = chem::load_basis("def2-svp", molecule);
+  const integrals::JKBuilder jk(basis, {1e-14, 1e-16});
+  const auto functional = xc::make_functional({"hf", "coarse"}, molecule, basis);
+  const scf::FockBuilder fock_builder(molecule, basis, jk, *functional);
+  const auto scf = scf::run_scf(molecule, basis, fock_builder, {});
+  ASSERT_TRUE(scf.converged);
+  Eigen::MatrixXd c = scf.coefficients;
+  c.col(scf.n_occupied - 1).swap(c.col(scf.n_occupied));
+  const response::OrbitalHessian h(fock_builder, c, scf.n_occupied);
+  Eigen::MatrixXd b = Eigen::MatrixXd::Zero(h.n_vir(), h.n_occ());
+  b(0, h.n_occ() - 1) = 1.0;
+  const auto solved = response::solve_hessian(h, b);
+  EXPECT_TRUE(solved.indefinite);
+  EXPECT_FALSE(solved.converged);
+}
+
 }  // namespace
 }  // namespace dixc
