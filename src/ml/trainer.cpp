@@ -140,23 +140,18 @@ std::vector<int> owners_by_cost(const std::vector<double>& cost, int ranks) {
 // near its weight. A term that is already ~0 at the start (a model that is exact for it) keeps scale 1.
 LossScales initial_scales(torch::jit::Module& model, TrainingMolecules& shard, const LossSettings& settings,
                           MPI_Comm comm) {
-  double sums[5] = {0, 0, 0, 0, 0};
+  TermSums sums;  // terms a mode does not compute are NaN and count as 0: their scale stays 1
   for (const std::size_t key : shard.keys()) {
     const TrainingMolecule& t = shard.get(key);
     const LossTerms terms = training_loss(model, t, settings, 1.0, false);
-    if (!usable(terms, "term scales")) continue;
-    sums[0] += terms.energy;
-    sums[1] += settings.uses_gradient() ? terms.gradient : 0.0;
-    sums[2] += settings.uses_hessian() ? terms.hessian : 0.0;
-    sums[3] += settings.uses_density() ? terms.density : 0.0;
-    sums[4] += 1.0;
+    if (usable(terms, "term scales")) sums.add(terms);
   }
-  par::sum_in_place(sums, 5, comm);
-  auto scale = [&](double sum) {
-    const double mean = sum / std::max(1.0, sums[4]);
+  sums.reduce(comm);
+  auto scale = [&](int term) {
+    const double mean = sums.mean(term);
     return std::isfinite(mean) && mean > 1e-20 ? mean : 1.0;
   };
-  return {scale(sums[0]), scale(sums[1]), scale(sums[2]), scale(sums[3])};
+  return {scale(1), scale(2), scale(3), scale(4)};
 }
 
 void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torch::optim::Adam& optimizer,
