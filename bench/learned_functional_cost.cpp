@@ -2,7 +2,8 @@
 // libxc GGA (BLYP), side by side in one run, on the same molecule, basis and grid: SCF wall time and 5-root
 // TDDFT (RPA) wall time for each architecture (parameters moved off their initial values, so the learned part
 // is evaluated as after training), with the fast kernel and with the autograd kernel it replaced.
-// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] MOLECULE.xyz [...]
+// A tau-free model (gga-mlp) also runs as before its GGA-order integrator (":meta-gga-order", with tau on the grid).
+// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--models a,b,...] MOLECULE.xyz [...]
 //        (OMP_NUM_THREADS threads; torch configured as in dixc-ml, ml::configure_torch)
 #include <filesystem>
 #include <iomanip>
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
   dixc::ml::configure_torch(omp_get_max_threads());
   std::string grid = "default";
   bool autograd = true;
+  std::string models = ",gga-mlp,mgga-mlp,xcdiff,nonlocal,";
   std::vector<std::string> files;
   for (int a = 1; a < argc; ++a) {
     const std::string arg = argv[a];
@@ -63,6 +65,8 @@ int main(int argc, char** argv) {
       grid = argv[++a];
     else if (arg == "--no-autograd")
       autograd = false;
+    else if (arg == "--models" && a + 1 < argc)
+      models = std::string(",") + argv[++a] + ",";
     else
       files.push_back(arg);
   }
@@ -92,6 +96,7 @@ int main(int argc, char** argv) {
     // The first learned run of a process also pays LibTorch's one-time start-up (shown as gga-mlp:first).
     for (const std::string label : {"gga-mlp:first", "gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"}) {
       const std::string arch = label.substr(0, label.find(':'));
+      if (models.find("," + arch + ",") == std::string::npos) continue;
       auto model = dixc::ml::make_model(arch, 3);
       dixc::ml::perturb_parameters(model, 0.05, 5);
       const auto path = (std::filesystem::temp_directory_path() / ("dixc_bench_" + arch + ".pt")).string();
@@ -99,6 +104,11 @@ int main(int argc, char** argv) {
       const auto f = dixc::ml::load_torch_functional(path, molecule, basis, grid);
       std::filesystem::remove(path);
       print(run(label, molecule, basis, jk, *f));
+      if (label == arch && !dixc::ml::uses_tau(model)) {
+        const auto meta = std::make_shared<const dixc::xc::SemilocalIntegrator>(basis, f->integrator().grid(),
+                                                                                dixc::xc::DensityOrder::meta_gga);
+        print(run(arch + ":meta-gga-order", molecule, basis, jk, dixc::ml::TorchFunctional(model, molecule, meta)));
+      }
       if (autograd && label == arch && arch != "nonlocal")
         print(run(arch + ":autograd", molecule, basis, jk, dixc::ml::oracle::AutogradKernel(*f)));
     }

@@ -80,6 +80,8 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
   }
   m.register_attribute("architecture", c10::StringType::get(), architecture);
   m.register_attribute("nonlocal", c10::BoolType::get(), nonlocal);
+  // gga-mlp's inputs and the BLYP/PBE bases take rho and sigma only: its SCF needs no tau on the grid
+  m.register_attribute("uses_tau", c10::BoolType::get(), architecture != "gga-mlp" && learned);
   m.register_attribute("jet", c10::BoolType::get(), false);  // see mlp() in model_sources.cpp
   if (learned)
     m.register_attribute("base_functional", c10::StringType::get(),
@@ -133,6 +135,8 @@ void perturb_parameters(torch::jit::Module& model, double scale, std::uint64_t s
 bool is_nonlocal(const torch::jit::Module& model) {
   return model.hasattr("nonlocal") && model.attr("nonlocal").toBool();
 }
+
+bool uses_tau(const torch::jit::Module& model) { return !model.hasattr("uses_tau") || model.attr("uses_tau").toBool(); }
 
 std::vector<torch::Tensor> ordered_parameters(const torch::jit::Module& model) {
   std::map<std::string, torch::Tensor> by_name;

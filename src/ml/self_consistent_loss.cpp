@@ -59,7 +59,7 @@ SelfConsistentTerms SelfConsistentMolecule::loss(torch::jit::Module& model, cons
   SelfConsistentTerms t;
   const calc::MoleculeCalculation calculation(molecule_, basis_, grid_);
   const calc::FunctionalCalculation learned = calculation.with(std::make_unique<TorchFunctional>(
-      model, calculation.molecule(), model_integrator(calculation.basis(), calculation.molecule(), grid_)));
+      model, calculation.molecule(), model_integrator(model, calculation.basis(), calculation.molecule(), grid_)));
   scf::ScfOptions options = s.scf;
   options.initial_density = &density_reference_;
   const scf::ScfResult r = learned.scf(options);

@@ -36,9 +36,12 @@ Eigen::VectorXd to_eigen(const torch::Tensor& t, Eigen::Index n) {
 TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule& molecule,
                                  std::shared_ptr<const xc::SemilocalIntegrator> integrator)
     : model_(std::move(model)), integrator_(std::move(integrator)) {
-  if (integrator_->order() != xc::DensityOrder::meta_gga)
-    throw std::logic_error("TorchFunctional needs an integrator with tau (meta-GGA order)");
   nonlocal_ = is_nonlocal(model_);
+  with_tau_ = integrator_->order() == xc::DensityOrder::meta_gga;
+  if (uses_tau(model_) && !with_tau_)
+    throw std::logic_error("TorchFunctional: a tau-dependent model needs an integrator of meta-GGA order");
+  if (integrator_->order() == xc::DensityOrder::lda)
+    throw std::logic_error("TorchFunctional needs an integrator of GGA or meta-GGA order");
   name_ = model_.hasattr("architecture") ? "torch:" + model_.attr("architecture").toStringRef() : "torch";
   const auto& g = integrator_->grid();
   const auto n = static_cast<std::int64_t>(g.size());
@@ -68,7 +71,9 @@ TorchFunctional::Evaluation TorchFunctional::evaluate(const xc::PointDensity& d,
   const Eigen::Index n = last - first;
   ev.rho = to_tensor(Eigen::VectorXd(d.rho.segment(first, n))).requires_grad_(true);
   ev.sigma = to_tensor(Eigen::VectorXd(d.sigma.segment(first, n))).requires_grad_(true);
-  ev.tau = to_tensor(Eigen::VectorXd(d.tau.segment(first, n))).requires_grad_(true);
+  // A tau-free model on a GGA-order integrator gets tau = 0, which it ignores (uses_tau).
+  ev.tau = (with_tau_ ? to_tensor(Eigen::VectorXd(d.tau.segment(first, n))) : torch::zeros({n}, torch::kDouble))
+               .requires_grad_(true);
   const torch::Tensor w = weights_.slice(0, first, last);
   const torch::Tensor e =
       model_.forward({ev.rho, ev.sigma, ev.tau, points_.slice(0, first, last), w, atom_positions_, atom_z_}).toTensor();
@@ -82,7 +87,7 @@ xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& d
   const Eigen::Index n = d.rho.size();
   xc::PointPotential weighted;
   weighted.a.resize(n);
-  weighted.c.resize(n);
+  if (with_tau_) weighted.c.resize(n);
   Eigen::VectorXd e_sigma(n);
   const auto ranges = chunks(n);
   std::vector<double> energies(ranges.size());
@@ -93,7 +98,7 @@ xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& d
     const auto grads = torch::autograd::grad({ev.energy}, {ev.rho, ev.sigma, ev.tau}, {}, false, false, true);
     weighted.a.segment(first, last - first) = to_eigen(grads[0], last - first);
     e_sigma.segment(first, last - first) = to_eigen(grads[1], last - first);
-    weighted.c.segment(first, last - first) = to_eigen(grads[2], last - first);
+    if (with_tau_) weighted.c.segment(first, last - first) = to_eigen(grads[2], last - first);
     energies[i] = ev.energy.item<double>();
   });
   xc::SemilocalEnergyPotential out;
@@ -115,7 +120,7 @@ std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_autograd(
   for (auto& w : weighted) {
     w.a.resize(n);
     w.b.resize(n, 3);
-    w.c.resize(n);
+    if (with_tau_) w.c.resize(n);
   }
   for (const auto& [first, last] : chunks(n)) {
     const Eigen::Index m = last - first;
@@ -128,14 +133,15 @@ std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_autograd(
       const xc::PointDensity& d1 = first_order[k];
       const Eigen::MatrixX3d grad1 = d1.grad.middleRows(first, m);
       const torch::Tensor rho1 = to_tensor(Eigen::VectorXd(d1.rho.segment(first, m)));
-      const torch::Tensor tau1 = to_tensor(Eigen::VectorXd(d1.tau.segment(first, m)));
+      const torch::Tensor tau1 =
+          with_tau_ ? to_tensor(Eigen::VectorXd(d1.tau.segment(first, m))) : torch::zeros({m}, torch::kDouble);
       const torch::Tensor sigma1 = 2.0 * (grad_rho_t * to_tensor(grad1)).sum(1);
       const torch::Tensor dot = (g[0] * rho1 + g[1] * sigma1 + g[2] * tau1).sum();
       const auto h = torch::autograd::grad({dot}, {ev.rho, ev.sigma, ev.tau}, {}, true, false, true);
       weighted[k].a.segment(first, m) = to_eigen(h[0], m);
       weighted[k].b.middleRows(first, m) =
           (2.0 * to_eigen(h[1], m)).asDiagonal() * grad_rho + (2.0 * e_sigma).asDiagonal() * grad1;
-      weighted[k].c.segment(first, m) = to_eigen(h[2], m);
+      if (with_tau_) weighted[k].c.segment(first, m) = to_eigen(h[2], m);
     }
   }
   std::vector<Eigen::MatrixXd> out;
@@ -200,11 +206,13 @@ std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_ov(
   return integrator_->kernel_contraction_ov(density, c_occ, c_vir, directions, response_kernel(density));
 }
 
-std::shared_ptr<const xc::SemilocalIntegrator> model_integrator(const chem::BasisSet& basis,
+std::shared_ptr<const xc::SemilocalIntegrator> model_integrator(const torch::jit::Module& model,
+                                                                const chem::BasisSet& basis,
                                                                 const chem::Molecule& molecule,
                                                                 const std::string& grid) {
   return std::make_shared<const xc::SemilocalIntegrator>(
-      basis, grid::build_molecular_grid(molecule, grid::grid_level(grid)), xc::DensityOrder::meta_gga);
+      basis, grid::build_molecular_grid(molecule, grid::grid_level(grid)),
+      uses_tau(model) ? xc::DensityOrder::meta_gga : xc::DensityOrder::gga);
 }
 
 std::unique_ptr<TorchFunctional> load_torch_functional(const std::string& path, const chem::Molecule& molecule,
@@ -212,7 +220,7 @@ std::unique_ptr<TorchFunctional> load_torch_functional(const std::string& path, 
   torch::jit::Module model = load_model_file(path);
   check_model_metadata(model, path);
   model.eval();
-  return std::make_unique<TorchFunctional>(std::move(model), molecule, model_integrator(basis, molecule, grid));
+  return std::make_unique<TorchFunctional>(model, molecule, model_integrator(model, basis, molecule, grid));
 }
 
 }  // namespace dixc::ml

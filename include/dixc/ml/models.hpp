@@ -24,6 +24,10 @@ bool has_base(const torch::jit::Module& model);
 // Whether the model's energy density at a point depends on other points (then it needs all points at once).
 bool is_nonlocal(const torch::jit::Module& model);
 
+// Whether the model's energy depends on tau (meta-GGA). Models record it as attribute "uses_tau"; a model file
+// without the attribute (written before it existed) is taken to use tau, which is always correct, only slower.
+bool uses_tau(const torch::jit::Module& model);
+
 // The inputs of every model's forward(...), in order; exported models record them as attribute "features".
 inline constexpr const char* kModelFeatures = "rho,sigma,tau,points,weights,atom_positions,atom_z";
 

@@ -55,6 +55,7 @@ class TorchFunctional final : public xc::XcFunctional {
   xc::SemilocalIntegrator::ResponseKernel response_kernel(const Eigen::MatrixXd& density) const;
   std::int64_t chunk_points_ = 4096;  // local models: chunks in parallel over the threads, each cache-sized
   bool nonlocal_ = false;
+  bool with_tau_ = true;  // the integrator provides tau (meta-GGA order); otherwise the model gets tau = 0
   mutable Eigen::MatrixXd factor_density_, factors_;
 
   mutable torch::jit::Module model_;  // forward() is not const in the torch API
@@ -86,8 +87,10 @@ class AutogradKernel final : public xc::XcFunctional {
 };
 }  // namespace oracle
 
-// The grid integrator a TorchFunctional on `molecule` needs (meta-GGA order: rho, sigma and tau), on `grid`.
-std::shared_ptr<const xc::SemilocalIntegrator> model_integrator(const chem::BasisSet& basis,
+// The grid integrator `model` needs on `molecule` and `grid`: meta-GGA order (rho, sigma and tau) when it uses
+// tau, GGA order otherwise (no tau on the grid: about half the density and assembly work).
+std::shared_ptr<const xc::SemilocalIntegrator> model_integrator(const torch::jit::Module& model,
+                                                                const chem::BasisSet& basis,
                                                                 const chem::Molecule& molecule,
                                                                 const std::string& grid);
 
