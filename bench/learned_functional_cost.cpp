@@ -3,11 +3,14 @@
 // TDDFT (RPA) wall time for each architecture (parameters moved off their initial values, so the learned part
 // is evaluated as after training), with the fast kernel and with the autograd kernel it replaced.
 // A tau-free model (gga-mlp) also runs as before its GGA-order integrator (":meta-gga-order", with tau on the grid).
-// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--models a,b,...] MOLECULE.xyz [...]
+// With --ri-j, BLYP and each model also run with the density-fitted Coulomb build (":ri-j", def2-universal-jfit;
+// B3LYP stays exact: it is the reference being replaced).
+// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--ri-j] [--models a,b,...] MOLECULE.xyz [...]
 //        (OMP_NUM_THREADS threads; torch configured as in dixc-ml, ml::configure_torch)
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include <omp.h>
@@ -56,7 +59,7 @@ int main(int argc, char** argv) {
   dixc::integrals::initialize_libint();
   dixc::ml::configure_torch(omp_get_max_threads());
   std::string grid = "default";
-  bool autograd = true;
+  bool autograd = true, ri_j = false;
   std::string models = ",gga-mlp,mgga-mlp,xcdiff,nonlocal,";
   std::vector<std::string> files;
   for (int a = 1; a < argc; ++a) {
@@ -65,6 +68,8 @@ int main(int argc, char** argv) {
       grid = argv[++a];
     else if (arg == "--no-autograd")
       autograd = false;
+    else if (arg == "--ri-j")
+      ri_j = true;
     else if (arg == "--models" && a + 1 < argc)
       models = std::string(",") + argv[++a] + ",";
     else
@@ -76,6 +81,11 @@ int main(int argc, char** argv) {
     const auto molecule = dixc::chem::read_xyz_file(file).front();
     const auto basis = dixc::chem::load_basis("def2-svp", molecule);
     const dixc::integrals::JKBuilder jk(basis);
+    dixc::integrals::JKOptions fitting;
+    fitting.coulomb_fitting = "def2-universal-jfit";
+    const auto fitting_basis = dixc::chem::load_basis(fitting.coulomb_fitting, molecule);
+    std::unique_ptr<const dixc::integrals::JKBuilder> jk_ri;
+    if (ri_j) jk_ri = std::make_unique<const dixc::integrals::JKBuilder>(basis, fitting, &fitting_basis);
     std::vector<Row> rows;
     std::size_t points = 0;
     auto print = [&](Row row) {
@@ -92,6 +102,7 @@ int main(int argc, char** argv) {
       const auto f = dixc::xc::make_functional({name, grid}, molecule, basis);
       points = f->grid_points();
       print(run(name, molecule, basis, jk, *f));
+      if (jk_ri && std::string(name) == "blyp") print(run("blyp:ri-j", molecule, basis, *jk_ri, *f));
     }
     // The first learned run of a process also pays LibTorch's one-time start-up (shown as gga-mlp:first).
     for (const std::string label : {"gga-mlp:first", "gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"}) {
@@ -104,6 +115,7 @@ int main(int argc, char** argv) {
       const auto f = dixc::ml::load_torch_functional(path, molecule, basis, grid);
       std::filesystem::remove(path);
       print(run(label, molecule, basis, jk, *f));
+      if (jk_ri && label == arch) print(run(arch + ":ri-j", molecule, basis, *jk_ri, *f));
       if (label == arch && !dixc::ml::uses_tau(model)) {
         const auto meta = std::make_shared<const dixc::xc::SemilocalIntegrator>(basis, f->integrator().grid(),
                                                                                 dixc::xc::DensityOrder::meta_gga);

@@ -20,7 +20,7 @@
 #include "dixc/ml/evaluation.hpp"
 #include "dixc/ml/loss_settings.hpp"
 #include "dixc/par/collectives.hpp"
-#include "dixc/par/mpi_environment.hpp"
+#include "dixc/par/runtime.hpp"
 #include "dixc/util/error.hpp"
 
 namespace po = boost::program_options;
@@ -140,7 +140,7 @@ int compare(const std::vector<std::string>& runs, const std::string& output) {
 
 }  // namespace
 
-int run_evaluate_command(const std::vector<std::string>& args) {
+int run_evaluate_command(par::Runtime& runtime, const std::vector<std::string>& args) {
   po::options_description options(
       "usage: [mpirun -np N] dixc evaluate DATA.h5 --model DIR/model.pt --output-dir OUT [options]\n"
       "       dixc evaluate --compare OUT1 OUT2 ... [--table FILE.md]\n\n"
@@ -171,8 +171,7 @@ int run_evaluate_command(const std::vector<std::string>& args) {
   for (const char* required : {"dataset", "model", "output-dir"})
     if (!vm.count(required)) throw InputError(std::string("missing --") + required + " (see 'dixc evaluate --help')");
 
-  par::MpiEnvironment mpi(nullptr, nullptr);
-  const int rank = par::rank_of(MPI_COMM_WORLD), size = par::size_of(MPI_COMM_WORLD);
+  const int rank = runtime.rank(), size = runtime.size();
   const std::string dataset_path = vm["dataset"].as<std::string>(), model_path = vm["model"].as<std::string>();
   const fs::path out = vm["output-dir"].as<std::string>();
   const data::DatasetReader dataset(dataset_path);
@@ -229,7 +228,7 @@ int run_evaluate_command(const std::vector<std::string>& args) {
     mine += to_json(m).dump() + "\n";
   }
   // Every rank's lines on rank 0, in rank order.
-  const std::string all = par::gather_text(mine, 0, MPI_COMM_WORLD);
+  const std::string all = par::gather_text(mine, 0, runtime.world());
   if (rank != 0) return 0;
 
   fs::create_directories(out);

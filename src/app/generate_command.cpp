@@ -23,7 +23,6 @@
 #include "dixc/par/collectives.hpp"
 #include "dixc/par/eigensolver_factory.hpp"
 #include "dixc/par/mpi_environment.hpp"
-#include "dixc/par/stop_signal.hpp"
 #include "dixc/par/tiered_schedule.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
@@ -105,7 +104,7 @@ std::string team_label(int rank, int team_size) {
 
 }  // namespace
 
-int run_generate_command(const std::vector<std::string>& args) {
+int run_generate_command(par::Runtime& runtime, const std::vector<std::string>& args) {
   po::options_description options(
       "usage: [mpirun -np N] dixc generate [INPUT ...] --output DATA.h5 [options]\n\n"
       "Computes the reference data set (docs/theory.md section 3): B3LYP/def2-SVP SCF with tight convergence, TDDFT,\n"
@@ -151,8 +150,7 @@ int run_generate_command(const std::vector<std::string>& args) {
   }
   const auto& vm = parsed.values;
 
-  par::MpiEnvironment mpi(nullptr, nullptr);
-  MPI_Comm world = MPI_COMM_WORLD;
+  MPI_Comm world = runtime.world();
   const int rank = par::rank_of(world), size = par::size_of(world);
   integrals::initialize_libint();
 
@@ -265,7 +263,7 @@ int run_generate_command(const std::vector<std::string>& args) {
     std::cout << "dixc generate: " << n_large << " molecule(s) above " << vm["large-nbf"].as<int>()
               << " basis functions go first, to teams of " << large_ranks << " rank(s)\n";
   // SIGTERM/SIGUSR1 (a job near its time limit): finish the current molecules, commit, exit cleanly.
-  const par::StopSignal stop_signal;
+  const par::StopSignal& stop_signal = runtime.stop_signal();
   const double flush_seconds = vm["flush-seconds"].as<double>();
   const auto start = Clock::now();
   long ok_run = 0, failed_run = 0;

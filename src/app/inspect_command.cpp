@@ -23,7 +23,7 @@ int print_report(const data::CheckReport& report, const std::string& what) {
 
 }  // namespace
 
-int run_inspect_command(const std::vector<std::string>& args) {
+int run_inspect_command(par::Runtime& /*runtime: serial*/, const std::vector<std::string>& args) {
   po::options_description options(
       "usage: dixc inspect DATA.h5 [--verify] | dixc inspect --diff A.h5 B.h5 [--tolerance T]\n\n"
       "Summarises a dataset written by dixc generate. --verify checks every molecule's internal consistency\n"

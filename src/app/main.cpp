@@ -20,14 +20,14 @@
 #ifdef DIXC_ML_COMMANDS
 #include "dixc/ml/torch_runtime.hpp"
 #endif
-#include "dixc/par/mpi_environment.hpp"
+#include "dixc/par/runtime.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
 
 namespace {
 
 struct Command {
-  int (*run)(const std::vector<std::string>&);  // nullptr: the command lives in dixc-ml
+  int (*run)(dixc::par::Runtime&, const std::vector<std::string>&);  // nullptr: the command lives in dixc-ml
   const char* summary;
 };
 
@@ -42,8 +42,8 @@ constexpr auto run_train = dixc::app::run_train_command;
 constexpr auto run_evaluate = dixc::app::run_evaluate_command;
 constexpr bool has_torch = true;
 #else
-constexpr int (*run_train)(const std::vector<std::string>&) = nullptr;
-constexpr int (*run_evaluate)(const std::vector<std::string>&) = nullptr;
+constexpr int (*run_train)(dixc::par::Runtime&, const std::vector<std::string>&) = nullptr;
+constexpr int (*run_evaluate)(dixc::par::Runtime&, const std::vector<std::string>&) = nullptr;
 constexpr bool has_torch = false;
 void configure_runtime() {}
 #endif
@@ -111,16 +111,18 @@ int main(int argc, char** argv) {
   if (it->second.run == nullptr ||
       (!has_torch && args[0] == "scf" && dixc::app::scf_uses_learned_functional({args.begin() + 1, args.end()})))
     return exec_ml_executable(argv);
+  // After the exec above (MPI must not be initialised in a process that replaces itself); one per process.
+  dixc::par::Runtime runtime(&argc, &argv);
   try {
-    return it->second.run({args.begin() + 1, args.end()});
+    return it->second.run(runtime, {args.begin() + 1, args.end()});
   } catch (const dixc::InputError& e) {
     std::cerr << "dixc " << args[0] << ": error: " << e.what() << std::endl;
-    return dixc::par::end_parallel_job(2);
+    return runtime.fail(2);
   } catch (const dixc::ConvergenceError& e) {
     std::cerr << "dixc " << args[0] << ": error: " << e.what() << std::endl;
-    return dixc::par::end_parallel_job(3);
+    return runtime.fail(3);
   } catch (const std::exception& e) {
     std::cerr << "dixc " << args[0] << ": internal error: " << e.what() << std::endl;
-    return dixc::par::end_parallel_job(1);
+    return runtime.fail(1);
   }
 }

@@ -8,14 +8,14 @@
 #include "dixc/data/dataset_reader.hpp"
 #include "dixc/data/dataset_writer.hpp"
 #include "dixc/data/schema.hpp"
-#include "dixc/par/mpi_environment.hpp"
+#include "dixc/par/runtime.hpp"
 #include "dixc/util/error.hpp"
 
 namespace po = boost::program_options;
 
 namespace dixc::app {
 
-int run_merge_command(const std::vector<std::string>& args) {
+int run_merge_command(par::Runtime& runtime, const std::vector<std::string>& args) {
   po::options_description options(
       "usage: dixc merge SHARD.h5 [SHARD.h5 ...] -o DATA.h5\n\n"
       "Appends the committed molecules of every shard to DATA.h5 (created if missing). All shards must have been\n"
@@ -33,8 +33,7 @@ int run_merge_command(const std::vector<std::string>& args) {
   const auto& vm = parsed.values;
   if (!vm.count("shards")) throw InputError("no shard files given (see 'dixc merge --help')");
   const auto shards = vm["shards"].as<std::vector<std::string>>();
-  par::MpiEnvironment mpi(nullptr, nullptr);
-  if (par::size_of(MPI_COMM_WORLD) != 1) throw InputError("dixc merge runs on one rank");
+  if (runtime.size() != 1) throw InputError("dixc merge runs on one rank");
 
   std::map<std::string, std::string> attributes;
   {
@@ -43,7 +42,7 @@ int run_merge_command(const std::vector<std::string>& args) {
     attributes.erase("schema_version");
   }
   // The writer refuses an existing output made with other settings; shards are checked against the first.
-  data::DatasetWriter writer(vm["output"].as<std::string>(), MPI_COMM_WORLD, attributes);
+  data::DatasetWriter writer(vm["output"].as<std::string>(), runtime.world(), attributes);
   std::set<std::string> present(writer.committed_names().begin(), writer.committed_names().end());
   std::size_t added = 0;
   for (const auto& path : shards) {

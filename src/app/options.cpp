@@ -10,7 +10,8 @@ namespace po = boost::program_options;
 namespace dixc::app {
 
 ParsedOptions parse_options(const std::string& command, const std::vector<std::string>& args,
-                            const po::options_description& options, const po::positional_options_description& positional) {
+                            const po::options_description& options,
+                            const po::positional_options_description& positional) {
   po::options_description common("Common options");
   common.add_options()("help,h", "show this help and exit")(
       "config", po::value<std::string>(), "read options from an INI file (command-line values take precedence)");

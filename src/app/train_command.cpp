@@ -6,15 +6,14 @@
 #include "dixc/app/options.hpp"
 #include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/trainer.hpp"
-#include "dixc/par/mpi_environment.hpp"
-#include "dixc/par/stop_signal.hpp"
+#include "dixc/par/runtime.hpp"
 #include "dixc/util/error.hpp"
 
 namespace po = boost::program_options;
 
 namespace dixc::app {
 
-int run_train_command(const std::vector<std::string>& args) {
+int run_train_command(par::Runtime& runtime, const std::vector<std::string>& args) {
   po::options_description options(
       "usage: [mpirun -np N] dixc train DATA.h5 --output-dir DIR [options]\n\n"
       "Trains a learned XC functional with the DI-Loss (energy, orbital gradient and Hessian-vector products at\n"
@@ -76,8 +75,7 @@ int run_train_command(const std::vector<std::string>& args) {
     return 0;
   }
   const auto& vm = parsed.values;
-  par::MpiEnvironment mpi(nullptr, nullptr);
-  const par::StopSignal stop_signal;
+  const par::StopSignal& stop_signal = runtime.stop_signal();
 
   ml::TrainOptions o;
   o.dataset = vm["dataset"].as<std::string>();
@@ -104,12 +102,12 @@ int run_train_command(const std::vector<std::string>& args) {
   o.init_model = vm["init"].as<std::string>();
   o.stop_after_steps = vm["stop-after-steps"].as<int>();
   o.stop_signal = &stop_signal;
-  const int rank = par::rank_of(MPI_COMM_WORLD);
+  const int rank = runtime.rank();
   if (rank == 0) o.log = &std::cout;
   if (o.batch_size < 1 || o.epochs < 1) throw InputError("--batch-size and --epochs must be at least 1");
   if (!(o.validation_fraction >= 0.0 && o.test_fraction >= 0.0 && o.validation_fraction + o.test_fraction < 1.0))
     throw InputError("--val-fraction and --test-fraction must be >= 0 with a sum below 1");
-  const auto summary = ml::train(o, MPI_COMM_WORLD);
+  const auto summary = ml::train(o, runtime.world());
   if (rank == 0)
     std::cout << "dixc train: " << summary.steps << " steps (" << summary.skipped_steps << " skipped)"
               << (summary.interrupted

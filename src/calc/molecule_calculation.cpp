@@ -11,7 +11,9 @@ MoleculeCalculation::MoleculeCalculation(chem::Molecule molecule, const std::str
     : molecule_(std::move(molecule)),
       basis_(chem::load_basis(basis, molecule_)),
       grid_(std::move(grid)),
-      jk_(basis_, jk_options),
+      fitting_basis_(jk_options.coulomb_fitting.empty() ? chem::BasisSet{}
+                                                        : chem::load_basis(jk_options.coulomb_fitting, molecule_)),
+      jk_(basis_, jk_options, jk_options.coulomb_fitting.empty() ? nullptr : &fitting_basis_),
       dipole_(integrals::dipole(basis_, {0.0, 0.0, 0.0})),
       eigensolver_(eigensolver ? eigensolver : &lapack_) {}
 

@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <utility>
 
 #include <omp.h>
 
 #include <libint2.hpp>
 
 #include "dixc/integrals/one_body.hpp"
+#include "dixc/integrals/shell_pair_loop.hpp"
 
 namespace dixc::integrals {
 
@@ -23,11 +26,11 @@ Matrix shell_block_max(const chem::BasisSet& basis, const std::vector<JKRequest>
   for (const auto& r : requests)
     for (std::size_t a = 0; a < ns; ++a)
       for (std::size_t b = 0; b < ns; ++b) {
-        const double m = r.density
-                             ->block(basis.shell_offset[a], basis.shell_offset[b], basis.shells[a].size(),
-                                     basis.shells[b].size())
-                             .cwiseAbs()
-                             .maxCoeff();
+        const double m =
+            r.density
+                ->block(basis.shell_offset[a], basis.shell_offset[b], basis.shells[a].size(), basis.shells[b].size())
+                .cwiseAbs()
+                .maxCoeff();
         out(a, b) = std::max(out(a, b), m);
       }
   return out;
@@ -124,29 +127,28 @@ libint2::Engine coulomb_engine(const chem::BasisSet& basis, double precision) {
 
 }  // namespace
 
-JKBuilder::JKBuilder(const chem::BasisSet& basis, JKOptions options) : basis_(basis), options_(options) {
+JKBuilder::JKBuilder(const chem::BasisSet& basis, JKOptions options, const chem::BasisSet* fitting_basis)
+    : basis_(basis), options_(std::move(options)) {
   initialize_libint();
+  if (!options_.coulomb_fitting.empty()) {
+    if (!fitting_basis) throw std::logic_error("JKBuilder: coulomb_fitting set but no fitting basis given");
+    fitted_j_ = std::make_unique<const DensityFittedCoulomb>(basis, *fitting_basis, options_.in_core_bytes);
+  }
   const std::size_t ns = basis.shells.size();
   schwarz_ = Matrix::Zero(ns, ns);
-  const libint2::Engine prototype = coulomb_engine(basis, 0.0);  // the bounds themselves must be exact
-#pragma omp parallel
-  {
-    libint2::Engine engine = prototype;
+  // the bounds themselves must be exact: engine precision 0
+  for_each_shell_pair(coulomb_engine(basis, 0.0), ns, [&](libint2::Engine& engine, std::size_t a, std::size_t b) {
     const auto& buf = engine.results();
-#pragma omp for schedule(dynamic)
-    for (std::size_t a = 0; a < ns; ++a)
-      for (std::size_t b = 0; b <= a; ++b) {
-        engine.compute2<libint2::Operator::coulomb, libint2::BraKet::xx_xx, 0>(basis.shells[a], basis.shells[b],
-                                                                               basis.shells[a], basis.shells[b]);
-        double m = 0.0;
-        if (buf[0]) {
-          const std::size_t n = basis.shells[a].size() * basis.shells[b].size();
-          for (std::size_t i = 0; i < n * n; ++i) m = std::max(m, std::abs(buf[0][i]));
-        }
-        schwarz_(a, b) = schwarz_(b, a) = std::sqrt(m);
-      }
-  }
-  store_integrals();
+    engine.compute2<libint2::Operator::coulomb, libint2::BraKet::xx_xx, 0>(basis.shells[a], basis.shells[b],
+                                                                           basis.shells[a], basis.shells[b]);
+    double m = 0.0;
+    if (buf[0]) {
+      const std::size_t n = basis.shells[a].size() * basis.shells[b].size();
+      for (std::size_t i = 0; i < n * n; ++i) m = std::max(m, std::abs(buf[0][i]));
+    }
+    schwarz_(a, b) = schwarz_(b, a) = std::sqrt(m);
+  });
+  if (!fitted_j_) store_integrals();  // with RI-J only K (hybrids) uses quartets: direct, nothing kept
 }
 
 void JKBuilder::store_integrals() {
@@ -162,8 +164,8 @@ void JKBuilder::store_integrals() {
     for_each_quartet(s1, schwarz_, threshold, unit, [&](std::size_t s2, std::size_t s3, std::size_t s4) {
       quartets.push_back({static_cast<std::uint32_t>(s1), static_cast<std::uint32_t>(s2),
                           static_cast<std::uint32_t>(s3), static_cast<std::uint32_t>(s4), count});
-      count += basis_.shells[s1].size() * basis_.shells[s2].size() * basis_.shells[s3].size() *
-               basis_.shells[s4].size();
+      count +=
+          basis_.shells[s1].size() * basis_.shells[s2].size() * basis_.shells[s3].size() * basis_.shells[s4].size();
     });
   if (count * sizeof(double) + quartets.size() * sizeof(StoredQuartet) > options_.in_core_bytes) return;
   std::vector<double> values(count, 0.0);
@@ -177,7 +179,7 @@ void JKBuilder::store_integrals() {
       const auto& qt = quartets[i];
       const auto& sh = basis_.shells;
       engine.compute2<libint2::Operator::coulomb, libint2::BraKet::xx_xx, 0>(sh[qt.s1], sh[qt.s2], sh[qt.s3],
-                                                                              sh[qt.s4]);
+                                                                             sh[qt.s4]);
       if (buf[0] == nullptr) continue;
       const std::size_t n = sh[qt.s1].size() * sh[qt.s2].size() * sh[qt.s3].size() * sh[qt.s4].size();
       std::copy(buf[0], buf[0] + n, values.begin() + qt.offset);
@@ -200,10 +202,49 @@ void JKBuilder::compute(const std::vector<JKRequest>& requests, std::vector<Matr
   j.assign(nd_all, Matrix());
   k.assign(nd_all, Matrix());
   if (nd_all == 0) return;
+  if (fitted_j_) {
+    std::vector<const Matrix*> densities;
+    std::vector<std::size_t> index;
+    for (std::size_t d = 0; d < nd_all; ++d)
+      if (requests[d].want_j) {
+        if (requests[d].symmetry == DensitySymmetry::symmetric) {
+          densities.push_back(requests[d].density);
+          index.push_back(d);
+        } else {
+          j[d] = Matrix::Zero(nbf, nbf);
+        }
+      }
+    if (!densities.empty()) {
+      auto fitted = fitted_j_->coulomb(densities);
+      for (std::size_t i = 0; i < index.size(); ++i) j[index[i]] = std::move(fitted[i]);
+    }
+    std::vector<JKRequest> exchange_only;
+    std::vector<std::size_t> exchange_index;
+    for (std::size_t d = 0; d < nd_all; ++d)
+      if (requests[d].want_k) {
+        exchange_only.push_back(requests[d]);
+        exchange_only.back().want_j = false;
+        exchange_index.push_back(d);
+      }
+    if (exchange_only.empty()) return;
+    std::vector<Matrix> unused, ks;
+    compute_four_centre(exchange_only, unused, ks, screening_scale);
+    for (std::size_t i = 0; i < exchange_index.size(); ++i) k[exchange_index[i]] = std::move(ks[i]);
+    return;
+  }
+  compute_four_centre(requests, j, k, screening_scale);
+}
+
+void JKBuilder::compute_four_centre(const std::vector<JKRequest>& requests, std::vector<Matrix>& j,
+                                    std::vector<Matrix>& k, double screening_scale) const {
+  const std::size_t nd_all = requests.size(), nbf = basis_.nbf;
+  j.assign(nd_all, Matrix());
+  k.assign(nd_all, Matrix());
   // Densities go through the integrals in groups whose interleaved accumulators (2 x nbf^2 x group per thread)
   // stay within ~1 GB; with in-core integrals a group costs only the contraction.
   const std::size_t per_density = 2 * nbf * nbf * sizeof(double) * static_cast<std::size_t>(omp_get_max_threads());
-  const std::size_t group = std::max<std::size_t>(1, std::min(nd_all, (std::size_t(1) << 30) / std::max<std::size_t>(1, per_density)));
+  const std::size_t group =
+      std::max<std::size_t>(1, std::min(nd_all, (std::size_t(1) << 30) / std::max<std::size_t>(1, per_density)));
   for (std::size_t first = 0; first < nd_all; first += group) {
     const std::vector<JKRequest> part(requests.begin() + first, requests.begin() + std::min(nd_all, first + group));
     std::vector<Matrix> jp, kp;
@@ -258,7 +299,7 @@ void JKBuilder::compute_group(const std::vector<JKRequest>& requests, std::vecto
       for (std::size_t s1 = 0; s1 < ns; ++s1)
         for_each_quartet(s1, schwarz_, threshold, dbound, [&](std::size_t s2, std::size_t s3, std::size_t s4) {
           engine.compute2<libint2::Operator::coulomb, libint2::BraKet::xx_xx, 0>(shells[s1], shells[s2], shells[s3],
-                                                                                  shells[s4]);
+                                                                                 shells[s4]);
           if (buf[0] != nullptr) contract_quartet(basis_, s1, s2, s3, s4, buf[0], x, do_j, do_k, mine);
         });
     }

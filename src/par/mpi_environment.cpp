@@ -1,34 +1,6 @@
 #include "dixc/par/mpi_environment.hpp"
 
-#include <exception>
-#include <stdexcept>
-
 namespace dixc::par {
-
-MpiEnvironment::MpiEnvironment(int* argc, char*** argv) {
-  int initialized = 0;
-  MPI_Initialized(&initialized);
-  if (initialized) return;
-  int provided = 0;
-  MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
-  if (provided < MPI_THREAD_FUNNELED) throw std::runtime_error("MPI does not provide MPI_THREAD_FUNNELED");
-}
-
-MpiEnvironment::~MpiEnvironment() {
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  if (finalized) return;
-  if (std::uncaught_exceptions() > 0 && size_of(MPI_COMM_WORLD) > 1) return;  // end_parallel_job() follows
-  MPI_Finalize();
-}
-
-int end_parallel_job(int exit_code) {
-  int initialized = 0, finalized = 0;
-  MPI_Initialized(&initialized);
-  MPI_Finalized(&finalized);
-  if (initialized && !finalized && size_of(MPI_COMM_WORLD) > 1) MPI_Abort(MPI_COMM_WORLD, exit_code);
-  return exit_code;
-}
 
 int rank_of(MPI_Comm comm) {
   int r = 0;

@@ -6,7 +6,8 @@
 
 #include <cstdio>
 
-#include "dixc/par/mpi_environment.hpp"
+#include "dixc/par/collectives.hpp"
+#include "dixc/par/runtime.hpp"
 
 namespace {
 
@@ -17,8 +18,7 @@ class FailurePrinter : public ::testing::EmptyTestEventListener {
   void OnTestPartResult(const ::testing::TestPartResult& result) override {
     if (!result.failed()) return;
     const char* file = result.file_name() ? result.file_name() : "?";
-    std::fprintf(stderr, "[rank %d] %s:%d: Failure\n%s\n", rank_, file, result.line_number(),
-                 result.summary());
+    std::fprintf(stderr, "[rank %d] %s:%d: Failure\n%s\n", rank_, file, result.line_number(), result.summary());
   }
 
  private:
@@ -28,15 +28,15 @@ class FailurePrinter : public ::testing::EmptyTestEventListener {
 }  // namespace
 
 int main(int argc, char** argv) {
-  dixc::par::MpiEnvironment mpi(&argc, &argv);
+  dixc::par::Runtime runtime(&argc, &argv);
   ::testing::InitGoogleTest(&argc, argv);
-  const int rank = dixc::par::rank_of(MPI_COMM_WORLD);
+  const int rank = runtime.rank();
   if (rank > 0) {
     auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
     delete listeners.Release(listeners.default_result_printer());
     listeners.Append(new FailurePrinter(rank));
   }
   int failed = RUN_ALL_TESTS() != 0 ? 1 : 0;
-  MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  failed = dixc::par::max_over_ranks(failed, runtime.world());
   return failed;
 }

@@ -74,6 +74,7 @@ class MoleculeCalculation {
   chem::Molecule molecule_;
   chem::BasisSet basis_;
   std::string grid_;
+  chem::BasisSet fitting_basis_;  // jk_options.coulomb_fitting on the molecule (empty without RI-J)
   integrals::JKBuilder jk_;
   std::array<Eigen::MatrixXd, 3> dipole_;
   par::LapackEigensolver lapack_;
