@@ -148,13 +148,18 @@ int run_evaluate_command(par::Runtime& runtime, const std::vector<std::string>& 
       "model by dixc train) and reports, per molecule and as means (docs/theory.md section 6): |E_tot - E_ref|,\n"
       "E_rho = E_target[D_model] - E_target[D_ref], dipole error, L2 density error, target-SCF iterations saved\n"
       "by starting from the model's density, and the TDDFT excitation MAE. Writes OUT/metrics.csv,\n"
-      "OUT/summary.json and OUT/report.md with plots (needs python3-matplotlib).\n\nOptions");
+      "OUT/summary.json and OUT/report.md with plots (needs python3-matplotlib).\n"
+      "A molecule that fails (no SCF convergence, ...) is recorded with its reason in metrics.csv and left out of\n"
+      "the means; the others are evaluated and reported, and the command then exits with code 3 naming the\n"
+      "failed molecules.\n\nOptions");
   options.add_options()("dataset", po::value<std::string>(), "dataset written by dixc generate")(
       "model", po::value<std::string>(), "TorchScript model (DIR/model.pt from dixc train)")(
       "output-dir,o", po::value<std::string>(), "where the metrics and the report go")(
       "split", po::value<std::string>()->default_value("test"), "test | validation | train | all")(
       "train-dir", po::value<std::string>(), "training directory (losses.csv for the report; default: the model's)")(
       "max-molecules", po::value<int>()->default_value(0), "evaluate at most this many molecules (0: all)")(
+      "max-iter", po::value<int>()->default_value(100),
+      "iterations allowed to the learned functional's SCF; a molecule that needs more is reported as failed")(
       "baselines", po::value<std::string>()->default_value("blyp,pbe"),
       "comma-separated libxc functionals run on the same molecules as baselines ('' for none)")(
       "compare", po::value<std::vector<std::string>>()->multitoken(), "evaluation directories to tabulate")(
@@ -216,6 +221,8 @@ int run_evaluate_command(par::Runtime& runtime, const std::vector<std::string>& 
   settings.basis = dataset.attribute(data::attribute::basis);
   settings.grid = dataset.attribute(data::attribute::grid);
   settings.baselines = comma_list(vm["baselines"].as<std::string>());
+  settings.max_scf_iterations = vm["max-iter"].as<int>();
+  if (settings.max_scf_iterations < 1) throw InputError("--max-iter must be at least 1");
   std::string mine;
   for (std::size_t k = rank; k < rows.size(); k += size) {
     const auto m = ml::evaluate_molecule(dataset.read(rows[k]), settings);
@@ -307,7 +314,14 @@ int run_evaluate_command(par::Runtime& runtime, const std::vector<std::string>& 
                 << out.string() << "\n";
   }
   std::cout << "dixc evaluate: report in " << (out / "report.md").string() << "\n";
-  return 0;
+  if (n_ok == static_cast<int>(results.size())) return 0;
+  std::string failed;
+  for (const auto& r : results)
+    if (!r["ok"].get<bool>())
+      failed += (failed.empty() ? "" : "; ") + r["name"].get<std::string>() + ": " + r["message"].get<std::string>();
+  std::cerr << "dixc evaluate: error: " << results.size() - n_ok << " of " << results.size() << " molecules failed ("
+            << failed << "); the report and metrics cover the others\n";
+  return 3;
 }
 
 }  // namespace dixc::app

@@ -38,7 +38,9 @@ MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const Eval
       return target.fock_builder().build(d).energy.total();
     };
 
-    const scf::ScfResult r_model = model.scf();
+    scf::ScfOptions model_options;
+    model_options.max_iter = s.max_scf_iterations;
+    const scf::ScfResult r_model = model.scf(model_options);
     out.model_scf_iterations = r_model.n_iter;
     if (!r_model.converged) {
       out.message =

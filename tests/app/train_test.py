@@ -11,7 +11,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
   under half the budget the molecules that fit stay resident and each epoch rebuilds exactly the others;
 - --init starts from another run's model (energy pre-training -> DI), keeps the untrained term scales, labels
   the model "energy>di", and refuses a model of another architecture or split;
-- evaluate reports and refuses a held-out split on a dataset the model was not trained on;
+- evaluate reports and refuses a held-out split on a dataset the model was not trained on; a molecule that fails
+  is recorded and named, and the job exits 3 after the report;
 - a dataset made on another definition of its grid level is refused;
 - a molecule that fails on one rank of np 2 ends the whole job with its name (no hang);
 - the self-consistent modes (energy+density through the model's SCF, di+density): np 1 and np 2 give the same
@@ -25,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import h5py
@@ -334,6 +336,19 @@ class Train(unittest.TestCase):
             self.assertEqual(b["n"], 4)
             self.assertGreater(b["energy_error_mEh"], 0.0)
         self.assertIn("| blyp |", report)
+        # A molecule that fails on one rank (its model SCF is allowed one iteration; rank 1 has none): the job
+        # ends promptly with exit 3 and the molecule's name, after writing what it has.
+        failed_dir = os.path.join(TMP, "eval_failed")
+        start = time.time()
+        r = subprocess.run(["mpirun", "-np", "2", "--bind-to", "none", DIXC, "evaluate", DATA, "--model",
+                            os.path.join(out, "model.pt"), "-o", failed_dir, "--split", "all", "--max-molecules",
+                            "1", "--max-iter", "1"], capture_output=True, text=True, env=ENV, timeout=300)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertLess(time.time() - start, 60)
+        with open(os.path.join(failed_dir, "metrics.csv")) as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual([row["ok"] for row in rows], ["0"])
+        self.assertIn(rows[0]["name"] + ": SCF with the learned functional did not converge", r.stderr)
         # The held-out split is only defined on the training dataset: another dataset is a clear error.
         other = os.path.join(TMP, "other.h5")
         shutil.copy(DATA, other)

@@ -17,7 +17,8 @@ struct EvaluationSettings {
   std::string functional;  // target functional of the dataset
   std::string basis;
   std::string grid;
-  int n_roots = 0;  // TDDFT roots compared (0: as many as the dataset has)
+  int n_roots = 0;               // TDDFT roots compared (0: as many as the dataset has)
+  int max_scf_iterations = 100;  // of the learned functional's SCF; beyond it the molecule is reported as failed
   // libxc functionals run on the same molecules, grid and targets as the obvious baselines (untrained BLYP...).
   std::vector<std::string> baselines = {"blyp", "pbe"};
 };
