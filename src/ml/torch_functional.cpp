@@ -31,11 +31,20 @@ Eigen::VectorXd to_eigen(const torch::Tensor& t, Eigen::Index n) {
   return Eigen::Map<const Eigen::VectorXd>(c.data_ptr<double>(), n);
 }
 
+// A copy of `model` whose parameters do not require grad: the SCF and the kernel need input derivatives only, so
+// no autograd graph through the parameters is built (a trainer's own parameters keep requiring grad).
+torch::jit::Module detached_copy(const torch::jit::Module& model) {
+  torch::NoGradGuard no_grad;  // the copies are leaves without grad
+  torch::jit::Module copy = model.deepcopy();
+  for (auto p : copy.parameters()) p.requires_grad_(false);
+  return copy;
+}
+
 }  // namespace
 
 TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule& molecule,
                                  std::shared_ptr<const xc::SemilocalIntegrator> integrator)
-    : model_(std::move(model)), integrator_(std::move(integrator)) {
+    : model_(detached_copy(model)), integrator_(std::move(integrator)) {
   nonlocal_ = is_nonlocal(model_);
   with_tau_ = integrator_->order() == xc::DensityOrder::meta_gga;
   if (uses_tau(model_) && !with_tau_)

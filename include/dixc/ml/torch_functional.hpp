@@ -20,6 +20,7 @@ namespace dixc::ml {
 
 class TorchFunctional final : public xc::XcFunctional {
  public:
+  // Evaluates a copy of `model` (its parameters as they are now).
   TorchFunctional(torch::jit::Module model, const chem::Molecule& molecule,
                   std::shared_ptr<const xc::SemilocalIntegrator> integrator);
 
