@@ -4,21 +4,13 @@
 
 #include "dixc/calc/molecule_calculation.hpp"
 #include "dixc/ml/di_loss.hpp"
+#include "dixc/ml/eigen_torch.hpp"
 #include "dixc/ml/reference_features.hpp"
 #include "dixc/ml/torch_functional.hpp"
 
 namespace dixc::ml {
 
 namespace {
-
-// Column-major Eigen (rows x cols) <-> row-major torch (rows, cols).
-torch::Tensor to_tensor(const Eigen::MatrixXd& m) {
-  return torch::from_blob(const_cast<double*>(m.data()), {m.cols(), m.rows()}, torch::kDouble).t().contiguous();
-}
-Eigen::MatrixXd to_eigen(const torch::Tensor& t) {
-  const torch::Tensor c = t.detach().t().contiguous();  // (cols, rows) row-major = column-major (rows, cols)
-  return Eigen::Map<const Eigen::MatrixXd>(c.data_ptr<double>(), t.size(0), t.size(1));
-}
 
 // The molecule's tensors with the orbitals of an SCF solution instead of the stored reference orbitals.
 MoleculeTensors with_orbitals(const MoleculeTensors& m, const scf::ScfResult& r) {
@@ -44,7 +36,7 @@ SelfConsistentMolecule::SelfConsistentMolecule(const data::MoleculeRecord& recor
       energy_reference_(record.scalars.energy_total) {
   const ReferenceFeatures f = build_reference_features(reference_, 0, ResponseOrder::energy);
   for (const auto& chunk : f.chunks) rho_reference_.push_back(chunk.rho);
-  const Eigen::MatrixXd c_occ = to_eigen(reference_.c_occ);
+  const Eigen::MatrixXd c_occ = to_eigen_matrix(reference_.c_occ);
   density_reference_ = 2.0 * c_occ * c_occ.transpose();
 }
 
@@ -97,7 +89,8 @@ SelfConsistentTerms SelfConsistentMolecule::loss(torch::jit::Module& model, cons
   // gradient is that of the SCF as converged).
   const double energy_adjoint = 2.0 * s.energy_weight * t.energy_error / (n_e * n_e);
   const response::OrbitalHessian hessian = learned.hessian(r);
-  const Eigen::MatrixXd rhs = s.density_weight * to_eigen(density_gradient) + energy_adjoint * hessian.gradient();
+  const Eigen::MatrixXd rhs =
+      s.density_weight * to_eigen_matrix(density_gradient) + energy_adjoint * hessian.gradient();
   const response::HessianSolveResult lambda = response::solve_hessian(hessian, rhs, s.solve);
   t.solve_iterations = lambda.n_iter;
   if (!lambda.converged) {

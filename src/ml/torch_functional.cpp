@@ -6,6 +6,7 @@
 
 #include "dixc/grid/grid_settings.hpp"
 #include "dixc/grid/molecular_grid.hpp"
+#include "dixc/ml/eigen_torch.hpp"
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/util/error.hpp"
@@ -15,21 +16,6 @@
 namespace dixc::ml {
 
 namespace {
-
-torch::Tensor to_tensor(const Eigen::VectorXd& v) {
-  return torch::from_blob(const_cast<double*>(v.data()), {v.size()}, torch::kDouble).clone();
-}
-
-// (n, 3) column-major Eigen matrix -> (n, 3) tensor
-torch::Tensor to_tensor(const Eigen::MatrixX3d& m) {
-  return torch::from_blob(const_cast<double*>(m.data()), {3, m.rows()}, torch::kDouble).t().contiguous();
-}
-
-Eigen::VectorXd to_eigen(const torch::Tensor& t, Eigen::Index n) {
-  if (!t.defined()) return Eigen::VectorXd::Zero(n);
-  const torch::Tensor c = t.detach().contiguous();
-  return Eigen::Map<const Eigen::VectorXd>(c.data_ptr<double>(), n);
-}
 
 // A copy of `model` whose parameters do not require grad: the SCF and the kernel need input derivatives only, so
 // no autograd graph through the parameters is built (a trainer's own parameters keep requiring grad).
