@@ -151,7 +151,7 @@ int run_generate_command(par::Runtime& runtime, const std::vector<std::string>& 
   const auto& vm = parsed.values;
 
   MPI_Comm world = runtime.world();
-  const int rank = par::rank_of(world), size = par::size_of(world);
+  const int rank = runtime.rank(), size = runtime.size();
   integrals::initialize_libint();
 
   std::vector<std::string> inputs;

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "dixc/par/mpi_environment.hpp"
+
 namespace dixc::par {
 
 Runtime::Runtime(int* argc, char*** argv) {
@@ -11,8 +13,8 @@ Runtime::Runtime(int* argc, char*** argv) {
   int provided = 0;
   MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
   if (provided < MPI_THREAD_FUNNELED) throw std::runtime_error("MPI does not provide MPI_THREAD_FUNNELED");
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  rank_ = rank_of(MPI_COMM_WORLD);
+  size_ = size_of(MPI_COMM_WORLD);
 }
 
 Runtime::~Runtime() {
