@@ -1,108 +1,14 @@
-// dixc generate: reference data for a molecule collection, rank-parallel with dynamic scheduling, into one
-// parallel-HDF5 dataset; resumable and tolerant of failing molecules.
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <ctime>
-#include <iomanip>
+// dixc generate: option parsing for stage 1; the work is workflow::generate.
 #include <iostream>
-#include <map>
-#include <set>
-#include <sstream>
+#include <tuple>
 
 #include "dixc/app/commands.hpp"
-#include "dixc/app/molecule_sources.hpp"
 #include "dixc/app/options.hpp"
-#include "dixc/calc/reference_data.hpp"
-#include "dixc/chem/basis.hpp"
-#include "dixc/chem/rattle.hpp"
-#include "dixc/data/dataset_writer.hpp"
-#include "dixc/data/schema.hpp"
-#include "dixc/grid/grid_settings.hpp"
-#include "dixc/integrals/one_body.hpp"
-#include "dixc/par/collectives.hpp"
-#include "dixc/par/eigensolver_factory.hpp"
-#include "dixc/par/mpi_environment.hpp"
-#include "dixc/par/tiered_schedule.hpp"
-#include "dixc/util/error.hpp"
-#include "dixc/version.hpp"
+#include "dixc/workflow/generate.hpp"
 
 namespace po = boost::program_options;
 
 namespace dixc::app {
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-std::string format_seconds(double s) {
-  std::ostringstream o;
-  if (s < 120)
-    o << std::fixed << std::setprecision(0) << s << " s";
-  else if (s < 7200)
-    o << std::fixed << std::setprecision(1) << s / 60 << " min";
-  else
-    o << std::fixed << std::setprecision(1) << s / 3600 << " h";
-  return o.str();
-}
-
-std::string shortest(double x) {
-  std::ostringstream o;
-  o << std::setprecision(17) << x;
-  return o.str();
-}
-
-// Ranks per large-molecule team: as asked, or (0) the ranks sharing this node, rounded down to a multiple of
-// the small teams' size so that a small team never straddles two large teams.
-int large_team_size(int requested, int per_molecule, MPI_Comm world) {
-  int size = requested;
-  if (requested == 0) {
-    size = par::smallest_node_size(world);
-    size = std::max(per_molecule, size / per_molecule * per_molecule);
-  }
-  if (size < 1 || size % per_molecule != 0)
-    throw InputError("--large-ranks " + std::to_string(requested) + " must be a positive multiple of " +
-                     "--ranks-per-molecule " + std::to_string(per_molecule) + " (or 0 for the ranks of a node)");
-  return std::min(size, par::size_of(world));
-}
-
-// Moves the molecules with more than `large_nbf` basis functions to the front (both parts keep their order)
-// and returns their number. The basis size is a sum over atoms, so one basis per element is built, not one per
-// molecule (QM9: 5 elements, 134k molecules). A molecule with an element the basis lacks counts as small; its
-// calculation will fail and be recorded.
-long partition_large(std::vector<chem::Molecule>& todo, int large_nbf, const std::string& basis_name) {
-  if (large_nbf <= 0) return 0;
-  std::map<int, std::size_t> element_nbf;  // 0: the basis has no functions for the element
-  auto nbf_of = [&](int z) {
-    auto [it, inserted] = element_nbf.try_emplace(z, 0);
-    if (inserted) {
-      chem::Molecule atom;
-      atom.atoms.push_back({z, {}});
-      try {
-        it->second = chem::load_basis(basis_name, atom).nbf;
-      } catch (const std::exception&) {
-      }
-    }
-    return it->second;
-  };
-  auto is_large = [&](const chem::Molecule& molecule) {
-    std::size_t nbf = 0;
-    for (const auto& atom : molecule.atoms) {
-      const std::size_t n = nbf_of(atom.Z);
-      if (n == 0) return false;
-      nbf += n;
-    }
-    return nbf > static_cast<std::size_t>(large_nbf);
-  };
-  return std::stable_partition(todo.begin(), todo.end(), is_large) - todo.begin();
-}
-
-std::string team_label(int rank, int team_size) {
-  return team_size == 1 ? "[rank " + std::to_string(rank) + "]"
-                        : "[ranks " + std::to_string(rank) + "-" + std::to_string(rank + team_size - 1) + "]";
-}
-
-}  // namespace
 
 int run_generate_command(par::Runtime& runtime, const std::vector<std::string>& args) {
   po::options_description options(
@@ -150,191 +56,29 @@ int run_generate_command(par::Runtime& runtime, const std::vector<std::string>& 
   }
   const auto& vm = parsed.values;
 
-  MPI_Comm world = runtime.world();
-  const int rank = runtime.rank(), size = runtime.size();
-  integrals::initialize_libint();
-
-  std::vector<std::string> inputs;
-  if (vm.count("inputs")) inputs = vm["inputs"].as<std::vector<std::string>>();
-  if (inputs.empty()) inputs.push_back(std::string(DIXC_SOURCE_SHARE_DIR) + "/molecules/small");
-  MoleculeSet set = collect_molecules(inputs);
-  if (const int limit = vm["limit"].as<int>(); limit > 0 && static_cast<int>(set.molecules.size()) > limit)
-    set.molecules.resize(limit);
-  if (const std::string shard = vm["shard"].as<std::string>(); !shard.empty()) {
-    int index = -1, count = 0;
-    char slash = 0;
-    std::istringstream in(shard);
-    if (!(in >> index >> slash >> count) || slash != '/' || count < 1 || index < 0 || index >= count)
-      throw InputError("--shard expects I/N with 0 <= I < N, got '" + shard + "'");
-    std::vector<chem::Molecule> mine;
-    for (std::size_t i = index; i < set.molecules.size(); i += count) mine.push_back(set.molecules[i]);
-    set.molecules = std::move(mine);
-    std::vector<SourceFailure> failures;
-    for (std::size_t i = index; i < set.failures.size(); i += count) failures.push_back(set.failures[i]);
-    set.failures = std::move(failures);
-  }
-  const auto seed = static_cast<std::uint64_t>(vm["seed"].as<unsigned long long>());
-  if (const int k = vm["rattle"].as<int>(); k > 0) {
-    std::vector<chem::Molecule> all;
-    for (const auto& m : set.molecules) {
-      all.push_back(m);
-      for (auto& copy : chem::rattled_copies(m, k, vm["rattle-sigma"].as<double>(), seed))
-        all.push_back(std::move(copy));
-    }
-    set.molecules = std::move(all);
-  }
-
-  calc::ReferenceSettings settings;
-  settings.functional = vm["functional"].as<std::string>();
-  settings.basis = vm["basis"].as<std::string>();
-  settings.grid = grid::resolve_grid_level_name(vm["grid"].as<std::string>());  // unknown level: fail now
-  settings.n_roots = vm["n-roots"].as<int>();
-  settings.n_dir = vm["n-dir"].as<int>();
-  settings.seed = seed;
-  settings.max_iter = vm["max-iter"].as<int>();
-  settings.energy_threshold = vm["conv-energy"].as<double>();
-  settings.gradient_threshold = vm["conv-gradient"].as<double>();
-  if (settings.n_dir < 1 || settings.n_roots < 0) throw InputError("--n-dir must be >= 1 and --n-roots >= 0");
-
-  const std::time_t now = std::time(nullptr);
-  char created[64];
-  std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  const std::map<std::string, std::string> attributes = {
-      {data::attribute::functional, settings.functional},
-      {data::attribute::basis, settings.basis},
-      {data::attribute::grid, settings.grid},
-      {data::attribute::energy_threshold, shortest(settings.energy_threshold)},
-      {data::attribute::gradient_threshold, shortest(settings.gradient_threshold)},
-      {data::attribute::max_iter, std::to_string(settings.max_iter)},
-      {data::attribute::n_roots, std::to_string(settings.n_roots)},
-      {data::attribute::n_dir, std::to_string(settings.n_dir)},
-      {data::attribute::seed, std::to_string(seed)},
-      {data::attribute::dixc_version, version_string},
-      {data::attribute::git_hash, git_hash},
-      {data::attribute::created, created},
-      {data::attribute::units, "atomic units (Hartree, Bohr); matrices column-major"}};
-  const std::string output = vm["output"].as<std::string>();
-  data::DatasetWriter writer(output, world, attributes);
-
-  // What is left to do, largest first (ties by name, so every rank builds the same list).
-  std::set<std::string> done(writer.committed_names().begin(), writer.committed_names().end());
-  std::vector<chem::Molecule> todo;
-  for (const auto& m : set.molecules)
-    if (!done.count(m.name)) todo.push_back(m);
-  std::stable_sort(todo.begin(), todo.end(), [](const auto& a, const auto& b) {
-    const double ca = calc::estimated_cost(a), cb = calc::estimated_cost(b);
-    return ca != cb ? ca > cb : a.name < b.name;
-  });
-  std::vector<data::MoleculeRecord> source_failures;
-  if (rank == 0)
-    for (const auto& f : set.failures)
-      if (!done.count(f.name)) {
-        chem::Molecule stub;
-        stub.name = f.name;
-        source_failures.push_back(calc::failed_record(stub, f.message));
-      }
-  const long total = static_cast<long>(set.molecules.size() + set.failures.size());
-  if (rank == 0)
-    std::cout << "dixc generate: " << total << " molecules, " << done.size() << " already in " << output << ", "
-              << todo.size() << " to compute on " << size << " rank(s)\n"
-              << std::flush;
-
-  // Teams of ranks share a molecule: the team leader takes work from the schedule and tells the others; every
-  // member runs the same (deterministic) calculation and the eigensolver distributes over the team. Molecules
-  // above --large-nbf basis functions (moved to the front of the largest-first order) get the bigger teams.
-  const int per_molecule = vm["ranks-per-molecule"].as<int>();
-  if (per_molecule < 1 || size % per_molecule != 0)
-    throw InputError("--ranks-per-molecule " + std::to_string(per_molecule) + " must divide the rank count " +
-                     std::to_string(size));
-  const int large_ranks = large_team_size(vm["large-ranks"].as<int>(), per_molecule, world);
-  const long n_large = partition_large(todo, vm["large-nbf"].as<int>(), settings.basis);
-  par::TieredSchedule schedule(world, n_large, static_cast<long>(todo.size()), large_ranks, per_molecule);
-  const std::string solver_name = vm["eigensolver"].as<std::string>();
-  auto solver_for = [&](MPI_Comm team) {
-    return par::make_eigensolver(solver_name != "auto"    ? solver_name
-                                 : par::size_of(team) > 1 ? "scalapack"
-                                                          : "lapack",
-                                 team);
-  };
-  // Only when needed: a ScaLAPACK solver sets up a BLACS grid over its team. n_large is the same on every rank.
-  const auto large_eigensolver = n_large > 0 ? solver_for(schedule.large_team()) : nullptr;
-  const auto small_eigensolver = solver_for(schedule.small_team());
-  if (rank == 0 && n_large > 0)
-    std::cout << "dixc generate: " << n_large << " molecule(s) above " << vm["large-nbf"].as<int>()
-              << " basis functions go first, to teams of " << large_ranks << " rank(s)\n";
-  // SIGTERM/SIGUSR1 (a job near its time limit): finish the current molecules, commit, exit cleanly.
-  const par::StopSignal& stop_signal = runtime.stop_signal();
-  const double flush_seconds = vm["flush-seconds"].as<double>();
-  const auto start = Clock::now();
-  long ok_run = 0, failed_run = 0;
-  double write_seconds = 0.0;  // inside collective appends (includes waiting for slower ranks)
-  bool exhausted = false, first_round = true;
-  while (true) {
-    std::vector<data::MoleculeRecord> finished;
-    if (first_round) finished = std::move(source_failures);
-    first_round = false;
-    const auto batch_start = Clock::now();
-    // At least one molecule per round, then more until the flush interval has passed or a stop signal came.
-    // Only the team leader's clock and signal state count, so a team never splits between two rounds.
-    for (bool first = true; !exhausted; first = false) {
-      const double batch_age = std::chrono::duration<double>(Clock::now() - batch_start).count();
-      const long index = schedule.next(!stop_signal.requested() && (first || batch_age < flush_seconds));
-      if (index == par::TieredSchedule::kExhausted) {
-        exhausted = true;
-        break;
-      }
-      if (index == par::TieredSchedule::kEndOfRound) break;
-      const chem::Molecule& molecule = todo[index];
-      const bool large = schedule.in_large_tier();
-      data::MoleculeRecord record;
-      try {
-        record = calc::compute_reference(molecule, settings, large ? *large_eigensolver : *small_eigensolver);
-      } catch (const std::exception& e) {
-        record = calc::failed_record(molecule, e.what());
-      }
-      if (!schedule.leader()) continue;  // the leader reports and stores the team's result
-      std::cout << team_label(rank, par::size_of(schedule.team())) << " " << molecule.name << ": "
-                << (record.status == data::RecordStatus::ok ? "ok, E = " + shortest(record.scalars.energy_total) +
-                                                                  " Eh, " + format_seconds(record.scalars.wall_seconds)
-                                                            : "FAILED: " + record.message)
-                << "\n"
-                << std::flush;
-      finished.push_back(std::move(record));
-    }
-    long counts[2] = {0, 0};
-    for (const auto& r : finished) ++counts[r.status == data::RecordStatus::ok ? 0 : 1];
-    const auto write_start = Clock::now();
-    writer.append(finished);
-    write_seconds += std::chrono::duration<double>(Clock::now() - write_start).count();
-    par::sum_in_place(counts, 2, world);
-    ok_run += counts[0];
-    failed_run += counts[1];
-    const bool all_exhausted = par::all_ranks(exhausted, world);
-    const int stop = par::max_over_ranks(stop_signal.requested(), world);
-    if (rank == 0 && counts[0] + counts[1] > 0) {
-      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-      const long finished_now = static_cast<long>(writer.committed_names().size());
-      const double rate = (ok_run + failed_run) / std::max(elapsed, 1e-9);
-      const long remaining = total - finished_now;
-      std::cout << "progress: " << finished_now << "/" << total << " in dataset (" << ok_run << " ok, " << failed_run
-                << " failed this run), " << std::setprecision(3) << rate * 60 << " molecules/min"
-                << (remaining > 0 && rate > 0 ? ", ETA " + format_seconds(remaining / rate) : "") << "\n"
-                << std::flush;
-    }
-    if (all_exhausted) break;
-    if (stop) {
-      if (rank == 0)
-        std::cout << "dixc generate: interrupted by signal " << stop << " after committing "
-                  << writer.committed_names().size() << " molecules; rerun the same command to resume\n";
-      return 0;
-    }
-  }
-  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
-  if (rank == 0)
-    std::cout << "dixc generate: done; " << ok_run << " ok and " << failed_run << " failed this run, "
-              << writer.committed_names().size() << " molecules in " << output << " (" << format_seconds(wall)
-              << "; rank 0 spent " << std::setprecision(3) << write_seconds << " s = " << 100.0 * write_seconds / wall
-              << "% in dataset writes incl. waiting for other ranks)\n";
+  workflow::GenerateSettings settings;
+  if (vm.count("inputs")) settings.inputs = vm["inputs"].as<std::vector<std::string>>();
+  settings.output = vm["output"].as<std::string>();
+  settings.reference.functional = vm["functional"].as<std::string>();
+  settings.reference.basis = vm["basis"].as<std::string>();
+  settings.reference.grid = vm["grid"].as<std::string>();
+  settings.reference.n_roots = vm["n-roots"].as<int>();
+  settings.reference.n_dir = vm["n-dir"].as<int>();
+  settings.reference.seed = static_cast<std::uint64_t>(vm["seed"].as<unsigned long long>());
+  settings.reference.max_iter = vm["max-iter"].as<int>();
+  settings.reference.energy_threshold = vm["conv-energy"].as<double>();
+  settings.reference.gradient_threshold = vm["conv-gradient"].as<double>();
+  settings.rattle = vm["rattle"].as<int>();
+  settings.rattle_sigma = vm["rattle-sigma"].as<double>();
+  settings.limit = vm["limit"].as<int>();
+  if (const std::string shard = vm["shard"].as<std::string>(); !shard.empty())
+    std::tie(settings.shard_index, settings.shard_count) = workflow::parse_shard(shard);
+  settings.flush_seconds = vm["flush-seconds"].as<double>();
+  settings.ranks_per_molecule = vm["ranks-per-molecule"].as<int>();
+  settings.large_nbf = vm["large-nbf"].as<int>();
+  settings.large_ranks = vm["large-ranks"].as<int>();
+  settings.eigensolver = vm["eigensolver"].as<std::string>();
+  workflow::generate(runtime, settings, std::cout);
   return 0;
 }
 

@@ -1,5 +1,4 @@
-// dixc scf: one SCF calculation, a human-readable log on stdout and optionally the result as JSON.
-#include <chrono>
+// dixc scf: option parsing and the JSON result; the calculation and its log are workflow::run_scf.
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -9,10 +8,9 @@
 #include "dixc/app/commands.hpp"
 #include "dixc/app/learned_functional.hpp"
 #include "dixc/app/options.hpp"
-#include "dixc/calc/molecule_calculation.hpp"
-#include "dixc/chem/xyz_reader.hpp"
 #include "dixc/par/runtime.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/workflow/scf.hpp"
 #include "dixc/xc/factory.hpp"
 
 namespace po = boost::program_options;
@@ -21,13 +19,14 @@ namespace dixc::app {
 
 namespace {
 
-nlohmann::json result_json(const chem::Molecule& molecule, const chem::BasisSet& basis, const std::string& method,
-                           std::size_t grid_points, const scf::ScfResult& r) {
+nlohmann::json result_json(const workflow::ScfOutcome& outcome, const std::string& method) {
+  const chem::Molecule& molecule = outcome.molecule;
+  const scf::ScfResult& r = outcome.result;
   nlohmann::json j;
   j["molecule"] = molecule.name;
   j["formula"] = molecule.formula();
   j["method"] = method;
-  j["basis"] = basis.name;
+  j["basis"] = outcome.basis_name;
   j["charge"] = molecule.charge;
   j["multiplicity"] = molecule.multiplicity;
   j["energy_total"] = r.energy_total;
@@ -44,11 +43,21 @@ nlohmann::json result_json(const chem::Molecule& molecule, const chem::BasisSet&
   const int n_mo = static_cast<int>(r.orbital_energies.size());
   j["homo"] = r.n_occupied > 0 ? nlohmann::json(r.orbital_energies(r.n_occupied - 1)) : nlohmann::json();
   j["lumo"] = r.n_occupied < n_mo ? nlohmann::json(r.orbital_energies(r.n_occupied)) : nlohmann::json();
-  j["nbf"] = basis.nbf;
+  j["nbf"] = outcome.nbf;
   j["orbital_energies"] = std::vector<double>(r.orbital_energies.data(), r.orbital_energies.data() + n_mo);
-  j["grid_points"] = grid_points;
+  j["grid_points"] = outcome.grid_points;
   j["n_electrons_integrated"] = r.n_electrons_integrated;
   j["timings"] = r.timings_s;
+  j["coulomb"] = outcome.coulomb;
+  if (outcome.tddft) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& ex : outcome.tddft->excitations)
+      list.push_back({{"energy_Eh", ex.energy},
+                      {"energy_eV", ex.energy * chem::hartree_in_ev},
+                      {"f", ex.oscillator_strength},
+                      {"transition_dipole_au", ex.transition_dipole}});
+    j["excitations"] = list;
+  }
   return j;
 }
 
@@ -109,93 +118,33 @@ int run_scf_command(par::Runtime& runtime, const std::vector<std::string>& args)
     return 0;
   }
   const auto& vm = parsed.values;
-  // Under mpirun every rank would otherwise run the same SCF: run it once and say so.
-  if (const int ranks = runtime.size(); ranks > 1) {
-    if (!runtime.is_root()) return 0;
-    std::cerr << "dixc scf: " << ranks << " MPI ranks, but one SCF does not share its work over ranks: it runs once, "
-              << "on rank 0; the other ranks stay idle (use threads instead: OMP_NUM_THREADS)\n";
-  }
-
-  const std::string path = vm["molecule"].as<std::string>();
-  const auto frames = chem::read_xyz_file(path);
-  const int frame = vm["frame"].as<int>();
-  if (frame < 0 || frame >= static_cast<int>(frames.size()))
-    throw InputError(path + ": frame " + std::to_string(frame) + " requested but the file has " +
-                     std::to_string(frames.size()) + " frame(s)");
-  chem::Molecule molecule = frames[frame];
-  if (vm.count("charge")) molecule.charge = vm["charge"].as<int>();
-  if (vm.count("multiplicity")) molecule.multiplicity = vm["multiplicity"].as<int>();
-  molecule.require_closed_shell();
-  molecule.require_separated_atoms();
-
-  const std::string method = vm.count("method") ? vm["method"].as<std::string>() : vm["functional"].as<std::string>();
-  integrals::JKOptions jk_options;
+  workflow::ScfSettings settings;
+  settings.molecule_path = vm["molecule"].as<std::string>();
+  settings.frame = vm["frame"].as<int>();
+  if (vm.count("charge")) settings.charge = vm["charge"].as<int>();
+  if (vm.count("multiplicity")) settings.multiplicity = vm["multiplicity"].as<int>();
+  settings.functional = vm.count("method") ? vm["method"].as<std::string>() : vm["functional"].as<std::string>();
+  settings.basis = vm["basis"].as<std::string>();
+  settings.grid = vm["grid"].as<std::string>();
   const double eri_memory_mb = vm["eri-memory"].as<double>();
   if (!(eri_memory_mb >= 0)) throw InputError("--eri-memory must be >= 0 (MB)");
-  jk_options.in_core_bytes = static_cast<std::size_t>(eri_memory_mb * 1024 * 1024);
-  if (vm["ri-j"].as<bool>()) jk_options.coulomb_fitting = "def2-universal-jfit";
-  const std::string grid = vm["grid"].as<std::string>();
-  const calc::MoleculeCalculation calculation(molecule, vm["basis"].as<std::string>(), grid, jk_options);
-  const chem::BasisSet& basis = calculation.basis();
-  // A model.pt is a functional name like any other (dixc-ml registers its loader with the XC factory).
-  const calc::FunctionalCalculation run = calculation.with(method);
-
-  scf::ScfOptions scf_options;
-  scf_options.max_iter = vm["max-iter"].as<int>();
-  scf_options.energy_threshold = vm["conv-energy"].as<double>();
-  scf_options.gradient_threshold = vm["conv-gradient"].as<double>();
-  scf_options.guess = scf::parse_guess(vm["guess"].as<std::string>());
-  if (!vm["quiet"].as<bool>()) scf_options.log = &std::cout;
-
-  std::cout << "dixc scf: " << molecule.name << " (" << molecule.formula() << ", " << molecule.atoms.size()
-            << " atoms, " << molecule.n_electrons() << " electrons), " << method << "/" << basis.name << ", "
-            << basis.nbf << " basis functions\n";
-  if (const auto* fitted = calculation.jk().coulomb_fitting())
-    std::cout << "Coulomb by density fitting (RI-J): " << jk_options.coulomb_fitting << ", "
-              << fitted->fitting_functions() << " fitting functions, " << (fitted->bytes() >> 20)
-              << " MiB of three-centre integrals\n";
-  const scf::ScfResult result = run.scf(scf_options);
-
-  std::cout << std::fixed << std::setprecision(10) << "total energy      " << result.energy_total << " Eh\n"
-            << "nuclear repulsion " << result.energy.nuclear_repulsion << " Eh\n"
-            << std::setprecision(6) << "dipole (a.u.)     " << result.dipole_au[0] << " " << result.dipole_au[1] << " "
-            << result.dipole_au[2] << "\n"
-            << (result.converged ? "converged" : "NOT CONVERGED") << " in " << result.n_iter << " iterations\n";
-  run.require_converged(result, "try --max-iter or --guess core");
-
-  nlohmann::json json = result_json(molecule, basis, method, run.functional().grid_points(), result);
-  json["coulomb"] = jk_options.coulomb_fitting.empty() ? "exact" : "ri-j:" + jk_options.coulomb_fitting;
-  if (const int n_roots = vm["tddft"].as<int>(); n_roots > 0) {
-    response::TddftOptions tddft_options;
-    tddft_options.n_roots = n_roots;
-    tddft_options.tda = vm["tda"].as<bool>();
-    tddft_options.log = scf_options.log;
-    const auto tddft = run.tddft(run.hessian(result), tddft_options);
-    if (!tddft.converged)
-      throw ConvergenceError("molecule '" + molecule.name + "': TDDFT Davidson did not converge (max residual " +
-                             std::to_string(tddft.max_residual) + ")");
-    std::cout << (tddft_options.tda ? "TDA" : "RPA") << " singlet excitations (" << tddft.n_iter
-              << " Davidson iterations):\n   root   energy (eV)   energy (Eh)        f\n";
-    nlohmann::json list = nlohmann::json::array();
-    for (std::size_t r = 0; r < tddft.excitations.size(); ++r) {
-      const auto& ex = tddft.excitations[r];
-      std::cout << std::setw(7) << r + 1 << std::fixed << std::setprecision(4) << std::setw(14)
-                << ex.energy * chem::hartree_in_ev << std::setprecision(8) << std::setw(14) << ex.energy
-                << std::setprecision(6) << std::setw(11) << ex.oscillator_strength << "\n";
-      list.push_back({{"energy_Eh", ex.energy},
-                      {"energy_eV", ex.energy * chem::hartree_in_ev},
-                      {"f", ex.oscillator_strength},
-                      {"transition_dipole_au", ex.transition_dipole}});
-    }
-    json["excitations"] = list;
-    json["tddft_method"] = tddft_options.tda ? "tda" : "rpa";
-  }
-  if (vm.count("json")) {
-    const std::string out = vm["json"].as<std::string>();
-    std::ofstream file(out);
-    if (!file) throw InputError("cannot write JSON output '" + out + "'");
-    file << std::setw(2) << json << "\n";
-  }
+  settings.jk.in_core_bytes = static_cast<std::size_t>(eri_memory_mb * 1024 * 1024);
+  if (vm["ri-j"].as<bool>()) settings.jk.coulomb_fitting = "def2-universal-jfit";
+  settings.scf.max_iter = vm["max-iter"].as<int>();
+  settings.scf.energy_threshold = vm["conv-energy"].as<double>();
+  settings.scf.gradient_threshold = vm["conv-gradient"].as<double>();
+  settings.scf.guess = scf::parse_guess(vm["guess"].as<std::string>());
+  if (!vm["quiet"].as<bool>()) settings.scf.log = &std::cout;
+  settings.n_roots = vm["tddft"].as<int>();
+  settings.tda = vm["tda"].as<bool>();
+  const auto outcome = workflow::run_scf(runtime, settings, std::cout);
+  if (!outcome || !vm.count("json")) return 0;
+  nlohmann::json json = result_json(*outcome, settings.functional);
+  if (outcome->tddft) json["tddft_method"] = settings.tda ? "tda" : "rpa";
+  const std::string out = vm["json"].as<std::string>();
+  std::ofstream file(out);
+  if (!file) throw InputError("cannot write JSON output '" + out + "'");
+  file << std::setw(2) << json << "\n";
   return 0;
 }
 

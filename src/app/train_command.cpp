@@ -5,9 +5,9 @@
 #include "dixc/app/commands.hpp"
 #include "dixc/app/options.hpp"
 #include "dixc/ml/loss_settings.hpp"
-#include "dixc/ml/trainer.hpp"
 #include "dixc/par/runtime.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/workflow/train.hpp"
 
 namespace po = boost::program_options;
 
@@ -77,7 +77,7 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   const auto& vm = parsed.values;
   const par::StopSignal& stop_signal = runtime.stop_signal();
 
-  ml::TrainOptions o;
+  workflow::TrainSettings o;
   o.dataset = vm["dataset"].as<std::string>();
   o.output_dir = vm["output-dir"].as<std::string>();
   o.architecture = vm["model"].as<std::string>();
@@ -107,7 +107,7 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   if (o.batch_size < 1 || o.epochs < 1) throw InputError("--batch-size and --epochs must be at least 1");
   if (!(o.validation_fraction >= 0.0 && o.test_fraction >= 0.0 && o.validation_fraction + o.test_fraction < 1.0))
     throw InputError("--val-fraction and --test-fraction must be >= 0 with a sum below 1");
-  const auto summary = ml::train(o, runtime.world());
+  const auto summary = workflow::train(runtime, o);
   if (rank == 0)
     std::cout << "dixc train: " << summary.steps << " steps (" << summary.skipped_steps << " skipped)"
               << (summary.interrupted

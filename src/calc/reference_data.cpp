@@ -23,13 +23,6 @@ void set_dims(data::MoleculeRecord& r, const chem::Molecule& m) {
 
 }  // namespace
 
-double estimated_cost(const chem::Molecule& molecule) {
-  // Basis size grows with atoms; the dominant steps scale like nbf^3..nbf^4 for these sizes.
-  double n = 0.0;
-  for (const auto& a : molecule.atoms) n += a.Z <= 2 ? 5.0 : a.Z <= 10 ? 14.0 : 18.0;
-  return n * n * n;
-}
-
 data::MoleculeRecord failed_record(const chem::Molecule& molecule, const std::string& message) {
   data::MoleculeRecord r;
   r.name = molecule.name;

@@ -158,4 +158,18 @@ torch::jit::Module load_model_file(const std::string& path) {
   }
 }
 
+ModelInfo read_model_info(const std::string& path) { return model_info(load_model_file(path)); }
+
+ModelInfo model_info(const torch::jit::Module& m) {
+  auto text = [&m](const char* key) { return m.hasattr(key) ? m.attr(key).toStringRef() : std::string(); };
+  ModelInfo info;
+  info.architecture = text("architecture");
+  info.loss_mode = text("loss_mode");
+  info.dataset_fingerprint = text("dataset_fingerprint");
+  if (!text("split_seed").empty()) info.split_seed = std::stoull(text("split_seed"));
+  if (!text("validation_fraction").empty()) info.validation_fraction = std::stod(text("validation_fraction"));
+  if (!text("test_fraction").empty()) info.test_fraction = std::stod(text("test_fraction"));
+  return info;
+}
+
 }  // namespace dixc::ml

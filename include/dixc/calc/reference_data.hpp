@@ -30,7 +30,4 @@ data::MoleculeRecord compute_reference(const chem::Molecule& molecule, const Ref
 
 data::MoleculeRecord failed_record(const chem::Molecule& molecule, const std::string& message);
 
-// Cheap cost estimate used to schedule big molecules first: nbf^3-ish from the electron count and atoms.
-double estimated_cost(const chem::Molecule& molecule);
-
 }  // namespace dixc::calc

@@ -61,4 +61,13 @@ torch::jit::Module load_model_file(const std::string& path);
 // Parameters in a fixed order (by name), for optimisers, gradient buckets and checkpoints.
 std::vector<torch::Tensor> ordered_parameters(const torch::jit::Module& model);
 
+// Metadata dixc train stores in model.pt (empty strings for models from elsewhere).
+struct ModelInfo {
+  std::string architecture, loss_mode, dataset_fingerprint;
+  std::uint64_t split_seed = 0;
+  double validation_fraction = 0.2, test_fraction = 0.2;
+};
+ModelInfo model_info(const torch::jit::Module& model);
+ModelInfo read_model_info(const std::string& path);  // model_info(load_model_file(path))
+
 }  // namespace dixc::ml

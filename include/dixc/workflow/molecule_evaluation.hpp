@@ -2,15 +2,12 @@
 // Self-consistent evaluation of a learned functional on one dataset molecule (theory.md section 6):
 // SCF with the model, then the target functional (the dataset's, e.g. B3LYP) evaluated at the model's density,
 // dipole and density errors, target-SCF iterations from the model's density, and model TDDFT.
-#include <cstdint>
 #include <string>
 #include <vector>
 
-#include <torch/script.h>
-
 #include "dixc/data/molecule_record.hpp"
 
-namespace dixc::ml {
+namespace dixc::workflow {
 
 struct EvaluationSettings {
   std::string model_path;  // TorchScript file from dixc train
@@ -47,16 +44,7 @@ struct MoleculeMetrics {
   std::vector<BaselineMetrics> baselines;
 };
 
-// Metadata dixc train stores in model.pt (empty strings for models from elsewhere).
-struct ModelInfo {
-  std::string architecture, loss_mode, dataset_fingerprint;
-  std::uint64_t split_seed = 0;
-  double validation_fraction = 0.2, test_fraction = 0.2;
-};
-ModelInfo model_info(const torch::jit::Module& model);
-ModelInfo read_model_info(const std::string& path);  // model_info(load_model_file(path))
-
 // Never throws for a molecule-level failure (non-convergence...): ok = false and message say what happened.
 MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const EvaluationSettings& settings);
 
-}  // namespace dixc::ml
+}  // namespace dixc::workflow

@@ -1,4 +1,4 @@
-#include "dixc/ml/evaluation.hpp"
+#include "dixc/workflow/molecule_evaluation.hpp"
 
 #include <cmath>
 #include <limits>
@@ -8,30 +8,16 @@
 #include "dixc/ml/torch_functional.hpp"
 #include "dixc/util/error.hpp"
 
-namespace dixc::ml {
-
-ModelInfo read_model_info(const std::string& path) { return model_info(load_model_file(path)); }
-
-ModelInfo model_info(const torch::jit::Module& m) {
-  auto text = [&m](const char* key) { return m.hasattr(key) ? m.attr(key).toStringRef() : std::string(); };
-  ModelInfo info;
-  info.architecture = text("architecture");
-  info.loss_mode = text("loss_mode");
-  info.dataset_fingerprint = text("dataset_fingerprint");
-  if (!text("split_seed").empty()) info.split_seed = std::stoull(text("split_seed"));
-  if (!text("validation_fraction").empty()) info.validation_fraction = std::stod(text("validation_fraction"));
-  if (!text("test_fraction").empty()) info.test_fraction = std::stod(text("test_fraction"));
-  return info;
-}
+namespace dixc::workflow {
 
 MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const EvaluationSettings& s) {
   MoleculeMetrics out;
   out.name = record.name;
   try {
     const calc::MoleculeCalculation calculation(record.molecule(), s.basis, s.grid);
-    std::unique_ptr<TorchFunctional> learned =
-        load_torch_functional(s.model_path, calculation.molecule(), calculation.basis(), s.grid);
-    const TorchFunctional& model_xc = *learned;
+    std::unique_ptr<ml::TorchFunctional> learned =
+        ml::load_torch_functional(s.model_path, calculation.molecule(), calculation.basis(), s.grid);
+    const ml::TorchFunctional& model_xc = *learned;
     const calc::FunctionalCalculation model = calculation.with(std::move(learned));
     const calc::FunctionalCalculation target = calculation.with(s.functional);
     const auto target_energy = [&target](const Eigen::MatrixXd& d) {
@@ -116,4 +102,4 @@ MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const Eval
   return out;
 }
 
-}  // namespace dixc::ml
+}  // namespace dixc::workflow

@@ -7,7 +7,7 @@
 
 #include "dixc/chem/molecule.hpp"
 
-namespace dixc::app {
+namespace dixc::chem {
 
 struct SourceFailure {
   std::string name;     // the file stem
@@ -23,4 +23,4 @@ struct MoleculeSet {
 // in the dataset).
 MoleculeSet collect_molecules(const std::vector<std::string>& inputs);
 
-}  // namespace dixc::app
+}  // namespace dixc::chem

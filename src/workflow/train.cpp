@@ -1,4 +1,4 @@
-#include "dixc/ml/trainer.hpp"
+#include "dixc/workflow/train.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -15,42 +15,29 @@
 
 #include <torch/torch.h>
 
+#include "dixc/calc/cost_model.hpp"
 #include "dixc/data/dataset_reader.hpp"
 #include "dixc/data/schema.hpp"
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/di_loss.hpp"
-#include "dixc/ml/evaluation.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/parameter_sync.hpp"
 #include "dixc/ml/separable_model.hpp"
 #include "dixc/ml/training_loss.hpp"
 #include "dixc/ml/training_molecules.hpp"
 #include "dixc/par/collectives.hpp"
-#include "dixc/par/mpi_environment.hpp"
+#include "dixc/par/schedule.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
+#include "dixc/workflow/training_checkpoint.hpp"
 
 namespace fs = std::filesystem;
 
-namespace dixc::ml {
+namespace dixc::workflow {
+
+using namespace ml;  // the training loop is written in the ML layer's vocabulary
 
 namespace {
-
-// Sums of loss terms over molecules; reduced over ranks as a flat array.
-struct TermSums {
-  static constexpr int terms = 5;                 // total, energy, gradient, hessian, density
-  double values[terms + 1] = {0, 0, 0, 0, 0, 0};  // the terms' sums, then the molecule count
-  // Terms a mode does not compute are NaN in LossTerms and count as 0 here (the CSV leaves them empty).
-  void add(const LossTerms& t) {
-    values[0] += t.total;
-    values[1] += t.energy;
-    values[2] += std::isnan(t.gradient) ? 0.0 : t.gradient;
-    values[3] += std::isnan(t.hessian) ? 0.0 : t.hessian;
-    values[4] += std::isnan(t.density) ? 0.0 : t.density;
-    values[terms] += 1.0;
-  }
-  void reduce(MPI_Comm comm) { par::sum_in_place(values, terms + 1, comm); }
-  double mean(int i) const { return values[terms] > 0 ? values[i] / values[terms] : 0.0; }
-};
 
 // A molecule whose self-consistent loss could not be computed (its SCF did not converge) is left out of the
 // step or the validation and named on stderr; deterministic, so every rank count leaves out the same ones.
@@ -60,80 +47,10 @@ bool usable(const LossTerms& t, const std::string& where) {
   return false;
 }
 
-std::vector<torch::Tensor> gradients_of(const std::vector<torch::Tensor>& params) {
-  std::vector<torch::Tensor> g;
-  for (const auto& p : params) g.push_back(p.grad().defined() ? p.grad() : torch::zeros_like(p));
-  return g;
-}
-
-// Sums the flattened gradients over ranks, bucket by bucket (all buckets in flight at once).
-void allreduce_gradients(const std::vector<torch::Tensor>& params, std::size_t bucket, MPI_Comm comm) {
-  torch::Tensor flat = torch::cat([&] {
-                         std::vector<torch::Tensor> parts;
-                         for (const auto& g : gradients_of(params)) parts.push_back(g.reshape(-1));
-                         return parts;
-                       }())
-                           .contiguous();
-  par::sum_in_place_bucketed(flat.data_ptr<double>(), static_cast<std::size_t>(flat.numel()), bucket, comm);
-  std::int64_t offset = 0;
-  for (const auto& p : params) {
-    const std::int64_t k = p.numel();
-    p.mutable_grad() = flat.slice(0, offset, offset + k).reshape(p.sizes()).clone();
-    offset += k;
-  }
-}
-
-void broadcast_parameters(const std::vector<torch::Tensor>& params, MPI_Comm comm) {
-  torch::NoGradGuard guard;
-  for (const auto& p : params) par::broadcast(p.data_ptr<double>(), static_cast<int>(p.numel()), 0, comm);
-}
-
-// Largest deviation of any rank's parameters from rank 0's.
-double parameter_spread(const std::vector<torch::Tensor>& params, MPI_Comm comm) {
-  double worst = 0.0;
-  for (const auto& p : params) {
-    torch::Tensor root = p.detach().clone();
-    par::broadcast(root.data_ptr<double>(), static_cast<int>(root.numel()), 0, comm);
-    worst = std::max(worst, (root - p.detach()).abs().max().item<double>());
-  }
-  return par::max_over_ranks(worst, comm);
-}
-
-double learning_rate(const TrainOptions& o, int step, int total_steps) {
+double learning_rate(const TrainSettings& o, int step, int total_steps) {
   const double warm = o.warmup_steps > 0 ? std::min(1.0, (step + 1.0) / o.warmup_steps) : 1.0;
   const double progress = total_steps > 0 ? std::min(1.0, static_cast<double>(step) / total_steps) : 0.0;
   return o.learning_rate * warm * 0.5 * (1.0 + std::cos(M_PI * progress));
-}
-
-struct Checkpoint {
-  int step = 0, epoch = 0, batch = 0, skipped = 0;
-  TermSums epoch_sums;
-  LossScales scales;
-  double best_validation = std::numeric_limits<double>::max();
-  int best_epoch = 0, epochs_since_best = 0;
-};
-
-// Relative cost of one molecule's loss: points (~ atoms) x orbital pairs x (directions + 1).
-double estimated_cost(const data::MoleculeRecord& index) {
-  const auto& d = index.dims;
-  return static_cast<double>(d.natoms) * static_cast<double>(d.nbf) * static_cast<double>(d.n_occ) *
-         static_cast<double>(d.n_dir + 1);
-}
-
-// Owner rank of each name: largest cost first, to the rank with the least cost so far (ties: lower rank, then
-// name order), so that the shards weigh alike. Deterministic for a given rank count.
-std::vector<int> owners_by_cost(const std::vector<double>& cost, int ranks) {
-  std::vector<std::size_t> order(cost.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
-  std::vector<double> load(ranks, 0.0);
-  std::vector<int> owner(cost.size(), 0);
-  for (std::size_t i : order) {
-    const int r = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
-    owner[i] = r;
-    load[r] += cost[i];
-  }
-  return owner;
 }
 
 // Term scales: the training-set mean of each raw term for the untrained model, so each weighted term starts
@@ -154,50 +71,11 @@ LossScales initial_scales(torch::jit::Module& model, TrainingMolecules& shard, c
   return {scale(1), scale(2), scale(3), scale(4)};
 }
 
-void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torch::optim::Adam& optimizer,
-                      const Checkpoint& c, int rank) {
-  if (rank != 0) return;
-  fs::create_directories(dir);
-  const fs::path tmp = dir / "tmp";
-  fs::create_directories(tmp);
-  model.save((tmp / "model.pt").string());
-  torch::save(optimizer, (tmp / "optimizer.pt").string());
-  std::ofstream state(tmp / "state.txt");
-  state << std::setprecision(17) << c.step << " " << c.epoch << " " << c.batch << " " << c.skipped;
-  for (double v : c.epoch_sums.values) state << " " << v;
-  state << " " << c.scales.energy << " " << c.scales.gradient << " " << c.scales.hessian << " " << c.best_validation
-        << " " << c.best_epoch << " " << c.epochs_since_best << " " << c.scales.density << "\n";
-  state.close();
-  // Replace the previous checkpoint only once the new one is complete.
-  for (const char* f : {"model.pt", "optimizer.pt", "state.txt"}) fs::rename(tmp / f, dir / f);
-  fs::remove(tmp);
-}
-
-// The starting point of a --init run: the exported model's parameters and the loss mode it was trained with.
-struct InitModel {
-  std::vector<torch::Tensor> parameters;
-  std::string loss_mode;
-};
-
-// The exported model at `path`, after checking that it is this architecture and was trained on this dataset's
-// training split (otherwise held-out molecules could have shaped the starting point).
-InitModel init_model(const std::string& path, const std::string& architecture, const std::string& fingerprint) {
-  const torch::jit::Module model = load_model_file(path);
-  const ModelInfo info = model_info(model);
-  if (info.architecture != architecture)
-    throw InputError(path + ": --init model is a '" + info.architecture + "' model, this run trains '" + architecture +
-                     "'; pass --model " + info.architecture + " or another --init model");
-  if (info.dataset_fingerprint != fingerprint)
-    throw InputError(path +
-                     ": --init model was trained on another dataset or split (its fingerprint differs); "
-                     "use the same dataset, --seed, --val-fraction and --test-fraction as its run");
-  return {ordered_parameters(model), info.loss_mode};
-}
-
 }  // namespace
 
-TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
-  const int rank = par::rank_of(comm), size = par::size_of(comm);
+TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
+  const MPI_Comm comm = runtime.world();
+  const int rank = runtime.rank(), size = runtime.size();
   const data::DatasetReader dataset(o.dataset);
   const std::string basis = dataset.attribute(data::attribute::basis), grid = dataset.attribute(data::attribute::grid);
 
@@ -206,7 +84,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   for (std::size_t i = 0; i < dataset.size(); ++i)
     if (const auto rec = dataset.read_index(i); rec.status == data::RecordStatus::ok) {
       usable_names.push_back(rec.name);
-      cost[rec.name] = estimated_cost(rec);
+      cost[rec.name] = calc::training_step_cost(rec.dims);
     }
   const DatasetSplit split(usable_names, o.split_seed, o.validation_fraction, o.test_fraction);
   const std::vector<std::string> train_names = split.select(usable_names, Split::train),
@@ -233,7 +111,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   auto shard_of = [&](const std::vector<std::string>& names, std::size_t budget) {
     std::vector<double> c;
     for (const auto& n : names) c.push_back(cost.at(n));
-    const std::vector<int> owner = owners_by_cost(c, size);
+    const std::vector<int> owner = par::owners_by_cost(c, size);
     std::vector<std::size_t> keys;
     std::vector<std::string> mine;
     for (std::size_t i = 0; i < names.size(); ++i)
@@ -272,21 +150,7 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
     for (const auto& p : params) best_params.push_back(p.detach().clone());
   };
   if (o.resume && fs::exists(ckpt_dir / "state.txt")) {
-    torch::jit::Module saved = torch::jit::load((ckpt_dir / "model.pt").string());
-    const auto saved_params = ordered_parameters(saved);
-    if (saved_params.size() != params.size())
-      throw InputError((ckpt_dir / "model.pt").string() + ": checkpoint is of a different architecture");
-    torch::NoGradGuard guard;
-    for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(saved_params[i]);
-    torch::load(optimizer, (ckpt_dir / "optimizer.pt").string());
-    std::ifstream in(ckpt_dir / "state.txt");
-    in >> state.step >> state.epoch >> state.batch >> state.skipped;
-    for (double& v : state.epoch_sums.values) in >> v;
-    in >> state.scales.energy >> state.scales.gradient >> state.scales.hessian >> state.best_validation >>
-        state.best_epoch >> state.epochs_since_best >> state.scales.density;
-    if (!in) throw InputError((ckpt_dir / "state.txt").string() + ": unreadable checkpoint state (older dixc?)");
-    if (fs::exists(ckpt_dir / "best_model.pt"))
-      best_params = ordered_parameters(torch::jit::load((ckpt_dir / "best_model.pt").string()));
+    state = read_checkpoint(ckpt_dir, params, optimizer, best_params);
     if (o.log && rank == 0) *o.log << "resuming from " << ckpt_dir.string() << " at step " << state.step << "\n";
   } else {
     LossSettings unscaled = o.loss;
@@ -485,4 +349,4 @@ TrainSummary train(const TrainOptions& o, MPI_Comm comm) {
   return summary;
 }
 
-}  // namespace dixc::ml
+}  // namespace dixc::workflow

@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "dixc/calc/reference_data.hpp"
-#include "dixc/ml/evaluation.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/workflow/molecule_evaluation.hpp"
 #include "support/reference_data.hpp"
 
 namespace dixc {
@@ -26,13 +26,13 @@ TEST(Evaluation, TorchPbeOnPbeReferenceHasZeroErrors) {
 
   const std::string path = (std::filesystem::temp_directory_path() / "dixc_test_evaluation_pbe.pt").string();
   ml::make_model("pbe", 0).save(path);
-  ml::EvaluationSettings e;
+  workflow::EvaluationSettings e;
   e.model_path = path;
   e.functional = "pbe";
   e.basis = "def2-svp";
   e.grid = "coarse";
   e.baselines = {"pbe", "blyp"};
-  const auto m = ml::evaluate_molecule(record, e);
+  const auto m = workflow::evaluate_molecule(record, e);
   std::filesystem::remove(path);
   ASSERT_TRUE(m.ok) << m.message;
   EXPECT_LT(m.energy_error_mEh, 1e-5);

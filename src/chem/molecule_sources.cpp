@@ -1,4 +1,4 @@
-#include "dixc/app/molecule_sources.hpp"
+#include "dixc/chem/molecule_sources.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -11,7 +11,7 @@
 
 namespace fs = std::filesystem;
 
-namespace dixc::app {
+namespace dixc::chem {
 
 namespace {
 
@@ -90,4 +90,4 @@ MoleculeSet collect_molecules(const std::vector<std::string>& inputs) {
   return set;
 }
 
-}  // namespace dixc::app
+}  // namespace dixc::chem

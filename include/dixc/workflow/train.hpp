@@ -1,8 +1,10 @@
 #pragma once
-// Data-parallel training of a learned XC functional with the DI-Loss over MPI ranks.
+// Stage 2, `dixc train`: data-parallel training of a learned XC functional over MPI ranks (docs/theory.md
+// sections 4 and 7 for the losses).
 //
 // Every rank holds a shard of the training molecules: the name-sorted molecules are dealt to ranks by estimated
-// cost, largest first, each to the rank with the least cost so far (so shards weigh alike, not count alike). A
+// cost (calc/cost_model.hpp), largest first, each to the rank with the least cost so far (par::owners_by_cost,
+// so shards weigh alike, not count alike). A
 // shard keeps each molecule's fixed reference features (ReferenceFeatures), not its AO values.
 // A step's global batch is a fixed set of molecules (a seeded permutation per epoch, identical on all ranks);
 // each rank adds the gradients of the batch members in its shard, scaled by 1/batch, and the flattened
@@ -18,18 +20,16 @@
 #include <string>
 #include <vector>
 
-#include <mpi.h>
-
 #include "dixc/ml/loss_settings.hpp"
-#include "dixc/par/stop_signal.hpp"
+#include "dixc/par/runtime.hpp"
 
-namespace dixc::ml {
+namespace dixc::workflow {
 
-struct TrainOptions {
+struct TrainSettings {
   std::string dataset;
   std::string output_dir;
   std::string architecture = "gga-mlp";
-  LossSettings loss;  // mode and weights; the scales are set by train()
+  ml::LossSettings loss;  // mode and weights; the scales are set by train()
   int epochs = 10;
   int patience = 0;          // stop after this many epochs without a lower validation loss (0: never)
   int max_steps = 0;         // stop after this many steps in all (0: no limit)
@@ -66,11 +66,11 @@ struct TrainSummary {
   double best_validation_loss = 0.0;
   int best_epoch = 0;          // 1-based epoch whose parameters model.pt holds
   bool stopped_early = false;  // by the patience rule
-  LossScales scales;
+  ml::LossScales scales;
 };
 
-// Collective over `comm`. Writes output_dir/{losses.csv, checkpoint/, model.pt}. Throws InputError for
+// Collective over the runtime's ranks. Writes output_dir/{losses.csv, checkpoint/, model.pt}. Throws InputError for
 // unusable inputs (no training molecules, a mismatched checkpoint).
-TrainSummary train(const TrainOptions& options, MPI_Comm comm);
+TrainSummary train(par::Runtime& runtime, const TrainSettings& settings);
 
-}  // namespace dixc::ml
+}  // namespace dixc::workflow

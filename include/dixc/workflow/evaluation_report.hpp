@@ -1,0 +1,32 @@
+#pragma once
+// What `dixc evaluate` writes: per-molecule metrics (CSV), the summary with means over the molecules that succeeded
+// and the baselines' means (JSON), the report with plots (share/report/make_report.py), and the table of several
+// evaluations (--compare: architectures x loss modes).
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dixc/workflow/molecule_evaluation.hpp"
+
+namespace dixc::workflow {
+
+// One molecule's metrics as one JSON object (the unit gathered from the ranks and stored in summary.json).
+nlohmann::json to_json(const MoleculeMetrics& metrics);
+
+// Writes DIR/metrics.csv and DIR/summary.json for `molecules` (JSON objects of to_json, in name order) and prints
+// the means to `out`; `header` (dataset, model, split, ...) goes to the top of the summary. Returns the summary.
+nlohmann::json write_metrics(const std::filesystem::path& dir, const std::vector<nlohmann::json>& molecules,
+                             nlohmann::json header, std::ostream& out);
+
+// Runs the report script on DIR (plots of DIR/summary.json and TRAIN_DIR/losses.csv); false if it failed or is
+// not installed.
+bool write_report(const std::filesystem::path& dir, const std::string& train_dir);
+
+// Markdown table of the mean metrics of several evaluation directories, the baselines, and each DI mode relative
+// to energy-only training of the same architecture.
+std::string comparison_table(const std::vector<std::string>& runs);
+
+}  // namespace dixc::workflow

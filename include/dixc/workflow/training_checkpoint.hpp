@@ -1,0 +1,56 @@
+#pragma once
+// The state of a training run that survives a job's end (DIR/checkpoint: model.pt, optimizer.pt, state.txt,
+// best_model.pt), the loss sums it carries, and the starting point of a --init run.
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <mpi.h>
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include "dixc/ml/loss_settings.hpp"
+#include "dixc/ml/training_loss.hpp"
+
+namespace dixc::workflow {
+
+// Sums of loss terms over molecules; reduced over ranks as a flat array.
+struct TermSums {
+  static constexpr int terms = 5;                 // total, energy, gradient, hessian, density
+  double values[terms + 1] = {0, 0, 0, 0, 0, 0};  // the terms' sums, then the molecule count
+  // Terms a mode does not compute are NaN in LossTerms and count as 0 here (the CSV leaves them empty).
+  void add(const ml::LossTerms& t);
+  void reduce(MPI_Comm comm);
+  double mean(int i) const { return values[terms] > 0 ? values[i] / values[terms] : 0.0; }
+};
+
+struct Checkpoint {
+  int step = 0, epoch = 0, batch = 0, skipped = 0;
+  TermSums epoch_sums;
+  ml::LossScales scales;
+  double best_validation = std::numeric_limits<double>::max();
+  int best_epoch = 0, epochs_since_best = 0;
+};
+
+// Writes DIR/{model.pt, optimizer.pt, state.txt} on rank 0, replacing the previous checkpoint only once the new one
+// is complete (a job killed while writing keeps the old one).
+void write_checkpoint(const std::filesystem::path& dir, const torch::jit::Module& model, torch::optim::Adam& optimizer,
+                      const Checkpoint& checkpoint, int rank);
+
+// Loads DIR's parameters into `params` and its optimizer state, returns its state; `best_params` become those
+// of DIR/best_model.pt if present. Throws InputError for a checkpoint of another architecture or an older format.
+Checkpoint read_checkpoint(const std::filesystem::path& dir, const std::vector<torch::Tensor>& params,
+                           torch::optim::Adam& optimizer, std::vector<torch::Tensor>& best_params);
+
+// The starting point of a --init run: the exported model's parameters and the loss mode it was trained with.
+struct InitModel {
+  std::vector<torch::Tensor> parameters;
+  std::string loss_mode;
+};
+
+// The exported model at `path`, after checking that it is this architecture and was trained on this dataset's
+// training split (otherwise held-out molecules could have shaped the starting point).
+InitModel init_model(const std::string& path, const std::string& architecture, const std::string& fingerprint);
+
+}  // namespace dixc::workflow

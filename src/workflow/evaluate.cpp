@@ -1,0 +1,126 @@
+#include "dixc/workflow/evaluate.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "dixc/calc/cost_model.hpp"
+#include "dixc/data/dataset_reader.hpp"
+#include "dixc/data/schema.hpp"
+#include "dixc/ml/dataset_split.hpp"
+#include "dixc/ml/models.hpp"
+#include "dixc/par/collectives.hpp"
+#include "dixc/par/schedule.hpp"
+#include "dixc/par/tiered_schedule.hpp"
+#include "dixc/util/error.hpp"
+#include "dixc/workflow/evaluation_report.hpp"
+#include "dixc/workflow/molecule_evaluation.hpp"
+
+namespace fs = std::filesystem;
+
+namespace dixc::workflow {
+
+namespace {
+
+// Dataset rows of the requested split: the trainer's split, recomputed from the same names (only meaningful on
+// the dataset the model was trained on, which the fingerprint checks), or every successfully computed molecule.
+std::vector<std::size_t> rows_of_split(const data::DatasetReader& dataset, const ml::ModelInfo& info,
+                                       const EvaluateSettings& s) {
+  const std::string& split = s.split;
+  if (split != "test" && split != "validation" && split != "train" && split != "all")
+    throw InputError("--split must be test, validation, train or all");
+  std::vector<std::size_t> usable_rows;
+  std::vector<std::string> usable_names;
+  for (std::size_t i = 0; i < dataset.size(); ++i)
+    if (const auto r = dataset.read_index(i); r.status == data::RecordStatus::ok) {
+      usable_rows.push_back(i);
+      usable_names.push_back(r.name);
+    }
+  const ml::DatasetSplit trainer_split(usable_names, info.split_seed, info.validation_fraction, info.test_fraction);
+  if (split != "all" && !info.dataset_fingerprint.empty()) {
+    const auto train_names = trainer_split.select(usable_names, ml::Split::train);
+    if (ml::dataset_fingerprint(dataset.attributes(), train_names) != info.dataset_fingerprint)
+      throw InputError(s.dataset + ": not the dataset " + s.model + " was trained on (fingerprints differ), so its '" +
+                       split + "' split is not defined here; evaluate on the training dataset or use --split all");
+  }
+  const ml::Split wanted = split == "test"         ? ml::Split::test
+                           : split == "validation" ? ml::Split::validation
+                                                   : ml::Split::train;
+  std::vector<std::size_t> rows;
+  for (std::size_t k = 0; k < usable_rows.size(); ++k)
+    if (split == "all" || trainer_split.of(usable_names[k]) == wanted) rows.push_back(usable_rows[k]);
+  if (s.max_molecules > 0 && static_cast<int>(rows.size()) > s.max_molecules) rows.resize(s.max_molecules);
+  if (rows.empty()) throw InputError(s.dataset + ": no molecules in the '" + split + "' split");
+  return rows;
+}
+
+}  // namespace
+
+EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::ostream& progress) {
+  const int rank = runtime.rank();
+  const data::DatasetReader dataset(s.dataset);
+  const ml::ModelInfo info = ml::read_model_info(s.model);
+  std::vector<std::size_t> rows = rows_of_split(dataset, info, s);
+  if (s.max_scf_iterations < 1) throw InputError("--max-iter must be at least 1");
+  if (rank == 0)
+    progress << "dixc evaluate: " << rows.size() << " " << s.split << " molecules, model " << s.model << " ("
+             << (info.architecture.empty() ? "?" : info.architecture) << ", loss "
+             << (info.loss_mode.empty() ? "?" : info.loss_mode) << ")\n"
+             << std::flush;
+
+  EvaluationSettings settings;
+  settings.model_path = s.model;
+  settings.functional = dataset.attribute(data::attribute::functional);
+  settings.basis = dataset.attribute(data::attribute::basis);
+  settings.grid = dataset.attribute(data::attribute::grid);
+  settings.baselines = s.baselines;
+  settings.max_scf_iterations = s.max_scf_iterations;
+
+  // Largest first, to whichever rank is free: a few large molecules no longer decide the wall time.
+  std::vector<double> cost;
+  for (const std::size_t row : rows) cost.push_back(calc::scf_cost(dataset.read_index(row).dims.nbf));
+  std::vector<std::size_t> ordered;
+  for (const std::size_t i : par::largest_first(cost)) ordered.push_back(rows[i]);
+  par::TieredSchedule schedule(runtime.world(), 0, static_cast<long>(ordered.size()), 1, 1);
+  std::string mine;
+  for (long k; (k = schedule.next(true)) != par::TieredSchedule::kExhausted;) {
+    const auto m = evaluate_molecule(dataset.read(ordered[k]), settings);
+    std::ostringstream line;
+    line << "[rank " << rank << "] " << m.name << ": "
+         << (m.ok ? "dE = " + std::to_string(m.energy_error_mEh) + " mEh, E_rho = " + std::to_string(m.e_rho_mEh) +
+                        " mEh"
+                  : "FAILED: " + m.message)
+         << "\n";
+    progress << line.str() << std::flush;
+    mine += to_json(m).dump() + "\n";
+  }
+  // Every rank's lines on rank 0, in name order.
+  const std::string all = par::gather_text(mine, 0, runtime.world());
+  EvaluateSummary summary;
+  summary.n_molecules = static_cast<int>(rows.size());
+  if (rank != 0) return summary;
+
+  std::vector<nlohmann::json> results;
+  std::istringstream lines(all);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) results.push_back(nlohmann::json::parse(line));
+  std::sort(results.begin(), results.end(), [](const auto& a, const auto& b) { return a["name"] < b["name"]; });
+  const fs::path out = s.output_dir;
+  const nlohmann::json header = {{"dataset", s.dataset},
+                                 {"model", s.model},
+                                 {"architecture", info.architecture},
+                                 {"loss_mode", info.loss_mode},
+                                 {"split", s.split}};
+  summary.n_ok = write_metrics(out, results, header, progress).at("n_ok").get<int>();
+  const std::string train_dir = s.train_dir.empty() ? fs::path(s.model).parent_path().string() : s.train_dir;
+  if (!write_report(out, train_dir))
+    progress << "dixc evaluate: the report script failed (is python3-matplotlib installed?); metrics are in "
+             << out.string() << "\n";
+  summary.report = (out / "report.md").string();
+  for (const auto& r : results)
+    if (!r["ok"].get<bool>())
+      summary.failed.push_back(r["name"].get<std::string>() + ": " + r["message"].get<std::string>());
+  return summary;
+}
+
+}  // namespace dixc::workflow

@@ -1,0 +1,81 @@
+#include "dixc/workflow/training_checkpoint.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+
+#include "dixc/ml/models.hpp"
+#include "dixc/par/collectives.hpp"
+#include "dixc/util/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace dixc::workflow {
+
+void TermSums::add(const ml::LossTerms& t) {
+  values[0] += t.total;
+  values[1] += t.energy;
+  values[2] += std::isnan(t.gradient) ? 0.0 : t.gradient;
+  values[3] += std::isnan(t.hessian) ? 0.0 : t.hessian;
+  values[4] += std::isnan(t.density) ? 0.0 : t.density;
+  values[terms] += 1.0;
+}
+
+void TermSums::reduce(MPI_Comm comm) { par::sum_in_place(values, terms + 1, comm); }
+
+void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torch::optim::Adam& optimizer,
+                      const Checkpoint& c, int rank) {
+  if (rank != 0) return;
+  fs::create_directories(dir);
+  const fs::path tmp = dir / "tmp";
+  fs::create_directories(tmp);
+  model.save((tmp / "model.pt").string());
+  torch::save(optimizer, (tmp / "optimizer.pt").string());
+  std::ofstream state(tmp / "state.txt");
+  state << std::setprecision(17) << c.step << " " << c.epoch << " " << c.batch << " " << c.skipped;
+  for (double v : c.epoch_sums.values) state << " " << v;
+  state << " " << c.scales.energy << " " << c.scales.gradient << " " << c.scales.hessian << " " << c.best_validation
+        << " " << c.best_epoch << " " << c.epochs_since_best << " " << c.scales.density << "\n";
+  state.close();
+  // Replace the previous checkpoint only once the new one is complete.
+  for (const char* f : {"model.pt", "optimizer.pt", "state.txt"}) fs::rename(tmp / f, dir / f);
+  fs::remove(tmp);
+}
+
+Checkpoint read_checkpoint(const fs::path& dir, const std::vector<torch::Tensor>& params, torch::optim::Adam& optimizer,
+                           std::vector<torch::Tensor>& best_params) {
+  torch::jit::Module saved = torch::jit::load((dir / "model.pt").string());
+  const auto saved_params = ml::ordered_parameters(saved);
+  if (saved_params.size() != params.size())
+    throw InputError((dir / "model.pt").string() + ": checkpoint is of a different architecture");
+  {
+    torch::NoGradGuard guard;
+    for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(saved_params[i]);
+  }
+  torch::load(optimizer, (dir / "optimizer.pt").string());
+  Checkpoint state;
+  std::ifstream in(dir / "state.txt");
+  in >> state.step >> state.epoch >> state.batch >> state.skipped;
+  for (double& v : state.epoch_sums.values) in >> v;
+  in >> state.scales.energy >> state.scales.gradient >> state.scales.hessian >> state.best_validation >>
+      state.best_epoch >> state.epochs_since_best >> state.scales.density;
+  if (!in) throw InputError((dir / "state.txt").string() + ": unreadable checkpoint state (older dixc?)");
+  if (fs::exists(dir / "best_model.pt"))
+    best_params = ml::ordered_parameters(torch::jit::load((dir / "best_model.pt").string()));
+  return state;
+}
+
+InitModel init_model(const std::string& path, const std::string& architecture, const std::string& fingerprint) {
+  const torch::jit::Module model = ml::load_model_file(path);
+  const ml::ModelInfo info = ml::model_info(model);
+  if (info.architecture != architecture)
+    throw InputError(path + ": --init model is a '" + info.architecture + "' model, this run trains '" + architecture +
+                     "'; pass --model " + info.architecture + " or another --init model");
+  if (info.dataset_fingerprint != fingerprint)
+    throw InputError(path +
+                     ": --init model was trained on another dataset or split (its fingerprint differs); "
+                     "use the same dataset, --seed, --val-fraction and --test-fraction as its run");
+  return {ml::ordered_parameters(model), info.loss_mode};
+}
+
+}  // namespace dixc::workflow
