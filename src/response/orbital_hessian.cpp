@@ -41,7 +41,8 @@ std::vector<Matrix> OrbitalHessian::hessian_products(const std::vector<Matrix>& 
 ResponseProducts OrbitalHessian::tddft_products(const std::vector<Matrix>& directions, bool a_plus_b,
                                                 bool a_minus_b) const {
   const std::size_t n = directions.size();
-  const double c_x = fock_builder_.functional().exact_exchange_fraction();
+  const xc::XcFunctional& functional = fock_builder_.functional();
+  const bool exact_exchange = functional.has_exact_exchange();
   // Symmetric S_k = C_v v C_o^T + C_o v^T C_v^T (= D1/2) and antisymmetric Y_k, all in one ERI sweep.
   std::vector<Matrix> sym(n), anti(n);
   std::vector<integrals::JKRequest> requests;
@@ -51,8 +52,8 @@ ResponseProducts OrbitalHessian::tddft_products(const std::vector<Matrix>& direc
     if (a_minus_b) anti[k] = t - t.transpose();
   }
   if (a_plus_b)
-    for (std::size_t k = 0; k < n; ++k) requests.push_back({&sym[k], DensitySymmetry::symmetric, true, c_x != 0.0});
-  if (a_minus_b && c_x != 0.0)
+    for (std::size_t k = 0; k < n; ++k) requests.push_back({&sym[k], DensitySymmetry::symmetric, true, exact_exchange});
+  if (a_minus_b && exact_exchange)
     for (std::size_t k = 0; k < n; ++k) requests.push_back({&anti[k], DensitySymmetry::antisymmetric, false, true});
   std::vector<Matrix> j, k_mat;
   if (!requests.empty()) fock_builder_.jk().compute(requests, j, k_mat);
@@ -60,23 +61,24 @@ ResponseProducts OrbitalHessian::tddft_products(const std::vector<Matrix>& direc
   ResponseProducts out;
   if (a_plus_b) {
     std::vector<Matrix> kernel_ov;
-    if (fock_builder_.functional().has_semilocal_part())
-      kernel_ov = fock_builder_.functional().semilocal_kernel_ov(density_, c_occ_, c_vir_, directions);
+    if (functional.has_semilocal_part())
+      kernel_ov = functional.semilocal_kernel_ov(density_, c_occ_, c_vir_, directions);
     out.a_plus_b.resize(n);
     for (std::size_t k = 0; k < n; ++k) {
-      // (A+B) v = F_vv v - v F_oo + C_v^T G[S] C_o with G[D1] = 2 G[S] and the 1/4 of H = 4 (A+B).
+      // (A+B) v = F_vv v - v F_oo + C_v^T G[S] C_o with G[D1] = 2 G[S] and the 1/4 of H = 4 (A+B);
+      // G[S] = 2 J[S] - c_x K[S] + the semilocal kernel (K[S_k] is the k-th exchange matrix).
       Matrix g = 2.0 * j[k];
-      if (c_x != 0.0) g -= c_x * k_mat[k];
+      if (exact_exchange) functional.add_exchange_kernel(k_mat[k], g);
       out.a_plus_b[k] = orbital_energy_term(fock_.fock, directions[k]) + c_vir_.transpose() * g * c_occ_;
       if (!kernel_ov.empty()) out.a_plus_b[k] += 2.0 * kernel_ov[k];
     }
   }
   if (a_minus_b) {
-    const std::size_t offset = a_plus_b ? n : 0;
+    const std::size_t offset = a_plus_b ? n : 0;  // K[Y_k] follow the K[S_k]
     out.a_minus_b.resize(n);
     for (std::size_t k = 0; k < n; ++k) {
       out.a_minus_b[k] = orbital_energy_term(fock_.fock, directions[k]);
-      if (c_x != 0.0) out.a_minus_b[k] -= c_x * c_vir_.transpose() * k_mat[offset + k] * c_occ_;
+      if (exact_exchange) functional.add_exchange_kernel_ov(k_mat[offset + k], c_occ_, c_vir_, out.a_minus_b[k]);
     }
   }
   return out;
@@ -85,37 +87,34 @@ ResponseProducts OrbitalHessian::tddft_products(const std::vector<Matrix>& direc
 XcPart OrbitalHessian::xc_part(const std::vector<Matrix>& directions) const {
   const std::size_t n = directions.size();
   const auto& functional = fock_builder_.functional();
-  const double c_x = functional.exact_exchange_fraction();
-  XcPart out;
+  // K[D] and K[D1_k] in one ERI sweep, when the functional has exact exchange.
   std::vector<Matrix> d1(n);
-  for (std::size_t k = 0; k < n; ++k) d1[k] = first_order_density(directions[k]);
-
   std::vector<integrals::JKRequest> requests;
-  if (c_x != 0.0) {
+  if (functional.has_exact_exchange()) {
     requests.push_back({&density_, DensitySymmetry::symmetric, false, true});
-    for (std::size_t k = 0; k < n; ++k) requests.push_back({&d1[k], DensitySymmetry::symmetric, false, true});
+    for (std::size_t k = 0; k < n; ++k) {
+      d1[k] = first_order_density(directions[k]);
+      requests.push_back({&d1[k], DensitySymmetry::symmetric, false, true});
+    }
   }
   std::vector<Matrix> j, k_mat;
   if (!requests.empty()) fock_builder_.jk().compute(requests, j, k_mat);
+  const Matrix* exchange = k_mat.empty() ? nullptr : &k_mat[0];
 
   const std::size_t nbf = density_.rows();
+  XcPart out;
   out.potential = Matrix::Zero(nbf, nbf);
+  const xc::XcEnergies energies = functional.add_potential(density_, exchange, out.potential);
+  out.energy = energies.total();
   std::vector<Matrix> kernel_ov;  // C_v^T V1[S_k] C_o; D1 = 2 S
-  if (functional.has_semilocal_part()) {
-    const auto sl = functional.semilocal(density_);
-    out.energy = sl.energy;
-    out.potential = sl.potential;
-    kernel_ov = functional.semilocal_kernel_ov(density_, c_occ_, c_vir_, directions);
-  }
-  if (c_x != 0.0) {
-    out.energy -= 0.25 * c_x * density_.cwiseProduct(k_mat[0]).sum();
-    out.potential -= 0.5 * c_x * k_mat[0];
-  }
+  if (functional.has_semilocal_part()) kernel_ov = functional.semilocal_kernel_ov(density_, c_occ_, c_vir_, directions);
   out.gradient = 4.0 * c_vir_.transpose() * out.potential * c_occ_;
   out.hessian_products.resize(n);
   for (std::size_t k = 0; k < n; ++k) {
+    // H_xc v = 4 (V_xc,vv v - v V_xc,oo + C_v^T g_xc C_o) + 8 C_v^T V1_sl[S] C_o with g_xc = -(c_x/2) K[D1]
+    // (theory.md section 3).
     Matrix g_xc = Matrix::Zero(nbf, nbf);
-    if (c_x != 0.0) g_xc -= 0.5 * c_x * k_mat[1 + k];
+    if (exchange) functional.add_exchange_kernel(0.5 * k_mat[1 + k], g_xc);
     out.hessian_products[k] =
         4.0 * (orbital_energy_term(out.potential, directions[k]) + c_vir_.transpose() * g_xc * c_occ_);
     if (!kernel_ov.empty()) out.hessian_products[k] += 8.0 * kernel_ov[k];
