@@ -71,6 +71,38 @@ LossScales initial_scales(torch::jit::Module& model, TrainingMolecules& shard, c
   return {scale(1), scale(2), scale(3), scale(4)};
 }
 
+// Clips the summed gradients to o.clip_norm (global norm) and takes one Adam step at learning rate `lr`.
+void clip_and_step(const std::vector<torch::Tensor>& params, torch::optim::Adam& optimizer, const TrainSettings& o,
+                   double lr) {
+  double norm2 = 0.0;
+  for (const auto& g : gradients_of(params)) norm2 += g.pow(2).sum().item<double>();
+  const double norm = std::sqrt(norm2);
+  if (o.clip_norm > 0 && norm > o.clip_norm)
+    for (const auto& p : params) p.mutable_grad().mul_(o.clip_norm / norm);
+  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  optimizer.step();
+}
+
+// model.pt: the parameters (the caller has set the best epoch's) and what evaluate needs to find the held-out
+// molecules and to label ablation rows; a fine-tuned model is labelled by both trainings, e.g. "energy>di".
+void export_model(torch::jit::Module& model, const TrainSettings& o, const Checkpoint& state,
+                  const std::string& fingerprint, const std::string& init_loss_mode, const fs::path& path) {
+  model.setattr("dataset_fingerprint", fingerprint);
+  model.register_attribute("dixc_version", c10::StringType::get(), std::string(version_string));
+  model.register_attribute("features", c10::StringType::get(), std::string(kModelFeatures));
+  model.register_attribute("loss_mode", c10::StringType::get(),
+                           (init_loss_mode.empty() ? "" : init_loss_mode + ">") + to_string(o.loss.mode));
+  model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.split_seed));
+  model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
+  model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));
+  std::ostringstream scales;
+  scales << std::setprecision(17) << state.scales.energy << "," << state.scales.gradient << "," << state.scales.hessian
+         << "," << state.scales.density;
+  model.register_attribute("loss_scales", c10::StringType::get(), scales.str());
+  model.register_attribute("best_epoch", c10::StringType::get(), std::to_string(state.best_epoch));
+  model.save(path.string());
+}
+
 }  // namespace
 
 TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
@@ -99,9 +131,8 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   }
 
   // Checked before the molecules are loaded, so that a wrong --init fails at once.
-  const InitModel init = o.init_model.empty() ? InitModel()
-                                              : init_model(o.init_model, o.architecture,
-                                                           dataset_fingerprint(dataset.attributes(), train_names));
+  const std::string fingerprint = dataset_fingerprint(dataset.attributes(), train_names);
+  const InitModel init = o.init_model.empty() ? InitModel() : init_model(o.init_model, o.architecture, fingerprint);
   torch::jit::Module model = make_model(o.architecture, o.seed);
   // This rank's shards (by cost) under the memory budget (training molecules first), loaded now while they fit.
   const std::size_t added_bytes = o.loss.order() == ResponseOrder::energy ? 0 : separable_bytes_per_point(model);
@@ -230,14 +261,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       if (bad) {
         ++state.skipped;
       } else {
-        double norm2 = 0.0;
-        for (const auto& g : gradients_of(params)) norm2 += g.pow(2).sum().item<double>();
-        const double norm = std::sqrt(norm2);
-        if (o.clip_norm > 0 && norm > o.clip_norm)
-          for (const auto& p : params) p.mutable_grad().mul_(o.clip_norm / norm);
-        for (auto& group : optimizer.param_groups())
-          static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate(o, state.step, total_steps));
-        optimizer.step();
+        clip_and_step(params, optimizer, o, learning_rate(o, state.step, total_steps));
         for (int i = 0; i <= TermSums::terms; ++i) state.epoch_sums.values[i] += sums.values[i];
       }
       ++state.step;
@@ -328,22 +352,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       torch::NoGradGuard guard;
       for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best_params[i]);
     }
-    model.setattr("dataset_fingerprint", dataset_fingerprint(dataset.attributes(), train_names));
-    model.register_attribute("dixc_version", c10::StringType::get(), std::string(version_string));
-    model.register_attribute("features", c10::StringType::get(), std::string(kModelFeatures));
-    // What evaluate needs to find the held-out molecules and to label ablation rows.
-    // A fine-tuned model is labelled by both trainings, e.g. "energy>di".
-    model.register_attribute("loss_mode", c10::StringType::get(),
-                             (init.loss_mode.empty() ? "" : init.loss_mode + ">") + to_string(o.loss.mode));
-    model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.split_seed));
-    model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
-    model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));
-    std::ostringstream scales;
-    scales << std::setprecision(17) << state.scales.energy << "," << state.scales.gradient << ","
-           << state.scales.hessian << "," << state.scales.density;
-    model.register_attribute("loss_scales", c10::StringType::get(), scales.str());
-    model.register_attribute("best_epoch", c10::StringType::get(), std::to_string(state.best_epoch));
-    model.save((out / "model.pt").string());
+    export_model(model, o, state, fingerprint, init.loss_mode, out / "model.pt");
   }
   par::barrier(comm);
   return summary;
