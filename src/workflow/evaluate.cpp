@@ -22,18 +22,24 @@ namespace dixc::workflow {
 
 namespace {
 
+// A dataset row to evaluate and its SCF cost (from the index: the schedule orders by it).
+struct Row {
+  std::size_t index;
+  double cost;
+};
+
 // Dataset rows of the requested split: the trainer's split, recomputed from the same names (only meaningful on
 // the dataset the model was trained on, which the fingerprint checks), or every successfully computed molecule.
-std::vector<std::size_t> rows_of_split(const data::DatasetReader& dataset, const ml::ModelInfo& info,
-                                       const EvaluateSettings& s) {
+std::vector<Row> rows_of_split(const data::DatasetReader& dataset, const ml::ModelInfo& info,
+                               const EvaluateSettings& s) {
   const std::string& split = s.split;
   if (split != "test" && split != "validation" && split != "train" && split != "all")
     throw InputError("--split must be test, validation, train or all");
-  std::vector<std::size_t> usable_rows;
+  std::vector<Row> usable_rows;
   std::vector<std::string> usable_names;
   for (std::size_t i = 0; i < dataset.size(); ++i)
     if (const auto r = dataset.read_index(i); r.status == data::RecordStatus::ok) {
-      usable_rows.push_back(i);
+      usable_rows.push_back({i, calc::scf_cost(static_cast<double>(r.dims.nbf))});
       usable_names.push_back(r.name);
     }
   const ml::DatasetSplit trainer_split(usable_names, info.split_seed, info.validation_fraction, info.test_fraction);
@@ -46,7 +52,7 @@ std::vector<std::size_t> rows_of_split(const data::DatasetReader& dataset, const
   const ml::Split wanted = split == "test"         ? ml::Split::test
                            : split == "validation" ? ml::Split::validation
                                                    : ml::Split::train;
-  std::vector<std::size_t> rows;
+  std::vector<Row> rows;
   for (std::size_t k = 0; k < usable_rows.size(); ++k)
     if (split == "all" || trainer_split.of(usable_names[k]) == wanted) rows.push_back(usable_rows[k]);
   if (s.max_molecules > 0 && static_cast<int>(rows.size()) > s.max_molecules) rows.resize(s.max_molecules);
@@ -60,7 +66,7 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
   const int rank = runtime.rank();
   const data::DatasetReader dataset(s.dataset);
   const ml::ModelInfo info = ml::read_model_info(s.model);
-  std::vector<std::size_t> rows = rows_of_split(dataset, info, s);
+  const std::vector<Row> rows = rows_of_split(dataset, info, s);
   if (s.max_scf_iterations < 1) throw InputError("--max-iter must be at least 1");
   if (rank == 0)
     progress << "dixc evaluate: " << rows.size() << " " << s.split << " molecules, model " << s.model << " ("
@@ -78,9 +84,9 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
 
   // Largest first, to whichever rank is free: a few large molecules no longer decide the wall time.
   std::vector<double> cost;
-  for (const std::size_t row : rows) cost.push_back(calc::scf_cost(dataset.read_index(row).dims.nbf));
+  for (const Row& row : rows) cost.push_back(row.cost);
   std::vector<std::size_t> ordered;
-  for (const std::size_t i : par::largest_first(cost)) ordered.push_back(rows[i]);
+  for (const std::size_t i : par::largest_first(cost)) ordered.push_back(rows[i].index);
   par::TieredSchedule schedule(runtime.world(), 0, static_cast<long>(ordered.size()), 1, 1);
   std::string mine;
   for (long k; (k = schedule.next(true)) != par::TieredSchedule::kExhausted;) {
