@@ -5,6 +5,7 @@
 
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/nonlocal_model.hpp"
 #include "dixc/ml/orbital_contractions.hpp"
 #include "dixc/ml/separable_model.hpp"
 #include "dixc/util/error.hpp"
@@ -26,6 +27,18 @@ struct PointDerivatives {
   torch::Tensor energy;                 // scalar
   torch::Tensor e_rho, e_sigma, e_tau;  // (np)
   torch::Tensor a1, s1, c1;             // (n_dir, np): rho, sigma and tau rows of (d2e/dx2) x1
+  // An atom-embedding model's call (nonlocal_model.hpp): G_c = dE_c/da and M_c,k, the a-row of the second
+  // derivative along (x1_k, a1_k); the point derivatives above are then the local part until the caller adds the
+  // non-local one (add_nonlocal_terms).
+  torch::Tensor atom_g, atom_m;  // (atoms, features), (n_dir, atoms, features)
+};
+
+// The atom graph's inputs of one step of an atom-embedding model (nonlocal_model.hpp): the shell sums h and h1_k
+// over all points, a and a1_k, and the chunk sums G and M_k of the value pass.
+struct AtomContext {
+  torch::Tensor h, h1;
+  AtomTerms terms;
+  torch::Tensor g, m;
 };
 
 PointInputs inputs_of(const OrbitalGridChunk& c) {
@@ -43,6 +56,23 @@ PointInputs points_of(const ReferenceFeatures& f, std::size_t first, std::size_t
   return {cat(&OrbitalGridChunk::weights, 0), cat(&OrbitalGridChunk::points, 0), cat(&OrbitalGridChunk::rho, 0),
           cat(&OrbitalGridChunk::sigma, 0),   cat(&OrbitalGridChunk::tau, 0),    cat(&OrbitalGridChunk::rho1, 1),
           cat(&OrbitalGridChunk::sigma1, 1),  cat(&OrbitalGridChunk::tau1, 1)};
+}
+
+// The rows of the second derivative along each direction k, stacked over k: d/dx of sum_p first . x1_k (plus
+// first[3] . a1_k when x holds atom embeddings), one double backward per direction.
+std::vector<torch::Tensor> directional_rows(const std::vector<torch::Tensor>& first,
+                                            const std::vector<torch::Tensor>& x, const PointInputs& in,
+                                            const torch::Tensor& a1, bool create_graph) {
+  std::vector<std::vector<torch::Tensor>> rows(x.size());
+  for (std::int64_t k = 0; k < in.rho1.size(0); ++k) {
+    torch::Tensor along = (first[0] * in.rho1[k] + first[1] * in.sigma1[k] + first[2] * in.tau1[k]).sum();
+    if (a1.defined()) along = along + (first[3] * a1[k]).sum();
+    const auto h = input_gradients(along, x, create_graph, true);
+    for (std::size_t i = 0; i < x.size(); ++i) rows[i].push_back(h[i]);
+  }
+  std::vector<torch::Tensor> out;
+  for (const auto& r : rows) out.push_back(torch::stack(r));
+  return out;
 }
 
 PointDerivatives model_pass(torch::jit::Module& model, const std::string& method, const PointInputs& in,
@@ -76,17 +106,36 @@ PointDerivatives model_pass(torch::jit::Module& model, const std::string& method
     d.c1 = row_times_x1(rows[2]);
     return d;
   }
-  std::vector<torch::Tensor> a1, s1, c1;
-  for (std::int64_t k = 0; k < in.rho1.size(0); ++k) {
-    const torch::Tensor along = (first[0] * in.rho1[k] + first[1] * in.sigma1[k] + first[2] * in.tau1[k]).sum();
-    const auto h = input_gradients(along, x, create_graph, true);
-    a1.push_back(h[0]);
-    s1.push_back(h[1]);
-    c1.push_back(h[2]);
-  }
-  d.a1 = torch::stack(a1);
-  d.s1 = torch::stack(s1);
-  d.c1 = torch::stack(c1);
+  const auto rows = directional_rows(first, x, in, {}, create_graph);
+  d.a1 = rows[0];
+  d.s1 = rows[1];
+  d.c1 = rows[2];
+  return d;
+}
+
+// The same for a chunk of an atom-embedding model at fixed atom embeddings `a` (and a1_k along the directions),
+// with G_c and M_c,k; `a` (and a1, with create_graph) are leaves the caller may differentiate for.
+PointDerivatives atom_embedding_pass(torch::jit::Module& model, const PointInputs& in, const MoleculeTensors& m,
+                                     const torch::Tensor& a, const torch::Tensor& a1, ResponseOrder order,
+                                     bool create_graph) {
+  PointDerivatives d;
+  const bool with_inputs = order != ResponseOrder::energy;
+  auto leaf = [&](const torch::Tensor& t) { return with_inputs ? t.detach().requires_grad_(true) : t; };
+  const torch::Tensor rho = leaf(in.rho), sigma = leaf(in.sigma), tau = leaf(in.tau);
+  d.energy = (in.weights * local_correction(model, rho, sigma, tau, in.points, m.atom_positions, a)).sum();
+  if (!with_inputs) return d;
+  const std::vector<torch::Tensor> x = {rho, sigma, tau, a};
+  const auto first = input_gradients(d.energy, x, create_graph || order == ResponseOrder::hessian, true);
+  d.e_rho = first[0];
+  d.e_sigma = first[1];
+  d.e_tau = first[2];
+  d.atom_g = first[3];
+  if (order != ResponseOrder::hessian) return d;
+  const auto rows = directional_rows(first, x, in, a1, create_graph);
+  d.a1 = rows[0];
+  d.s1 = rows[1];
+  d.c1 = rows[2];
+  d.atom_m = rows[3];
   return d;
 }
 
@@ -218,7 +267,8 @@ struct ModelCall {
 };
 // Consecutive chunks up to f.points_per_call points (at least one chunk) per call of a local model.
 std::vector<ModelCall> model_calls(const torch::jit::Module& model, const ReferenceFeatures& f) {
-  if (is_nonlocal(model)) return {{0, f.chunks.size(), 0}};
+  // A non-local model without the atom-embedding split (exported before it existed) sees all points at once.
+  if (is_nonlocal(model) && !has_atom_embeddings(model)) return {{0, f.chunks.size(), 0}};
   // A separable model's jets are per point and cheap to call: one call per (cache-sized) chunk.
   const std::size_t per_call = is_separable(model) ? 1 : f.points_per_call;
   std::vector<ModelCall> calls;
@@ -256,20 +306,39 @@ bool uses_separable_jets(const torch::jit::Module& model, const std::string& met
   return method == "correction" && order != ResponseOrder::energy && is_separable(model);
 }
 
+// Whether a step evaluates the points in chunks at fixed atom embeddings (nonlocal_model.hpp).
+bool uses_atom_embeddings(const torch::jit::Module& model, const std::string& method) {
+  return method == "correction" && has_atom_embeddings(model);
+}
+
+// The atom embeddings of an atom-embedding model's call: leaves for the first derivatives (and, with
+// create_graph, for the parameter backward); a1 a leaf only then.
+struct AtomLeaves {
+  torch::Tensor a, a1;
+};
+AtomLeaves atom_leaves(const AtomContext& atoms, ResponseOrder order, bool create_graph) {
+  AtomLeaves l{atoms.terms.a.detach(), atoms.terms.a1};
+  if (order != ResponseOrder::energy || create_graph) l.a.requires_grad_(true);
+  if (create_graph && l.a1.defined()) l.a1 = l.a1.detach().requires_grad_(true);
+  return l;
+}
+
 PointDerivatives evaluate_call(torch::jit::Module& model, const std::string& method, const MoleculeTensors& m,
                                const ReferenceFeatures& f, const ModelCall& call, ResponseOrder order,
-                               bool create_graph) {
+                               bool create_graph, const AtomLeaves* atoms = nullptr) {
   const PointInputs in = points_of(f, call.first_chunk, call.end_chunk);
   if (uses_separable_jets(model, method, order))
     return separable_pass(model, in, maps_of_call(model, separable_cache_of(model, f), call.index, in), order,
                           create_graph);
-  return model_pass(model, method, in, m, order, create_graph, is_nonlocal(model));
+  if (atoms) return atom_embedding_pass(model, in, m, atoms->a, atoms->a1, order, create_graph);
+  // The base of a model is local (BLYP, RPBE + PBE): per-point rows, whatever the correction.
+  return model_pass(model, method, in, m, order, create_graph, is_nonlocal(model) && method != "base");
 }
 
 PointDerivatives detached(const PointDerivatives& d) {
   auto detach = [](const torch::Tensor& t) { return t.defined() ? t.detach() : t; };
-  return {detach(d.energy), detach(d.e_rho), detach(d.e_sigma), detach(d.e_tau),
-          detach(d.a1),     detach(d.s1),    detach(d.c1)};
+  return {detach(d.energy), detach(d.e_rho), detach(d.e_sigma), detach(d.e_tau), detach(d.a1),
+          detach(d.s1),     detach(d.c1),    detach(d.atom_g),  detach(d.atom_m)};
 }
 
 // The point derivatives of every call; with `create_graph` (a single call whose graph the backward pass keeps)
@@ -277,16 +346,76 @@ PointDerivatives detached(const PointDerivatives& d) {
 std::vector<PointDerivatives> evaluate_calls(torch::jit::Module& model, const std::string& method,
                                              const MoleculeTensors& m, const ReferenceFeatures& f,
                                              const std::vector<ModelCall>& calls, ResponseOrder order,
-                                             bool create_graph) {
+                                             bool create_graph, const AtomContext* atoms = nullptr) {
   std::vector<PointDerivatives> out(calls.size());
   if (uses_separable_jets(model, method, order)) separable_cache_of(model, f);  // sized before the threads fill it
   const bool grad = torch::GradMode::is_enabled();  // thread-local: handed to the worker threads
   util::parallel_for(calls.size(), [&](std::size_t i) {
     torch::AutoGradMode enable(grad);
-    out[i] = evaluate_call(model, method, m, f, calls[i], order, create_graph);
+    const AtomLeaves leaves = atoms ? atom_leaves(*atoms, order, create_graph) : AtomLeaves{};
+    out[i] = evaluate_call(model, method, m, f, calls[i], order, create_graph, atoms ? &leaves : nullptr);
     if (!create_graph) out[i] = detached(out[i]);  // no call's graph outlives its call
   });
   return out;
+}
+
+// Sum over the calls in call order (the same for any thread count) of per-call tensors.
+template <class PerCall>
+torch::Tensor sum_over_calls(const std::vector<ModelCall>& calls, PerCall&& per_call) {
+  std::vector<torch::Tensor> parts(calls.size());
+  util::parallel_for(calls.size(), [&](std::size_t i) { parts[i] = per_call(calls[i]); });
+  torch::Tensor sum = parts[0];
+  for (std::size_t i = 1; i < parts.size(); ++i) sum = sum + parts[i];
+  return sum;
+}
+
+// h and h1_k (shell sums of rho and of each rho1_k over all points) and the atom embeddings a, a1_k at them.
+AtomContext atom_context(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
+                         const std::vector<ModelCall>& calls, ResponseOrder order) {
+  torch::NoGradGuard no_grad;
+  const bool hessian = order == ResponseOrder::hessian;
+  const torch::Tensor h = sum_over_calls(calls, [&](const ModelCall& call) {
+    const PointInputs in = points_of(f, call.first_chunk, call.end_chunk);
+    const torch::Tensor columns = hessian ? torch::cat({in.rho.unsqueeze(1), in.rho1.t()}, 1) : in.rho.unsqueeze(1);
+    return density_shells(model, columns, in.points, in.weights, m.atom_positions);
+  });
+  AtomContext c;
+  c.h = h[0];
+  if (hessian) c.h1 = h.narrow(0, 1, h.size(0) - 1);
+  c.terms = atom_terms(model, c.h, c.h1, m.atom_positions);
+  return c;
+}
+
+// The non-local part of the point derivatives (nonlocal_model.hpp): G and M_k summed over the calls, lambda and
+// nu_k from the atom graph, and w_p S_p . lambda (. nu_k) added to each call's rho rows.
+void add_nonlocal_terms(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
+                        const std::vector<ModelCall>& calls, ResponseOrder order, AtomContext& atoms,
+                        std::vector<PointDerivatives>& d) {
+  if (order == ResponseOrder::energy) return;
+  torch::NoGradGuard no_grad;
+  const bool hessian = order == ResponseOrder::hessian;
+  atoms.g = sum_over_calls(calls, [&](const ModelCall& call) { return d[call.index].atom_g; });
+  if (hessian) atoms.m = sum_over_calls(calls, [&](const ModelCall& call) { return d[call.index].atom_m; });
+  const AtomTerms t = atom_terms(model, atoms.h, atoms.h1, m.atom_positions, atoms.g, atoms.m);
+  const torch::Tensor rows = hessian ? torch::cat({t.lambda.unsqueeze(0), t.nu}) : t.lambda.unsqueeze(0);
+  util::parallel_for(calls.size(), [&](std::size_t i) {
+    const PointInputs in = points_of(f, calls[i].first_chunk, calls[i].end_chunk);
+    const torch::Tensor s = shells_transpose(model, rows, in.points, in.weights, m.atom_positions);  // (np, rows)
+    d[i].e_rho = d[i].e_rho + s.select(1, 0);
+    if (hessian) d[i].a1 = d[i].a1 + s.narrow(1, 1, s.size(1) - 1).t();
+  });
+}
+
+// The value pass: the point derivatives of every call (graphs as evaluate_calls), with an atom-embedding model's
+// non-local part added; `atoms` keeps that model's atom context for the backward pass.
+std::vector<PointDerivatives> value_pass(torch::jit::Module& model, const std::string& method, const MoleculeTensors& m,
+                                         const ReferenceFeatures& f, const std::vector<ModelCall>& calls,
+                                         ResponseOrder order, bool keep_graph, AtomContext& atoms) {
+  if (!uses_atom_embeddings(model, method)) return evaluate_calls(model, method, m, f, calls, order, keep_graph);
+  atoms = atom_context(model, m, f, calls, order);
+  std::vector<PointDerivatives> d = evaluate_calls(model, method, m, f, calls, order, false, &atoms);
+  add_nonlocal_terms(model, m, f, calls, order, atoms, d);
+  return d;
 }
 
 // visit(chunk, first, n) for the chunks of one call, with their points' offset `first` and count `n` within it.
@@ -324,7 +453,8 @@ struct ChunkDerivatives {
 ChunkDerivatives collect_calls(torch::jit::Module& model, const std::string& method, const MoleculeTensors& m,
                                const ReferenceFeatures& f, const std::vector<ModelCall>& calls, ResponseOrder order) {
   ChunkDerivatives d;
-  const std::vector<PointDerivatives> derivatives = evaluate_calls(model, method, m, f, calls, order, false);
+  AtomContext atoms;
+  const std::vector<PointDerivatives> derivatives = value_pass(model, method, m, f, calls, order, false, atoms);
   for (std::size_t i = 0; i < calls.size(); ++i) d.add(derivatives[i], f, calls[i], order);
   return d;
 }
@@ -374,13 +504,87 @@ torch::Tensor separable_surrogate(torch::jit::Module& model, const ReferenceFeat
   return weighted_jet(model, maps, w);
 }
 
+// An atom-embedding model's parameter backward (nonlocal_model.hpp). The loss's first variation is
+//   S = sum_c L_c + Omega . lambda + sum_k U_k . nu_k,   Omega = sum_p w_p w_rho,p S_p,  U_k = sum_p w_p u_rho,k,p S_p
+// (L_c: the chunk's local point derivatives against the adjoint weights), and lambda, nu_k are linear in
+// G = sum_c G_c and M_k = sum_c M_c,k; so each chunk differentiates L_c + alpha . G_c + sum_k beta_k . M_c,k with
+// alpha, beta the derivatives of the atom part for G, M, and also for its leaves a, a1_k; the atom graph then
+// takes those with its own part for the parameters.
+std::vector<torch::Tensor> atom_embedding_gradients(torch::jit::Module& model, const MoleculeTensors& m,
+                                                    const ReferenceFeatures& f, const std::vector<ModelCall>& calls,
+                                                    ResponseOrder order, const LossAdjoint& adjoint, double scale,
+                                                    const std::vector<AdjointWeights>& weights,
+                                                    const AtomContext& atoms) {
+  const std::vector<torch::Tensor> params = ordered_parameters(model);
+  const bool hessian = order == ResponseOrder::hessian;
+  torch::AutoGradMode enable(true);
+  torch::Tensor nonlocal_part, alpha, beta;
+  AtomTerms t;
+  if (order != ResponseOrder::energy) {
+    const torch::Tensor omega = sum_over_calls(calls, [&](const ModelCall& call) {
+      torch::NoGradGuard no_grad;
+      const PointInputs in = points_of(f, call.first_chunk, call.end_chunk);
+      std::vector<torch::Tensor> w_rho, u_rho;
+      for (std::size_t i = call.first_chunk; i < call.end_chunk; ++i) {
+        w_rho.push_back(weights[i].w_rho);
+        if (hessian) u_rho.push_back(weights[i].u_rho);
+      }
+      const torch::Tensor w = torch::cat(w_rho).unsqueeze(1);
+      return density_shells(model, hessian ? torch::cat({w, torch::cat(u_rho, 1).t()}, 1) : w, in.points, in.weights,
+                            m.atom_positions);
+    });
+    const torch::Tensor g = atoms.g.detach().requires_grad_(true);
+    const torch::Tensor mk = hessian ? atoms.m.detach().requires_grad_(true) : torch::Tensor();
+    t = atom_terms(model, atoms.h, atoms.h1, m.atom_positions, g, mk);
+    nonlocal_part = (omega[0] * t.lambda).sum();
+    if (hessian) nonlocal_part = nonlocal_part + (omega.narrow(0, 1, omega.size(0) - 1) * t.nu).sum();
+    const auto coefficients = input_gradients(
+        nonlocal_part, hessian ? std::vector<torch::Tensor>{g, mk} : std::vector<torch::Tensor>{g}, false, true);
+    alpha = coefficients[0];
+    if (hessian) beta = coefficients[1];
+  } else {
+    t = atom_terms(model, atoms.h, atoms.h1, m.atom_positions);
+  }
+  // The chunks, in parallel: parameters and the leaves a, a1.
+  std::vector<std::vector<torch::Tensor>> grads(calls.size());
+  util::parallel_for(calls.size(), [&](std::size_t i) {
+    torch::AutoGradMode enable_chunk(true);
+    const AtomLeaves leaves = atom_leaves(atoms, order, true);
+    const PointDerivatives d = evaluate_call(model, "correction", m, f, calls[i], order, true, &leaves);
+    torch::Tensor surrogate = surrogate_of(d, f, calls[i], adjoint.energy, weights, order);
+    if (alpha.defined()) surrogate = surrogate + (alpha * d.atom_g).sum();
+    if (beta.defined()) surrogate = surrogate + (beta * d.atom_m).sum();
+    std::vector<torch::Tensor> inputs = params;
+    inputs.push_back(leaves.a);
+    if (hessian) inputs.push_back(leaves.a1);
+    grads[i] = torch::autograd::grad({scale * surrogate}, inputs, {}, false, false, true);
+  });
+  // The atom graph: a, a1 against the chunks' sums of their gradients, plus the atom part itself.
+  torch::Tensor g_a, g_a1;
+  for (const auto& call_grads : grads) {
+    const torch::Tensor& ga = call_grads[params.size()];
+    if (ga.defined()) g_a = g_a.defined() ? g_a + ga : ga;
+    if (hessian && call_grads[params.size() + 1].defined())
+      g_a1 = g_a1.defined() ? g_a1 + call_grads[params.size() + 1] : call_grads[params.size() + 1];
+  }
+  torch::Tensor atom_part = nonlocal_part.defined() ? scale * nonlocal_part : torch::zeros({}, torch::kDouble);
+  if (g_a.defined()) atom_part = atom_part + (g_a * t.a).sum();
+  if (g_a1.defined()) atom_part = atom_part + (g_a1 * t.a1).sum();
+  std::vector<torch::Tensor> total = torch::autograd::grad({atom_part}, params, {}, false, false, true);
+  for (const auto& call_grads : grads)
+    for (std::size_t k = 0; k < params.size(); ++k)
+      if (call_grads[k].defined()) total[k] = total[k].defined() ? total[k] + call_grads[k] : call_grads[k];
+  return total;
+}
+
 // Adds scale * dL/dtheta to the parameters' gradients, dL = c_E dE + <c_g, dg> + <c_H, dHv> at fixed features:
 // c_E dE/dtheta plus the point derivatives' parameter derivatives against the adjoint weights; only the
 // parameters are differentiated (not the features). `kept`: the derivatives of the single call with their graph,
-// when the value pass kept it.
+// when the value pass kept it; `atoms`: an atom-embedding model's context from the value pass.
 void add_parameter_gradients(torch::jit::Module& model, const std::string& method, const MoleculeTensors& m,
                              const ReferenceFeatures& f, const std::vector<ModelCall>& calls, ResponseOrder order,
-                             const LossAdjoint& adjoint, double scale, const PointDerivatives* kept) {
+                             const LossAdjoint& adjoint, double scale, const PointDerivatives* kept,
+                             const AtomContext& atoms) {
   const std::vector<torch::Tensor> params = ordered_parameters(model);
   std::vector<AdjointWeights> weights(f.chunks.size());
   if (order != ResponseOrder::energy)
@@ -398,7 +602,10 @@ void add_parameter_gradients(torch::jit::Module& model, const std::string& metho
     return torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
   };
   std::vector<std::vector<torch::Tensor>> grads(calls.size());
-  util::parallel_for(calls.size(), [&](std::size_t i) { grads[i] = call_gradient(calls[i]); });
+  if (uses_atom_embeddings(model, method))
+    grads = {atom_embedding_gradients(model, m, f, calls, order, adjoint, scale, weights, atoms)};
+  else
+    util::parallel_for(calls.size(), [&](std::size_t i) { grads[i] = call_gradient(calls[i]); });
   torch::NoGradGuard no_grad;
   for (const auto& call_grads : grads)
     for (std::size_t k = 0; k < params.size(); ++k) {
@@ -510,9 +717,11 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
   // chunked grid: recomputed per call, so that only one call's graph is alive at a time).
   const std::vector<ModelCall> calls = model_calls(model, f);
   const std::string method = trained_method(model);
-  const bool keep_graph = backward && calls.size() == 1 && !uses_separable_jets(model, method, order);
+  const bool keep_graph = backward && calls.size() == 1 && !uses_separable_jets(model, method, order) &&
+                          !uses_atom_embeddings(model, method);
   ChunkDerivatives collected;
-  std::vector<PointDerivatives> derivatives = evaluate_calls(model, method, m, f, calls, order, keep_graph);
+  AtomContext atoms;
+  std::vector<PointDerivatives> derivatives = value_pass(model, method, m, f, calls, order, keep_graph, atoms);
   for (std::size_t i = 0; i < calls.size(); ++i) collected.add(derivatives[i], f, calls[i], order);
   PointDerivatives kept = keep_graph ? std::move(derivatives[0]) : PointDerivatives{};
   derivatives.clear();
@@ -522,7 +731,7 @@ LossTerms di_loss(torch::jit::Module& model, const MoleculeTensors& m, const Ref
   LossAdjoint adjoint;
   const LossTerms t = loss_terms({values.energy, values.gradient, values.hessian}, m, s, &adjoint);
   if (!backward || !t.finite) return t;
-  add_parameter_gradients(model, method, m, f, calls, order, adjoint, scale, keep_graph ? &kept : nullptr);
+  add_parameter_gradients(model, method, m, f, calls, order, adjoint, scale, keep_graph ? &kept : nullptr, atoms);
   return t;
 }
 
@@ -530,7 +739,12 @@ void add_adjoint_gradient(torch::jit::Module& model, const MoleculeTensors& m, c
                           const LossAdjoint& adjoint, ResponseOrder order, double scale) {
   check_order(f, order);
   torch::AutoGradMode enable(true);
-  add_parameter_gradients(model, trained_method(model), m, f, model_calls(model, f), order, adjoint, scale, nullptr);
+  const std::string method = trained_method(model);
+  const std::vector<ModelCall> calls = model_calls(model, f);
+  // An atom-embedding model's backward needs G and M of a value pass at these features.
+  AtomContext atoms;
+  if (uses_atom_embeddings(model, method)) value_pass(model, method, m, f, calls, order, false, atoms);
+  add_parameter_gradients(model, method, m, f, calls, order, adjoint, scale, nullptr, atoms);
 }
 
 }  // namespace dixc::ml

@@ -329,25 +329,38 @@ const std::string& nonlocal_source() {
   //     a_A += sum_{B != A} MLP_m(a_B) * exp(-|R_A - R_B|^2 / 8)
   //  3. atoms -> grid: f_p = sum_A a_A c_A(p), c_A(p) = normalised exp(-|r_p - R_A|^2) weights
   //  4. corrections to BLYP from MLP([1/(1+r_s), s^2/(1+s^2), alpha/(1+alpha), f_p]) (starts as BLYP).
-  // Non-local: the energy density at a point depends on the whole density, so the model sees all grid points
-  // of a molecule in one call.
+  // Non-local: the energy density at a point depends on the whole density, through the atom embeddings a only.
+  // density_shells, atom_embeddings and local_correction expose that split, so that the DI-Loss evaluates the
+  // points in chunks at fixed a (nonlocal_model.hpp); correction() is their composition on all points.
   static const std::string source = R"TS(
-def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
-               atom_positions: Tensor, atom_z: Tensor) -> Tensor:
-    rho = self.safe(rho_in)
+def density_shells(self, rho_in: Tensor, points: Tensor, weights: Tensor, atom_positions: Tensor) -> Tensor:
+    # h[n]_A,k = sum_p w_p rho[p, n] exp(-(|r_p - R_A| - mu_k)^2 / 0.5) for each column n of rho (np, n): linear
+    # in rho, so a sum over any split of the grid, and its rho-derivative does not depend on rho.
     d = torch.cdist(points, atom_positions)
     shells = torch.exp(-(d.unsqueeze(2) - self.mu.view(1, 1, -1)) ** 2 / 0.5)
-    h = torch.einsum('p,pak->ak', weights * rho_in, shells)
+    return torch.einsum('pn,pak->nak', weights.unsqueeze(1) * rho_in, shells)
+
+def atom_embeddings(self, h: Tensor, atom_positions: Tensor) -> Tensor:
     a = self.mlp(torch.log(1.0 + h), self.wa1, self.ba1, self.wa2, self.ba2, self.wa3, self.ba3)
     r_ab = torch.cdist(atom_positions, atom_positions)
     edge = torch.exp(-r_ab ** 2 / 8.0) * (1.0 - torch.eye(r_ab.size(0), dtype=r_ab.dtype))
     m = self.mlp(a, self.wm1, self.bm1, self.wm2, self.bm2, self.wm3, self.bm3)
-    a = a + torch.matmul(edge, m)
-    c = torch.softmax(-d ** 2, dim=1)
+    return a + torch.matmul(edge, m)
+
+def local_correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, atom_positions: Tensor,
+                     a: Tensor) -> Tensor:
+    # The energy density at fixed atom embeddings a: local in the points, so any split of the grid gives the same.
+    rho = self.safe(rho_in)
+    c = torch.softmax(-torch.cdist(points, atom_positions) ** 2, dim=1)
     f = torch.matmul(c, a)
     x = torch.cat([self.meta_inputs(rho, sigma, tau), f], dim=1)
     out = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
     return (self.lda_pw92_prefactors(rho_in) * out).sum(1)
+
+def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
+               atom_positions: Tensor, atom_z: Tensor) -> Tensor:
+    h = self.density_shells(rho_in.unsqueeze(1), points, weights, atom_positions)[0]
+    return self.local_correction(rho_in, sigma, tau, points, atom_positions, self.atom_embeddings(h, atom_positions))
 )TS";
   return source;
 }
