@@ -210,12 +210,21 @@ std::shared_ptr<const xc::SemilocalIntegrator> model_integrator(const torch::jit
       uses_tau(model) ? xc::DensityOrder::meta_gga : xc::DensityOrder::gga);
 }
 
-std::unique_ptr<TorchFunctional> load_torch_functional(const std::string& path, const chem::Molecule& molecule,
-                                                       const chem::BasisSet& basis, const std::string& grid) {
+torch::jit::Module load_checked_model(const std::string& path) {
   torch::jit::Module model = load_model_file(path);
   check_model_metadata(model, path);
   model.eval();
+  return model;
+}
+
+std::unique_ptr<TorchFunctional> make_torch_functional(const torch::jit::Module& model, const chem::Molecule& molecule,
+                                                       const chem::BasisSet& basis, const std::string& grid) {
   return std::make_unique<TorchFunctional>(model, molecule, model_integrator(model, basis, molecule, grid));
+}
+
+std::unique_ptr<TorchFunctional> load_torch_functional(const std::string& path, const chem::Molecule& molecule,
+                                                       const chem::BasisSet& basis, const std::string& grid) {
+  return make_torch_functional(load_checked_model(path), molecule, basis, grid);
 }
 
 }  // namespace dixc::ml

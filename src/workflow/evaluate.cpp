@@ -9,6 +9,7 @@
 #include "dixc/data/schema.hpp"
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/torch_functional.hpp"
 #include "dixc/par/collectives.hpp"
 #include "dixc/par/schedule.hpp"
 #include "dixc/par/tiered_schedule.hpp"
@@ -65,7 +66,8 @@ std::vector<Row> rows_of_split(const data::DatasetReader& dataset, const ml::Mod
 EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::ostream& progress) {
   const int rank = runtime.rank();
   const data::DatasetReader dataset(s.dataset);
-  const ml::ModelInfo info = ml::read_model_info(s.model);
+  const torch::jit::Module model = ml::load_checked_model(s.model);  // once per rank, not per molecule
+  const ml::ModelInfo info = ml::model_info(model);
   const std::vector<Row> rows = rows_of_split(dataset, info, s);
   if (s.max_scf_iterations < 1) throw InputError("--max-iter must be at least 1");
   if (rank == 0)
@@ -75,7 +77,7 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
              << std::flush;
 
   EvaluationSettings settings;
-  settings.model_path = s.model;
+  settings.model = model;
   settings.functional = dataset.attribute(data::attribute::functional);
   settings.basis = dataset.attribute(data::attribute::basis);
   settings.grid = dataset.attribute(data::attribute::grid);

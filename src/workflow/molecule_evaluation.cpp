@@ -16,7 +16,7 @@ MoleculeMetrics evaluate_molecule(const data::MoleculeRecord& record, const Eval
   try {
     const calc::MoleculeCalculation calculation(record.molecule(), s.basis, s.grid);
     std::unique_ptr<ml::TorchFunctional> learned =
-        ml::load_torch_functional(s.model_path, calculation.molecule(), calculation.basis(), s.grid);
+        ml::make_torch_functional(s.model, calculation.molecule(), calculation.basis(), s.grid);
     const ml::TorchFunctional& model_xc = *learned;
     const calc::FunctionalCalculation model = calculation.with(std::move(learned));
     const calc::FunctionalCalculation target = calculation.with(s.functional);

@@ -8,6 +8,7 @@
 
 #include "dixc/calc/reference_data.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/torch_functional.hpp"
 #include "dixc/workflow/molecule_evaluation.hpp"
 #include "support/reference_data.hpp"
 
@@ -27,7 +28,7 @@ TEST(Evaluation, TorchPbeOnPbeReferenceHasZeroErrors) {
   const std::string path = (std::filesystem::temp_directory_path() / "dixc_test_evaluation_pbe.pt").string();
   ml::make_model("pbe", 0).save(path);
   workflow::EvaluationSettings e;
-  e.model_path = path;
+  e.model = ml::load_checked_model(path);
   e.functional = "pbe";
   e.basis = "def2-svp";
   e.grid = "coarse";

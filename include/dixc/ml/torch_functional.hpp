@@ -95,8 +95,15 @@ std::shared_ptr<const xc::SemilocalIntegrator> model_integrator(const torch::jit
                                                                 const chem::Molecule& molecule,
                                                                 const std::string& grid);
 
-// Loads DIR/model.pt (or any TorchScript file saved by dixc train) and binds it to a molecule on `grid`.
-// Throws InputError naming the file when it cannot be loaded or lacks the dixc model signature.
+// Loads DIR/model.pt (or any TorchScript file saved by dixc train), checked and in eval mode. Throws InputError
+// naming the file when it cannot be loaded or lacks the dixc model signature.
+torch::jit::Module load_checked_model(const std::string& path);
+
+// The learned functional of a loaded model (copied) bound to a molecule on `grid`.
+std::unique_ptr<TorchFunctional> make_torch_functional(const torch::jit::Module& model, const chem::Molecule& molecule,
+                                                       const chem::BasisSet& basis, const std::string& grid);
+
+// load_checked_model, then make_torch_functional.
 std::unique_ptr<TorchFunctional> load_torch_functional(const std::string& path, const chem::Molecule& molecule,
                                                        const chem::BasisSet& basis, const std::string& grid);
 

@@ -5,13 +5,15 @@
 #include <string>
 #include <vector>
 
+#include <torch/script.h>
+
 #include "dixc/data/molecule_record.hpp"
 
 namespace dixc::workflow {
 
 struct EvaluationSettings {
-  std::string model_path;  // TorchScript file from dixc train
-  std::string functional;  // target functional of the dataset
+  torch::jit::Module model;  // from dixc train, loaded once per rank (ml::load_checked_model)
+  std::string functional;    // target functional of the dataset
   std::string basis;
   std::string grid;
   int n_roots = 0;               // TDDFT roots compared (0: as many as the dataset has)
