@@ -158,8 +158,6 @@ torch::jit::Module load_model_file(const std::string& path) {
   }
 }
 
-ModelInfo read_model_info(const std::string& path) { return model_info(load_model_file(path)); }
-
 ModelInfo model_info(const torch::jit::Module& m) {
   auto text = [&m](const char* key) { return m.hasattr(key) ? m.attr(key).toStringRef() : std::string(); };
   ModelInfo info;

@@ -68,6 +68,5 @@ struct ModelInfo {
   double validation_fraction = 0.2, test_fraction = 0.2;
 };
 ModelInfo model_info(const torch::jit::Module& model);
-ModelInfo read_model_info(const std::string& path);  // model_info(load_model_file(path))
 
 }  // namespace dixc::ml
