@@ -332,13 +332,19 @@ const std::string& nonlocal_source() {
   // Non-local: the energy density at a point depends on the whole density, through the atom embeddings a only.
   // density_shells, atom_embeddings and local_correction expose that split, so that the DI-Loss evaluates the
   // points in chunks at fixed a (nonlocal_model.hpp); correction() is their composition on all points.
+  // local_correction is in turn point_correction of the point's inputs and features f_p = sum_A c_A(p) a_A
+  // (atom_weights), and density_shells sums w_p rho_p S_p (shell_values), so that the SCF kernel keeps per-point
+  // second derivatives in (rho, sigma, tau, f_p) and the maps S and c per point (nonlocal_functional.hpp).
   static const std::string source = R"TS(
-def density_shells(self, rho_in: Tensor, points: Tensor, weights: Tensor, atom_positions: Tensor) -> Tensor:
-    # h[n]_A,k = sum_p w_p rho[p, n] exp(-(|r_p - R_A| - mu_k)^2 / 0.5) for each column n of rho (np, n): linear
-    # in rho, so a sum over any split of the grid, and its rho-derivative does not depend on rho.
+def shell_values(self, points: Tensor, atom_positions: Tensor) -> Tensor:
+    # S_p,A,k = exp(-(|r_p - R_A| - mu_k)^2 / 0.5) (np, atoms, shells)
     d = torch.cdist(points, atom_positions)
-    shells = torch.exp(-(d.unsqueeze(2) - self.mu.view(1, 1, -1)) ** 2 / 0.5)
-    return torch.einsum('pn,pak->nak', weights.unsqueeze(1) * rho_in, shells)
+    return torch.exp(-(d.unsqueeze(2) - self.mu.view(1, 1, -1)) ** 2 / 0.5)
+
+def density_shells(self, rho_in: Tensor, points: Tensor, weights: Tensor, atom_positions: Tensor) -> Tensor:
+    # h[n]_A,k = sum_p w_p rho[p, n] S_p,A,k for each column n of rho (np, n): linear in rho, so a sum over any
+    # split of the grid, and its rho-derivative does not depend on rho.
+    return torch.einsum('pn,pak->nak', weights.unsqueeze(1) * rho_in, self.shell_values(points, atom_positions))
 
 def atom_embeddings(self, h: Tensor, atom_positions: Tensor) -> Tensor:
     a = self.mlp(torch.log(1.0 + h), self.wa1, self.ba1, self.wa2, self.ba2, self.wa3, self.ba3)
@@ -347,15 +353,25 @@ def atom_embeddings(self, h: Tensor, atom_positions: Tensor) -> Tensor:
     m = self.mlp(a, self.wm1, self.bm1, self.wm2, self.bm2, self.wm3, self.bm3)
     return a + torch.matmul(edge, m)
 
-def local_correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, atom_positions: Tensor,
-                     a: Tensor) -> Tensor:
-    # The energy density at fixed atom embeddings a: local in the points, so any split of the grid gives the same.
+def atom_weights(self, points: Tensor, atom_positions: Tensor) -> Tensor:
+    # c_A(p) (np, atoms): normalised Gaussian weights of the atoms at each point
+    return torch.softmax(-torch.cdist(points, atom_positions) ** 2, dim=1)
+
+def point_features(self, points: Tensor, atom_positions: Tensor, a: Tensor) -> Tensor:
+    # f_p = sum_A c_A(p) a_A (np, features): linear in a.
+    return torch.matmul(self.atom_weights(points, atom_positions), a)
+
+def point_correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, f: Tensor) -> Tensor:
+    # The energy density from the point's own (rho, sigma, tau) and features f_p only.
     rho = self.safe(rho_in)
-    c = torch.softmax(-torch.cdist(points, atom_positions) ** 2, dim=1)
-    f = torch.matmul(c, a)
     x = torch.cat([self.meta_inputs(rho, sigma, tau), f], dim=1)
     out = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
     return (self.lda_pw92_prefactors(rho_in) * out).sum(1)
+
+def local_correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, atom_positions: Tensor,
+                     a: Tensor) -> Tensor:
+    # The energy density at fixed atom embeddings a: local in the points, so any split of the grid gives the same.
+    return self.point_correction(rho_in, sigma, tau, self.point_features(points, atom_positions, a))
 
 def correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, weights: Tensor,
                atom_positions: Tensor, atom_z: Tensor) -> Tensor:

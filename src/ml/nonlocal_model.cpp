@@ -21,6 +21,21 @@ torch::Tensor local_correction(torch::jit::Module& model, const torch::Tensor& r
   return model.get_method("local_correction")({rho, sigma, tau, points, atom_positions, a}).toTensor();
 }
 
+torch::Tensor shell_values(torch::jit::Module& model, const torch::Tensor& points,
+                           const torch::Tensor& atom_positions) {
+  return model.get_method("shell_values")({points, atom_positions}).toTensor();
+}
+
+torch::Tensor atom_weights(torch::jit::Module& model, const torch::Tensor& points,
+                           const torch::Tensor& atom_positions) {
+  return model.get_method("atom_weights")({points, atom_positions}).toTensor();
+}
+
+torch::Tensor point_correction(torch::jit::Module& model, const torch::Tensor& rho, const torch::Tensor& sigma,
+                               const torch::Tensor& tau, const torch::Tensor& f) {
+  return model.get_method("point_correction")({rho, sigma, tau, f}).toTensor();
+}
+
 AtomTerms atom_terms(torch::jit::Module& model, const torch::Tensor& h, const torch::Tensor& h1,
                      const torch::Tensor& atom_positions, const torch::Tensor& g, const torch::Tensor& m) {
   const bool differentiable = torch::GradMode::is_enabled();

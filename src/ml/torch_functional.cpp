@@ -9,6 +9,7 @@
 #include "dixc/ml/eigen_torch.hpp"
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/util/chunk_ranges.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/util/parallel_for.hpp"
 #include "dixc/xc/point_kernel.hpp"
@@ -32,6 +33,7 @@ TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule&
                                  std::shared_ptr<const xc::SemilocalIntegrator> integrator)
     : model_(detached_copy(model)), integrator_(std::move(integrator)) {
   nonlocal_ = is_nonlocal(model_);
+  atom_chunks_ = nonlocal_ && has_point_features(model_);
   with_tau_ = integrator_->order() == xc::DensityOrder::meta_gga;
   if (uses_tau(model_) && !with_tau_)
     throw std::logic_error("TorchFunctional: a tau-dependent model needs an integrator of meta-GGA order");
@@ -40,24 +42,21 @@ TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule&
   name_ = model_.hasattr("architecture") ? "torch:" + model_.attr("architecture").toStringRef() : "torch";
   const auto& g = integrator_->grid();
   const auto n = static_cast<std::int64_t>(g.size());
-  points_ = torch::from_blob(const_cast<double*>(g.points.data()->data()), {n, 3}, torch::kDouble).clone();
-  weights_ = torch::from_blob(const_cast<double*>(g.weights.data()), {n}, torch::kDouble).clone();
+  grid_.points = torch::from_blob(const_cast<double*>(g.points.data()->data()), {n, 3}, torch::kDouble).clone();
+  grid_.weights = torch::from_blob(const_cast<double*>(g.weights.data()), {n}, torch::kDouble).clone();
   std::vector<double> z, pos;
   for (const auto& a : molecule.atoms) {
     z.push_back(a.Z);
     pos.insert(pos.end(), a.position_bohr.begin(), a.position_bohr.end());
   }
-  atom_z_ = torch::tensor(z, torch::kDouble);
-  atom_positions_ = torch::tensor(pos, torch::kDouble).reshape({static_cast<std::int64_t>(z.size()), 3});
+  grid_.atom_z = torch::tensor(z, torch::kDouble);
+  grid_.atom_positions = torch::tensor(pos, torch::kDouble).reshape({static_cast<std::int64_t>(z.size()), 3});
 }
 
 std::vector<std::pair<std::int64_t, std::int64_t>> TorchFunctional::chunks(std::int64_t n) const {
   // A local model's energy density at a point depends on that point only, so chunks of points are independent
   // and the autograd graph never spans more than one chunk; a non-local model needs all points together.
-  const std::int64_t size = nonlocal_ ? std::max<std::int64_t>(n, 1) : chunk_points_;
-  std::vector<std::pair<std::int64_t, std::int64_t>> out;
-  for (std::int64_t first = 0; first < n; first += size) out.emplace_back(first, std::min(n, first + size));
-  return out;
+  return util::chunk_ranges(n, nonlocal_ ? n : chunk_points_);
 }
 
 TorchFunctional::Evaluation TorchFunctional::evaluate(const xc::PointDensity& d, std::int64_t first,
@@ -69,21 +68,22 @@ TorchFunctional::Evaluation TorchFunctional::evaluate(const xc::PointDensity& d,
   // A tau-free model on a GGA-order integrator gets tau = 0, which it ignores (uses_tau).
   ev.tau = (with_tau_ ? to_tensor(Eigen::VectorXd(d.tau.segment(first, n))) : torch::zeros({n}, torch::kDouble))
                .requires_grad_(true);
-  const torch::Tensor w = weights_.slice(0, first, last);
-  const torch::Tensor e =
-      model_.forward({ev.rho, ev.sigma, ev.tau, points_.slice(0, first, last), w, atom_positions_, atom_z_}).toTensor();
+  const torch::Tensor w = grid_.weights.slice(0, first, last);
+  const torch::Tensor e = model_
+                              .forward({ev.rho, ev.sigma, ev.tau, grid_.points.slice(0, first, last), w,
+                                        grid_.atom_positions, grid_.atom_z})
+                              .toTensor();
   ev.density = e;
   ev.energy = (w * e).sum();
   return ev;
 }
 
-xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& density) const {
-  const xc::PointDensity d = integrator_->density_on_grid(density);
+InputDerivatives TorchFunctional::input_derivatives(const xc::PointDensity& d) const {
   const Eigen::Index n = d.rho.size();
-  xc::PointPotential weighted;
-  weighted.a.resize(n);
-  if (with_tau_) weighted.c.resize(n);
-  Eigen::VectorXd e_sigma(n);
+  InputDerivatives out;
+  out.rho.resize(n);
+  out.sigma.resize(n);
+  if (with_tau_) out.tau.resize(n);
   const auto ranges = chunks(n);
   std::vector<double> energies(ranges.size());
   util::parallel_for(ranges.size(), [&](std::size_t i) {
@@ -91,14 +91,26 @@ xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& d
     const auto [first, last] = ranges[i];
     const Evaluation ev = evaluate(d, first, last);
     const auto grads = torch::autograd::grad({ev.energy}, {ev.rho, ev.sigma, ev.tau}, {}, false, false, true);
-    weighted.a.segment(first, last - first) = to_eigen(grads[0], last - first);
-    e_sigma.segment(first, last - first) = to_eigen(grads[1], last - first);
-    if (with_tau_) weighted.c.segment(first, last - first) = to_eigen(grads[2], last - first);
+    out.rho.segment(first, last - first) = to_eigen(grads[0], last - first);
+    out.sigma.segment(first, last - first) = to_eigen(grads[1], last - first);
+    if (with_tau_) out.tau.segment(first, last - first) = to_eigen(grads[2], last - first);
     energies[i] = ev.energy.item<double>();
   });
-  xc::SemilocalEnergyPotential out;
   for (const double e : energies) out.energy += e;  // in chunk order: the same sum for any thread count
-  weighted.b = (2.0 * e_sigma).asDiagonal() * d.grad;
+  return out;
+}
+
+xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& density) const {
+  const xc::PointDensity d = integrator_->density_on_grid(density);
+  const Eigen::Index n = d.rho.size();
+  InputDerivatives v =
+      atom_chunks_ ? nonlocal_input_derivatives(model_, grid_, d, with_tau_, chunk_points_) : input_derivatives(d);
+  xc::PointPotential weighted;
+  weighted.b = (2.0 * v.sigma).asDiagonal() * d.grad;
+  weighted.a = std::move(v.rho);
+  weighted.c = std::move(v.tau);
+  xc::SemilocalEnergyPotential out;
+  out.energy = v.energy;
   out.potential = integrator_->assemble(weighted);
   out.n_electrons = Eigen::Map<const Eigen::VectorXd>(integrator_->grid().weights.data(), n).dot(d.rho);
   return out;
@@ -144,8 +156,13 @@ std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_autograd(
   return out;
 }
 
+bool TorchFunctional::kernel_cached_at(const Eigen::MatrixXd& density) const {
+  return factor_density_.rows() == density.rows() && factor_density_.cols() == density.cols() &&
+         factor_density_ == density;
+}
+
 const Eigen::MatrixXd& TorchFunctional::point_factors(const Eigen::MatrixXd& density) const {
-  if (factors_.size() != 0 && factor_density_.rows() == density.rows() && factor_density_ == density) return factors_;
+  if (factors_.size() != 0 && kernel_cached_at(density)) return factors_;
   const SecondDerivativeMode jet(model_);
   const xc::PointDensity d = integrator_->density_on_grid(density);
   const Eigen::Index n = d.rho.size();
@@ -178,6 +195,16 @@ const Eigen::MatrixXd& TorchFunctional::point_factors(const Eigen::MatrixXd& den
   return factors_;
 }
 
+const NonlocalKernel& TorchFunctional::nonlocal_kernel(const Eigen::MatrixXd& density) const {
+  if (!nonlocal_kernel_ || !kernel_cached_at(density)) {
+    nonlocal_kernel_.reset();  // the previous density's table is released before the next one is built
+    nonlocal_kernel_ = std::make_unique<NonlocalKernel>(model_, grid_, integrator_->density_on_grid(density), with_tau_,
+                                                        chunk_points_);
+    factor_density_ = density;
+  }
+  return *nonlocal_kernel_;
+}
+
 xc::SemilocalIntegrator::ResponseKernel TorchFunctional::response_kernel(const Eigen::MatrixXd& density) const {
   const Eigen::MatrixXd& table = point_factors(density);
   xc::SemilocalIntegrator::ResponseKernel kernel;
@@ -190,6 +217,14 @@ xc::SemilocalIntegrator::ResponseKernel TorchFunctional::response_kernel(const E
 
 std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel(
     const Eigen::MatrixXd& density, const std::vector<Eigen::MatrixXd>& perturbations) const {
+  if (atom_chunks_) {
+    const NonlocalKernel& kernel = nonlocal_kernel(density);
+    std::vector<xc::PointDensity> first_order;
+    for (const auto& x : perturbations) first_order.push_back(integrator_->density_on_grid(x));
+    std::vector<Eigen::MatrixXd> out;
+    for (const auto& w : kernel.products(first_order)) out.push_back(integrator_->assemble(w));
+    return out;
+  }
   if (nonlocal_) return semilocal_kernel_autograd(density, perturbations);
   return integrator_->kernel_contraction(density, perturbations, response_kernel(density));
 }
@@ -197,6 +232,14 @@ std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel(
 std::vector<Eigen::MatrixXd> TorchFunctional::semilocal_kernel_ov(
     const Eigen::MatrixXd& density, const Eigen::MatrixXd& c_occ, const Eigen::MatrixXd& c_vir,
     const std::vector<Eigen::MatrixXd>& directions) const {
+  if (atom_chunks_) {
+    // First-order densities and the contraction in the MO basis, as for local models; the kernel on the whole grid.
+    const NonlocalKernel& kernel = nonlocal_kernel(density);
+    xc::SemilocalIntegrator::ResponseKernel whole;
+    whole.factors = [](const xc::PointDensity&, std::size_t) { return Eigen::MatrixXd(); };
+    whole.whole_grid = [&kernel](const std::vector<xc::PointDensity>& first) { return kernel.products(first); };
+    return integrator_->kernel_contraction_ov(density, c_occ, c_vir, directions, whole);
+  }
   if (nonlocal_) return XcFunctional::semilocal_kernel_ov(density, c_occ, c_vir, directions);
   return integrator_->kernel_contraction_ov(density, c_occ, c_vir, directions, response_kernel(density));
 }

@@ -29,6 +29,49 @@ Matrix reduce(std::vector<Matrix>& parts) {
   return 0.5 * (sum + sum.transpose());
 }
 
+// The coefficients of the block's points of whole-grid coefficients.
+PointPotential block_slice(const PointPotential& whole, const grid::GridBlock& block) {
+  const Eigen::Index first = static_cast<Eigen::Index>(block.begin);
+  const Eigen::Index np = static_cast<Eigen::Index>(block.end - block.begin);
+  PointPotential slice;
+  slice.a = whole.a.segment(first, np);
+  if (whole.b.size()) slice.b = whole.b.middleRows(first, np);
+  if (whole.c.size()) slice.c = whole.c.segment(first, np);
+  return slice;
+}
+
+std::vector<PointPotential> block_slices(const std::vector<PointPotential>& whole, const grid::GridBlock& block) {
+  std::vector<PointPotential> out;
+  for (const auto& w : whole) out.push_back(block_slice(w, block));
+  return out;
+}
+
+// Whole-grid first-order densities (one per direction) from per-block ones (blocks in grid order).
+std::vector<PointDensity> join_blocks(const std::vector<std::vector<PointDensity>>& blocks, Eigen::Index nx) {
+  std::vector<PointDensity> out(static_cast<std::size_t>(nx));
+  for (Eigen::Index x = 0; x < nx; ++x) {
+    PointDensity& all = out[static_cast<std::size_t>(x)];
+    Eigen::Index n = 0;
+    for (const auto& b : blocks) n += b[x].rho.size();
+    const PointDensity& shape = blocks.front()[x];
+    all.rho.resize(n);
+    if (shape.grad.size()) all.grad.resize(n, 3);
+    if (shape.sigma.size()) all.sigma.resize(n);
+    if (shape.tau.size()) all.tau.resize(n);
+    Eigen::Index first = 0;
+    for (const auto& b : blocks) {
+      const PointDensity& d = b[x];
+      const Eigen::Index np = d.rho.size();
+      all.rho.segment(first, np) = d.rho;
+      if (shape.grad.size()) all.grad.middleRows(first, np) = d.grad;
+      if (shape.sigma.size()) all.sigma.segment(first, np) = d.sigma;
+      if (shape.tau.size()) all.tau.segment(first, np) = d.tau;
+      first += np;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 SemilocalIntegrator::SemilocalIntegrator(const chem::BasisSet& basis, grid::MolecularGrid grid, DensityOrder order,
@@ -214,100 +257,138 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
   const std::lock_guard<std::mutex> lock(kernel_mutex_);
   KernelGroundState& state = kernel_ground_state(density);
   KernelOrbitals& orbitals = kernel_orbitals(c_occ, c_vir);
+
+  // body(b, psi_o, psi_v) for every block on the OpenMP threads, with the block's orbitals and their gradients
+  // (row block k: psi (k = 0) or d_k psi): the kept ones, or evaluated from the AOs while something is still to
+  // be kept (AOs may not be cached: large grids). Static schedule: reproducible per-thread sums for a given
+  // thread count (see jk_builder.cpp).
+  auto for_each_block = [&](auto&& body) {
 #pragma omp parallel
-  {
-    grid::AoBlock scratch;
-    std::vector<PointDensity> first(nx);
-    std::vector<PointPotential> pot(nx);
-    // Static schedule: reproducible per-thread sums for a given thread count (see jk_builder.cpp).
+    {
+      grid::AoBlock scratch;
 #pragma omp for schedule(static, 4)
-    for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
-      const auto& block = grid_.blocks[b];
-      const Eigen::Index np = static_cast<Eigen::Index>(block.end - block.begin);
-      const Eigen::Map<const Eigen::VectorXd> w(grid_.weights.data() + block.begin, np);
-      Matrix psi_o_block, psi_v_block;  // row block k: psi (k = 0) or d_k psi
-      // AO values only while something is still to be kept (AOs may not be cached: large grids).
-      if (!state.complete || !orbitals.kept || !orbitals.complete) {
-        const auto& ao = ao_block(b, scratch);
-        fill_kernel_ground_state(state, b, ao, kernel);
-        const Eigen::Index nf = static_cast<Eigen::Index>(ao.functions.size());
-        Matrix phi(n_stack * np, nf), co(nf, no), cv(nf, nv);
-        phi.topRows(np) = ao.value;
-        for (Eigen::Index k = 1; k < n_stack; ++k) phi.middleRows(k * np, np) = ao.gradient[k - 1];
-        for (Eigen::Index f = 0; f < nf; ++f) {
-          co.row(f) = c_occ.row(ao.functions[f]);
-          cv.row(f) = c_vir.row(ao.functions[f]);
+      for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
+        Matrix psi_o_block, psi_v_block;
+        if (!state.complete || !orbitals.kept || !orbitals.complete) {
+          const auto& ao = ao_block(b, scratch);
+          fill_kernel_ground_state(state, b, ao, kernel);
+          const Eigen::Index np = static_cast<Eigen::Index>(grid_.blocks[b].end - grid_.blocks[b].begin);
+          const Eigen::Index nf = static_cast<Eigen::Index>(ao.functions.size());
+          Matrix phi(n_stack * np, nf), co(nf, no), cv(nf, nv);
+          phi.topRows(np) = ao.value;
+          for (Eigen::Index k = 1; k < n_stack; ++k) phi.middleRows(k * np, np) = ao.gradient[k - 1];
+          for (Eigen::Index f = 0; f < nf; ++f) {
+            co.row(f) = c_occ.row(ao.functions[f]);
+            cv.row(f) = c_vir.row(ao.functions[f]);
+          }
+          psi_o_block.noalias() = phi * co;
+          psi_v_block.noalias() = phi * cv;
+          if (orbitals.kept) {
+            orbitals.psi_o[b] = std::move(psi_o_block);
+            orbitals.psi_v[b] = std::move(psi_v_block);
+          }
         }
-        psi_o_block.noalias() = phi * co;
-        psi_v_block.noalias() = phi * cv;
-        if (orbitals.kept) {
-          orbitals.psi_o[b] = std::move(psi_o_block);
-          orbitals.psi_v[b] = std::move(psi_v_block);
-        }
-      }
-      const Matrix& psi_o = orbitals.kept ? orbitals.psi_o[b] : psi_o_block;
-      const Matrix& psi_v = orbitals.kept ? orbitals.psi_v[b] : psi_v_block;
-      auto rows = [np](auto&& m, Eigen::Index k) { return m.middleRows(k * np, np); };
-      const auto o0 = rows(psi_o, 0), v0 = rows(psi_v, 0);
-      // First-order density of S = C_v v C_o^T + transpose: with t_x = psi_v v_x (np x no) and
-      // q_x = psi_o v_x^T (np x nv),
-      //   rho1 = 2 sum_i t_i psi_i,   d_k rho1 = 2 [sum_a d_k psi_a q_a + sum_i t_i d_k psi_i],
-      //   tau1 = sum_k sum_a d_k psi_a (d_k psi_o v^T)_a.
-      // Two GEMMs instead of one per stacked row block (half the flops of differentiating t).
-      const Matrix t = v0 * v_stack;
-      Matrix q;
-      if (gradients) q = o0 * vt_stack;
-      std::array<Matrix, 3> u;
-      if (meta)
-        for (Eigen::Index k = 1; k < 4; ++k) u[k - 1] = rows(psi_o, k) * vt_stack;
-      const PointDensity& ground = state.ground[b];
-      for (Eigen::Index x = 0; x < nx; ++x) {
-        const auto t_x = t.middleCols(x * no, no);
-        first[x].rho = 2.0 * t_x.cwiseProduct(o0).rowwise().sum();
-        if (gradients) {
-          const auto q_x = q.middleCols(x * nv, nv);
-          first[x].grad.resize(np, 3);
-          for (Eigen::Index k = 1; k < 4; ++k)
-            first[x].grad.col(k - 1) = 2.0 * (rows(psi_v, k).cwiseProduct(q_x).rowwise().sum() +
-                                              t_x.cwiseProduct(rows(psi_o, k)).rowwise().sum());
-          first[x].sigma = 2.0 * ground.grad.cwiseProduct(first[x].grad).rowwise().sum();
-        }
-        if (meta) {
-          first[x].tau = Eigen::VectorXd::Zero(np);
-          for (Eigen::Index k = 1; k < 4; ++k)
-            first[x].tau += rows(psi_v, k).cwiseProduct(u[k - 1].middleCols(x * nv, nv)).rowwise().sum();
-        }
-      }
-      kernel.apply(ground, state.factors[b], first, pot);
-      // C_v^T V1_x C_o = psi_v^T R_x + G_x^T psi_o + sum_k (diag(w c / 2) d_k psi_v)^T d_k psi_o with
-      //   R_x = diag(w a) psi_o + sum_k diag(w b_k) d_k psi_o,   G_x = sum_k diag(w b_k) d_k psi_v.
-      Matrix r(np, no * nx), g, h;
-      const bool has_b = gradients && pot[0].b.size() != 0, has_c = meta && pot[0].c.size() != 0;
-      if (has_b) g.resize(np, nv * nx);
-      for (Eigen::Index x = 0; x < nx; ++x) {
-        auto r_x = r.middleCols(x * no, no);
-        r_x = w.cwiseProduct(pot[x].a).asDiagonal() * o0;
-        if (!has_b) continue;
-        const Eigen::MatrixX3d wb = w.asDiagonal() * pot[x].b;
-        for (Eigen::Index k = 1; k < 4; ++k) r_x += wb.col(k - 1).asDiagonal() * rows(psi_o, k);
-        g.middleCols(x * nv, nv) = wb.col(0).asDiagonal() * rows(psi_v, 1) + wb.col(1).asDiagonal() * rows(psi_v, 2) +
-                                   wb.col(2).asDiagonal() * rows(psi_v, 3);
-      }
-      const int thread = omp_get_thread_num();
-      out_vo[thread].noalias() += v0.transpose() * r;
-      if (has_b) out_xv_o[thread].noalias() += g.transpose() * o0;
-      if (has_c) {
-        h.resize(np, nv * nx);
-        for (Eigen::Index k = 1; k < 4; ++k) {
-          for (Eigen::Index x = 0; x < nx; ++x)
-            h.middleCols(x * nv, nv) = (0.5 * w.cwiseProduct(pot[x].c)).asDiagonal() * rows(psi_v, k);
-          out_xv_o[thread].noalias() += h.transpose() * rows(psi_o, k);
-        }
+        body(b, orbitals.kept ? orbitals.psi_o[b] : psi_o_block, orbitals.kept ? orbitals.psi_v[b] : psi_v_block);
       }
     }
+    state.complete = true;
+    orbitals.complete = orbitals.kept;
+  };
+  auto rows_of = [](auto&& m, Eigen::Index np, Eigen::Index k) { return m.middleRows(k * np, np); };
+
+  // First-order density of S = C_v v C_o^T + transpose on block b: with t_x = psi_v v_x (np x no) and
+  // q_x = psi_o v_x^T (np x nv),
+  //   rho1 = 2 sum_i t_i psi_i,   d_k rho1 = 2 [sum_a d_k psi_a q_a + sum_i t_i d_k psi_i],
+  //   tau1 = sum_k sum_a d_k psi_a (d_k psi_o v^T)_a.
+  // Two GEMMs instead of one per stacked row block (half the flops of differentiating t).
+  auto first_order = [&](std::size_t b, const Matrix& psi_o, const Matrix& psi_v, std::vector<PointDensity>& first) {
+    const Eigen::Index np = static_cast<Eigen::Index>(grid_.blocks[b].end - grid_.blocks[b].begin);
+    auto rows = [np, &rows_of](auto&& m, Eigen::Index k) { return rows_of(m, np, k); };
+    const auto o0 = rows(psi_o, 0), v0 = rows(psi_v, 0);
+    const Matrix t = v0 * v_stack;
+    Matrix q;
+    if (gradients) q = o0 * vt_stack;
+    std::array<Matrix, 3> u;
+    if (meta)
+      for (Eigen::Index k = 1; k < 4; ++k) u[k - 1] = rows(psi_o, k) * vt_stack;
+    const PointDensity& ground = state.ground[b];
+    first.resize(nx);
+    for (Eigen::Index x = 0; x < nx; ++x) {
+      const auto t_x = t.middleCols(x * no, no);
+      first[x].rho = 2.0 * t_x.cwiseProduct(o0).rowwise().sum();
+      if (gradients) {
+        const auto q_x = q.middleCols(x * nv, nv);
+        first[x].grad.resize(np, 3);
+        for (Eigen::Index k = 1; k < 4; ++k)
+          first[x].grad.col(k - 1) = 2.0 * (rows(psi_v, k).cwiseProduct(q_x).rowwise().sum() +
+                                            t_x.cwiseProduct(rows(psi_o, k)).rowwise().sum());
+        first[x].sigma = 2.0 * ground.grad.cwiseProduct(first[x].grad).rowwise().sum();
+      }
+      if (meta) {
+        first[x].tau = Eigen::VectorXd::Zero(np);
+        for (Eigen::Index k = 1; k < 4; ++k)
+          first[x].tau += rows(psi_v, k).cwiseProduct(u[k - 1].middleCols(x * nv, nv)).rowwise().sum();
+      }
+    }
+  };
+
+  // C_v^T V1_x C_o = psi_v^T R_x + G_x^T psi_o + sum_k (diag(w c / 2) d_k psi_v)^T d_k psi_o with
+  //   R_x = diag(w a) psi_o + sum_k diag(w b_k) d_k psi_o,   G_x = sum_k diag(w b_k) d_k psi_v,
+  // w = 1 for coefficients that already include the weights.
+  auto contract = [&](std::size_t b, const Matrix& psi_o, const Matrix& psi_v, const std::vector<PointPotential>& pot,
+                      bool weighted) {
+    const auto& block = grid_.blocks[b];
+    const Eigen::Index np = static_cast<Eigen::Index>(block.end - block.begin);
+    auto rows = [np, &rows_of](auto&& m, Eigen::Index k) { return rows_of(m, np, k); };
+    const Eigen::VectorXd w =
+        weighted ? Eigen::VectorXd::Ones(np)
+                 : Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(grid_.weights.data() + block.begin, np));
+    const auto o0 = rows(psi_o, 0), v0 = rows(psi_v, 0);
+    Matrix r(np, no * nx), g, h;
+    const bool has_b = gradients && pot[0].b.size() != 0, has_c = meta && pot[0].c.size() != 0;
+    if (has_b) g.resize(np, nv * nx);
+    for (Eigen::Index x = 0; x < nx; ++x) {
+      auto r_x = r.middleCols(x * no, no);
+      r_x = w.cwiseProduct(pot[x].a).asDiagonal() * o0;
+      if (!has_b) continue;
+      const Eigen::MatrixX3d wb = w.asDiagonal() * pot[x].b;
+      for (Eigen::Index k = 1; k < 4; ++k) r_x += wb.col(k - 1).asDiagonal() * rows(psi_o, k);
+      g.middleCols(x * nv, nv) = wb.col(0).asDiagonal() * rows(psi_v, 1) + wb.col(1).asDiagonal() * rows(psi_v, 2) +
+                                 wb.col(2).asDiagonal() * rows(psi_v, 3);
+    }
+    const int thread = omp_get_thread_num();
+    out_vo[thread].noalias() += v0.transpose() * r;
+    if (has_b) out_xv_o[thread].noalias() += g.transpose() * o0;
+    if (has_c) {
+      h.resize(np, nv * nx);
+      for (Eigen::Index k = 1; k < 4; ++k) {
+        for (Eigen::Index x = 0; x < nx; ++x)
+          h.middleCols(x * nv, nv) = (0.5 * w.cwiseProduct(pot[x].c)).asDiagonal() * rows(psi_v, k);
+        out_xv_o[thread].noalias() += h.transpose() * rows(psi_o, k);
+      }
+    }
+  };
+
+  if (!kernel.whole_grid) {
+    for_each_block([&](std::size_t b, const Matrix& psi_o, const Matrix& psi_v) {
+      std::vector<PointDensity> first;
+      std::vector<PointPotential> pot(nx);
+      first_order(b, psi_o, psi_v, first);
+      kernel.apply(state.ground[b], state.factors[b], first, pot);
+      contract(b, psi_o, psi_v, pot, false);
+    });
+  } else {
+    // A kernel not diagonal in the points: the first-order densities of all blocks first, then the kernel on
+    // the whole grid, then the contraction of its weighted coefficients.
+    std::vector<std::vector<PointDensity>> first_blocks(grid_.blocks.size());
+    for_each_block([&](std::size_t b, const Matrix& psi_o, const Matrix& psi_v) {
+      first_order(b, psi_o, psi_v, first_blocks[b]);
+    });
+    const std::vector<PointPotential> pot = kernel.whole_grid(join_blocks(first_blocks, nx));
+    for_each_block([&](std::size_t b, const Matrix& psi_o, const Matrix& psi_v) {
+      contract(b, psi_o, psi_v, block_slices(pot, grid_.blocks[b]), true);
+    });
   }
-  state.complete = true;
-  orbitals.complete = orbitals.kept;
   for (int t = 1; t < n_threads; ++t) {
     out_vo[0] += out_vo[t];
     if (gradients) out_xv_o[0] += out_xv_o[t];
@@ -325,16 +406,10 @@ Matrix SemilocalIntegrator::assemble(const PointPotential& weighted) const {
 #pragma omp parallel
   {
     grid::AoBlock scratch;
-    PointPotential slice;
 #pragma omp for schedule(static, 4)
     for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
       const auto& block = grid_.blocks[b];
-      const Eigen::Index first = static_cast<Eigen::Index>(block.begin);
-      const Eigen::Index np = static_cast<Eigen::Index>(block.end - block.begin);
-      slice.a = weighted.a.segment(first, np);
-      slice.b = weighted.b.size() ? Eigen::MatrixX3d(weighted.b.middleRows(first, np)) : Eigen::MatrixX3d();
-      slice.c = weighted.c.size() ? Eigen::VectorXd(weighted.c.segment(first, np)) : Eigen::VectorXd();
-      accumulate(ao_block(b, scratch), block, slice, true, v[omp_get_thread_num()]);
+      accumulate(ao_block(b, scratch), block, block_slice(weighted, block), true, v[omp_get_thread_num()]);
     }
   }
   return reduce(v);

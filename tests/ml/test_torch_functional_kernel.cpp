@@ -1,6 +1,8 @@
-// The fast TDDFT kernel of local TorchScript functionals (per-point second derivatives evaluated once per
-// density, contracted by the semilocal integrator in the MO basis) against the autograd contraction it
-// replaced, kept as the oracle: kernel products to 1e-10 relative, excitation energies to 1e-8 eV.
+// The fast TDDFT kernel of TorchScript functionals (per-point second derivatives evaluated once per density,
+// contracted by the semilocal integrator in the MO basis; for the non-local model in chunks at fixed atom
+// embeddings with the atom graph per product, nonlocal_functional.hpp) against the autograd contraction it
+// replaced (whole grid for the non-local model), kept as the oracle: kernel products to 1e-10 relative,
+// excitation energies to 1e-8 eV.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -67,9 +69,12 @@ TEST_P(TorchFunctionalKernel, EqualsAutogradOracle) {
         << GetParam() << " root " << r;
 }
 
-// A local model's energy, potential and kernel table come from chunks of points evaluated in parallel, each chunk
-// writing its own points and the energy summed in chunk order: the same numbers for any thread count.
-TEST(TorchFunctionalThreads, SameNumbersForAnyThreadCount) {
+// The energy, potential and kernel table come from chunks of points evaluated in parallel, each chunk writing its
+// own points and the energy (and the non-local model's atom sums) summed in chunk order: the same numbers for any
+// thread count.
+class TorchFunctionalThreads : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(TorchFunctionalThreads, SameNumbersForAnyThreadCount) {
   const chem::Molecule molecule = test::reference_geometry("H2O");
   const auto basis = chem::load_basis("def2-svp", molecule);
   const Eigen::Index n = integrals::overlap(basis).rows();
@@ -87,7 +92,8 @@ TEST(TorchFunctionalThreads, SameNumbersForAnyThreadCount) {
   std::vector<Eigen::MatrixXd> kernels;
   for (const int t : {1, 2, 3}) {
     ml::configure_torch(t);  // OpenMP and torch threads, as dixc-ml sets them for OMP_NUM_THREADS=t
-    const auto xc = test::perturbed_model_functional("xcdiff", molecule, basis);  // kernel table built anew
+    const auto xc = test::perturbed_model_functional(GetParam(), molecule, basis);  // kernel table built anew
+    xc->semilocal(density);  // warm-up: TorchScript's first calls of a method may round differently
     values.push_back(xc->semilocal(density));
     kernels.push_back(xc->semilocal_kernel(density, {perturbation})[0]);
   }
@@ -102,12 +108,15 @@ TEST(TorchFunctionalThreads, SameNumbersForAnyThreadCount) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(LocalModels, TorchFunctionalKernel, ::testing::Values("pbe", "gga-mlp", "mgga-mlp", "xcdiff"),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           std::replace(n.begin(), n.end(), '-', '_');
-                           return n;
-                         });
+std::string test_name(const ::testing::TestParamInfo<const char*>& info) {
+  std::string n = info.param;
+  std::replace(n.begin(), n.end(), '-', '_');
+  return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, TorchFunctionalKernel,
+                         ::testing::Values("pbe", "gga-mlp", "mgga-mlp", "xcdiff", "nonlocal"), test_name);
+INSTANTIATE_TEST_SUITE_P(LocalAndNonlocal, TorchFunctionalThreads, ::testing::Values("xcdiff", "nonlocal"), test_name);
 
 }  // namespace
 }  // namespace dixc

@@ -23,6 +23,15 @@ torch::Tensor local_correction(torch::jit::Module& model, const torch::Tensor& r
                                const torch::Tensor& tau, const torch::Tensor& points,
                                const torch::Tensor& atom_positions, const torch::Tensor& a);
 
+// Models whose maps between grid and atoms are explicit (method shell_values, atom_weights):
+//   h = sum_p w_p rho_p S_p with S_p (np, atoms, shells),   f_p = sum_A c_A(p) a_A with c (np, atoms).
+torch::Tensor shell_values(torch::jit::Module& model, const torch::Tensor& points, const torch::Tensor& atom_positions);
+torch::Tensor atom_weights(torch::jit::Module& model, const torch::Tensor& points, const torch::Tensor& atom_positions);
+
+// The correction's energy density e_p (np) from each point's own inputs and features f (np, features).
+torch::Tensor point_correction(torch::jit::Module& model, const torch::Tensor& rho, const torch::Tensor& sigma,
+                               const torch::Tensor& tau, const torch::Tensor& f);
+
 // The atom graph at h with the directions' h1 (n_dir, atoms, shells): a = A(h), a1_k = J h1_k and, when the chunk
 // sums G (atoms, features) and M (n_dir, atoms, features) are given, lambda = J^T G and nu_k (above).
 // Differentiable (parameters, and G, M if they require grad) when grad mode is on.

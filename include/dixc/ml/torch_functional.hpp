@@ -5,7 +5,8 @@
 // contraction from a second one (Hessian-vector products with the first-order rho1, sigma1 = 2 grad rho .
 // grad rho1, tau1).
 // A learned functional replaces all of E_xc: no exact exchange. Local models are evaluated in chunks of grid
-// points (bounded autograd memory); non-local models on the whole grid at once.
+// points (bounded autograd memory); non-local models with atom embeddings too, at fixed embeddings
+// (nonlocal_functional.hpp); other non-local models on the whole grid at once.
 #include <memory>
 #include <string>
 
@@ -13,6 +14,7 @@
 
 #include "dixc/chem/basis.hpp"
 #include "dixc/chem/molecule.hpp"
+#include "dixc/ml/nonlocal_functional.hpp"
 #include "dixc/xc/semilocal_integrator.hpp"
 #include "dixc/xc/xc_functional.hpp"
 
@@ -31,7 +33,9 @@ class TorchFunctional final : public xc::XcFunctional {
   // Local models: the per-point second derivatives at `density` are evaluated once (three backward passes per
   // chunk) and kept; every product at that density (Hessian batches, Davidson iterations) is then the
   // integrator's contraction, in the MO basis for orbital rotations, as for libxc functionals. Non-local models
-  // (kernel not diagonal in the points): one double backward per perturbation on the whole grid.
+  // with atom embeddings: likewise per-point second derivatives in (rho, sigma, tau, f_p), kept, plus the small
+  // atom graph per product (NonlocalKernel). Other non-local models: one double backward per perturbation on the
+  // whole grid.
   std::vector<Eigen::MatrixXd> semilocal_kernel(const Eigen::MatrixXd& density,
                                                 const std::vector<Eigen::MatrixXd>& perturbations) const override;
   std::vector<Eigen::MatrixXd> semilocal_kernel_ov(const Eigen::MatrixXd& density, const Eigen::MatrixXd& c_occ,
@@ -50,19 +54,25 @@ class TorchFunctional final : public xc::XcFunctional {
     torch::Tensor rho, sigma, tau, density, energy;  // density: e_p per volume; energy: sum_p w_p e_p
   };
   Evaluation evaluate(const xc::PointDensity& density, std::int64_t first, std::int64_t last) const;
+  // E and dE/d(rho, sigma, tau)_p by autograd over chunks (local models) or the whole grid (non-local ones).
+  InputDerivatives input_derivatives(const xc::PointDensity& density) const;
+  bool kernel_cached_at(const Eigen::MatrixXd& density) const;
   std::vector<std::pair<std::int64_t, std::int64_t>> chunks(std::int64_t n_points) const;
   // Per-point second derivatives (columns xc::PointKernelColumn) at factor_density_, in grid order.
   const Eigen::MatrixXd& point_factors(const Eigen::MatrixXd& density) const;
   xc::SemilocalIntegrator::ResponseKernel response_kernel(const Eigen::MatrixXd& density) const;
+  const NonlocalKernel& nonlocal_kernel(const Eigen::MatrixXd& density) const;  // kept for the last density
   std::int64_t chunk_points_ = 4096;  // local models: chunks in parallel over the threads, each cache-sized
   bool nonlocal_ = false;
-  bool with_tau_ = true;  // the integrator provides tau (meta-GGA order); otherwise the model gets tau = 0
-  mutable Eigen::MatrixXd factor_density_, factors_;
+  bool atom_chunks_ = false;  // a non-local model evaluated in chunks at fixed atom embeddings
+  bool with_tau_ = true;      // the integrator provides tau (meta-GGA order); otherwise the model gets tau = 0
+  mutable Eigen::MatrixXd factor_density_, factors_;         // the kernel's density and per-point table (local models)
+  mutable std::unique_ptr<NonlocalKernel> nonlocal_kernel_;  // the kernel at factor_density_ (atom_chunks_)
 
   mutable torch::jit::Module model_;  // forward() is not const in the torch API
   std::string name_;
   std::shared_ptr<const xc::SemilocalIntegrator> integrator_;
-  torch::Tensor points_, weights_, atom_positions_, atom_z_;
+  ModelGrid grid_;
 };
 
 namespace oracle {

@@ -45,11 +45,15 @@ class SemilocalIntegrator {
   // depend only on the density, so the integrator keeps them for the last density it saw: repeated products at one
   // reference solution (Hessian batches, every Davidson iteration of TDDFT) evaluate the functional's second
   // derivatives once.
+  // A kernel that is not diagonal in the points (non-local models) sets `whole_grid` instead of `apply`: the
+  // first-order densities of every point (grid order) -> weighted first-order coefficients of every point
+  // (kernel_contraction_ov only; `factors` may then return an empty matrix).
   struct ResponseKernel {
     std::function<Eigen::MatrixXd(const PointDensity& ground, std::size_t first_point)> factors;
     std::function<void(const PointDensity& ground, const Eigen::MatrixXd& factors,
                        const std::vector<PointDensity>& first, std::vector<PointPotential>& out)>
         apply;
+    std::function<std::vector<PointPotential>(const std::vector<PointDensity>& first)> whole_grid;
   };
 
   // ao_cache_bytes: AO values (and gradients) of all blocks are kept in memory when they fit in this budget,
