@@ -46,32 +46,6 @@ std::vector<PointPotential> block_slices(const std::vector<PointPotential>& whol
   return out;
 }
 
-// Whole-grid first-order densities (one per direction) from per-block ones (blocks in grid order).
-std::vector<PointDensity> join_blocks(const std::vector<std::vector<PointDensity>>& blocks, Eigen::Index nx) {
-  std::vector<PointDensity> out(static_cast<std::size_t>(nx));
-  for (Eigen::Index x = 0; x < nx; ++x) {
-    PointDensity& all = out[static_cast<std::size_t>(x)];
-    Eigen::Index n = 0;
-    for (const auto& b : blocks) n += b[x].rho.size();
-    const PointDensity& shape = blocks.front()[x];
-    all.rho.resize(n);
-    if (shape.grad.size()) all.grad.resize(n, 3);
-    if (shape.sigma.size()) all.sigma.resize(n);
-    if (shape.tau.size()) all.tau.resize(n);
-    Eigen::Index first = 0;
-    for (const auto& b : blocks) {
-      const PointDensity& d = b[x];
-      const Eigen::Index np = d.rho.size();
-      all.rho.segment(first, np) = d.rho;
-      if (shape.grad.size()) all.grad.middleRows(first, np) = d.grad;
-      if (shape.sigma.size()) all.sigma.segment(first, np) = d.sigma;
-      if (shape.tau.size()) all.tau.segment(first, np) = d.tau;
-      first += np;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 SemilocalIntegrator::SemilocalIntegrator(const chem::BasisSet& basis, grid::MolecularGrid grid, DensityOrder order,
@@ -380,11 +354,31 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
   } else {
     // A kernel not diagonal in the points: the first-order densities of all blocks first, then the kernel on
     // the whole grid, then the contraction of its weighted coefficients.
-    std::vector<std::vector<PointDensity>> first_blocks(grid_.blocks.size());
+    // Each block writes its own points of the whole-grid densities (blocks partition the grid).
+    const Eigen::Index n = static_cast<Eigen::Index>(grid_.size());
+    std::vector<PointDensity> first(nx);
+    for (auto& d : first) {
+      d.rho.resize(n);
+      if (gradients) {
+        d.grad.resize(n, 3);
+        d.sigma.resize(n);
+      }
+      if (meta) d.tau.resize(n);
+    }
     for_each_block([&](std::size_t b, const Matrix& psi_o, const Matrix& psi_v) {
-      first_order(b, psi_o, psi_v, first_blocks[b]);
+      std::vector<PointDensity> block_first;
+      first_order(b, psi_o, psi_v, block_first);
+      const Eigen::Index begin = static_cast<Eigen::Index>(grid_.blocks[b].begin), np = block_first[0].rho.size();
+      for (Eigen::Index x = 0; x < nx; ++x) {
+        first[x].rho.segment(begin, np) = block_first[x].rho;
+        if (gradients) {
+          first[x].grad.middleRows(begin, np) = block_first[x].grad;
+          first[x].sigma.segment(begin, np) = block_first[x].sigma;
+        }
+        if (meta) first[x].tau.segment(begin, np) = block_first[x].tau;
+      }
     });
-    const std::vector<PointPotential> pot = kernel.whole_grid(join_blocks(first_blocks, nx));
+    const std::vector<PointPotential> pot = kernel.whole_grid(first);
     for_each_block([&](std::size_t b, const Matrix& psi_o, const Matrix& psi_v) {
       contract(b, psi_o, psi_v, block_slices(pot, grid_.blocks[b]), true);
     });
