@@ -44,7 +44,12 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
       "holds the parameters of the epoch with the lowest validation loss")(
       "max-steps", po::value<int>()->default_value(0), "stop after this many optimiser steps (0: no limit)")(
       "batch-size", po::value<int>()->default_value(4), "molecules per step (global, over all ranks)")(
-      "lr", po::value<double>()->default_value(1e-3), "peak learning rate (Adam; linear warm-up, cosine decay)")(
+      "balance-group", po::value<int>()->default_value(0),
+      "molecules of similar estimated cost per group; a batch is batch-size / balance-group whole groups and a "
+      "group's members run on different ranks, so that a step's work splits evenly (0: the rank count). Batches "
+      "depend on this number, not on the rank count: give it a fixed value to get the same parameters on any "
+      "number of ranks")("lr", po::value<double>()->default_value(1e-3),
+                         "peak learning rate (Adam; linear warm-up, cosine decay)")(
       "warmup", po::value<int>()->default_value(5), "warm-up steps")("clip", po::value<double>()->default_value(1.0),
                                                                      "gradient-norm clip (0: off)")(
       "seed", po::value<unsigned long long>()->default_value(0), "seed of initial parameters, split and order")(
@@ -88,6 +93,7 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   o.patience = vm["patience"].as<int>();
   o.max_steps = vm["max-steps"].as<int>();
   o.batch_size = vm["batch-size"].as<int>();
+  o.balance_group = vm["balance-group"].as<int>();
   o.learning_rate = vm["lr"].as<double>();
   o.warmup_steps = vm["warmup"].as<int>();
   o.clip_norm = vm["clip"].as<double>();
@@ -105,6 +111,7 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   const int rank = runtime.rank();
   if (rank == 0) o.log = &std::cout;
   if (o.batch_size < 1 || o.epochs < 1) throw InputError("--batch-size and --epochs must be at least 1");
+  if (o.balance_group < 0) throw InputError("--balance-group must be 0 (the rank count) or a group size");
   if (!(o.validation_fraction >= 0.0 && o.test_fraction >= 0.0 && o.validation_fraction + o.test_fraction < 1.0))
     throw InputError("--val-fraction and --test-fraction must be >= 0 with a sum below 1");
   const auto summary = workflow::train(runtime, o);

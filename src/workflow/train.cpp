@@ -25,6 +25,7 @@
 #include "dixc/ml/separable_model.hpp"
 #include "dixc/ml/training_loss.hpp"
 #include "dixc/ml/training_molecules.hpp"
+#include "dixc/par/batch_schedule.hpp"
 #include "dixc/par/collectives.hpp"
 #include "dixc/par/schedule.hpp"
 #include "dixc/util/error.hpp"
@@ -139,10 +140,17 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   if (o.loss.uses_density() && o.log && rank == 0)
     *o.log << "loss " << to_string(o.loss.mode) << ": every step runs the model's SCF on each molecule of the batch\n";
   const auto load_start = std::chrono::steady_clock::now();
-  auto shard_of = [&](const std::vector<std::string>& names, std::size_t budget) {
+  auto costs_of = [&](const std::vector<std::string>& names) {
     std::vector<double> c;
     for (const auto& n : names) c.push_back(cost.at(n));
-    const std::vector<int> owner = par::owners_by_cost(c, size);
+    return c;
+  };
+  // Training molecules in batches of whole cost groups (par/batch_schedule.hpp); validation by cost alone.
+  const std::size_t group_size =
+      o.balance_group > 0 ? static_cast<std::size_t>(o.balance_group) : static_cast<std::size_t>(size);
+  const par::BatchSchedule schedule =
+      par::balanced_batches(costs_of(train_names), group_size, static_cast<std::size_t>(o.batch_size), size);
+  auto shard_of = [&](const std::vector<std::string>& names, const std::vector<int>& owner, std::size_t budget) {
     std::vector<std::size_t> keys;
     std::vector<std::string> mine;
     for (std::size_t i = 0; i < names.size(); ++i)
@@ -153,10 +161,15 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
     return TrainingMolecules(dataset, keys, mine, o.chunk_points, budget, o.loss.order(), added_bytes,
                              o.loss.uses_density());
   };
-  TrainingMolecules train_shard = shard_of(train_names, o.cache_bytes);
+  TrainingMolecules train_shard = shard_of(train_names, schedule.owner, o.cache_bytes);
   train_shard.load_resident();
   TrainingMolecules val_shard =
-      shard_of(val_names, o.cache_bytes > train_shard.kept_bytes() ? o.cache_bytes - train_shard.kept_bytes() : 0);
+      shard_of(val_names, par::owners_by_cost(costs_of(val_names), size),
+               o.cache_bytes > train_shard.kept_bytes() ? o.cache_bytes - train_shard.kept_bytes() : 0);
+  if (o.log && rank == 0)
+    *o.log << "batches: " << schedule.groups_per_batch << " x " << std::min<std::size_t>(group_size, o.batch_size)
+           << " molecules (groups of similar cost, members on different ranks; --balance-group), "
+           << schedule.batches_per_epoch() << " steps per epoch\n";
   if (o.log && rank == 0)
     *o.log << "rank 0: " << train_shard.size() << " training and " << val_shard.size() << " validation molecules; "
            << train_shard.loads() << " loaded in " << std::fixed << std::setprecision(1)
@@ -214,7 +227,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
              "val_gradient,val_hessian,val_density,skipped_steps,epoch_seconds,allreduce_seconds\n";
   }
 
-  const int batches_per_epoch = static_cast<int>((train_names.size() + o.batch_size - 1) / o.batch_size);
+  const int batches_per_epoch = static_cast<int>(schedule.batches_per_epoch());
   int total_steps = batches_per_epoch * o.epochs;
   if (o.max_steps > 0) total_steps = std::min(total_steps, o.max_steps);
   TrainSummary summary;
@@ -228,20 +241,17 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   for (; state.epoch < o.epochs && !reached_end(); ++state.epoch, state.batch = 0, state.epoch_sums = TermSums(),
                                                                   allreduce_seconds = 0.0,
                                                                   epoch_start = std::chrono::steady_clock::now()) {
-    std::vector<std::size_t> order(train_names.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::mt19937_64 gen(o.seed * 1000003ull + static_cast<std::uint64_t>(state.epoch));
-    std::shuffle(order.begin(), order.end(), gen);
+    const std::vector<std::vector<std::size_t>> batches =
+        schedule.epoch_batches(o.seed * 1000003ull + static_cast<std::uint64_t>(state.epoch));
     for (; state.batch < batches_per_epoch && state.step < total_steps; ++state.batch) {
       optimizer.zero_grad();
-      const std::size_t first = static_cast<std::size_t>(state.batch) * o.batch_size;
-      const std::size_t last = std::min(order.size(), first + o.batch_size);
-      const double scale = 1.0 / static_cast<double>(last - first);
+      const std::vector<std::size_t>& batch = batches[static_cast<std::size_t>(state.batch)];
+      const double scale = 1.0 / static_cast<double>(batch.size());
       TermSums sums;
       int bad = 0;
-      for (std::size_t k = first; k < last; ++k) {
-        if (!train_shard.contains(order[k])) continue;
-        const TrainingMolecule& molecule = train_shard.get(order[k]);
+      for (const std::size_t key : batch) {
+        if (!train_shard.contains(key)) continue;
+        const TrainingMolecule& molecule = train_shard.get(key);
         const LossTerms t = training_loss(model, molecule, loss, scale, true);
         if (!usable(t, "step " + std::to_string(state.step))) continue;
         if (!t.finite) {

@@ -3,7 +3,8 @@
 
 usage: train_test.py DIXC_BINARY SOURCE_DIR
 
-- the same global batch on np 2 and np 1 gives the same parameters after 5 steps (1e-10);
+- the same global batch on np 2 and np 1 gives the same parameters after 5 steps (1e-10) at a fixed
+  --balance-group; the default group size (the rank count) gives np 2 the same batches as 2;
 - the training loss decreases on a 20+ molecule dataset;
 - stopping after 3 steps and resuming reproduces the uninterrupted run;
 - the exported model.pt loads in Python (torch.jit.load) with its metadata and holds the best-validation epoch;
@@ -38,8 +39,10 @@ ENV = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", OMPI_ALLOW
            OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
 TMP = tempfile.mkdtemp()
 DATA = os.path.join(TMP, "data.h5")
+# --balance-group 2: batches of two cost pairs on any rank count (the default, the rank count, makes np 1's batches
+# differ from np 2's).
 COMMON = ["--model", "gga-mlp", "--batch-size", "4", "--seed", "5", "--val-fraction", "0.15",
-          "--test-fraction", "0.15", "--lr", "3e-3", "--warmup", "1"]
+          "--test-fraction", "0.15", "--lr", "3e-3", "--warmup", "1", "--balance-group", "2"]
 
 
 def mpirun(n, *args):
@@ -91,6 +94,14 @@ class Train(unittest.TestCase):
         self.assertGreater(moved, 0.0)
         self.assertEqual(model.architecture, "gga-mlp")
         self.assertTrue(model.dataset_fingerprint)
+        # The default group size is the rank count: on np 2 the same batches as --balance-group 2.
+        default = os.path.join(TMP, "np2_default")
+        r = mpirun(2, "train", DATA, "-o", default, *without(COMMON, "--balance-group"), "--max-steps", "5",
+                   "--epochs", "5")
+        self.assertIn("batches: 2 x 2 molecules", r.stdout)
+        p4, _ = parameters(default)
+        for k in p2:
+            self.assertLess(float((p2[k] - p4[k]).abs().max()), 1e-12, k)
         # Interrupted after 3 steps, then resumed: the same 5-step result.
         split = os.path.join(TMP, "split")
         mpirun(2, "train", DATA, "-o", split, *COMMON, "--max-steps", "5", "--epochs", "5", "--stop-after-steps", "3")

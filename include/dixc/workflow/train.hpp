@@ -2,14 +2,15 @@
 // Stage 2, `dixc train`: data-parallel training of a learned XC functional over MPI ranks (docs/theory.md
 // sections 4 and 7 for the losses).
 //
-// Every rank holds a shard of the training molecules: the name-sorted molecules are dealt to ranks by estimated
-// cost (calc/cost_model.hpp), largest first, each to the rank with the least cost so far (par::owners_by_cost,
-// so shards weigh alike, not count alike). A
+// Every rank holds a shard of the training molecules, dealt by estimated cost (calc/cost_model.hpp) so that
+// shards weigh alike, not count alike (training: par::balanced_batches; validation: par::owners_by_cost). A
 // shard keeps each molecule's fixed reference features (ReferenceFeatures), not its AO values.
-// A step's global batch is a fixed set of molecules (a seeded permutation per epoch, identical on all ranks);
-// each rank adds the gradients of the batch members in its shard, scaled by 1/batch, and the flattened
-// gradients are summed over ranks with non-blocking MPI_Iallreduce on buckets. The result does not depend on
-// the rank count beyond floating-point summation order. Adam with linear warm-up and cosine decay over the
+// A step's global batch is a set of whole cost groups (par/batch_schedule.hpp: molecules of similar cost, one
+// per rank by default, so that a step's work is balanced; the groups in a seeded permutation per epoch,
+// identical on all ranks); each rank adds the gradients of the batch members in its shard, scaled by 1/batch,
+// and the flattened gradients are summed over ranks with non-blocking MPI_Iallreduce on buckets. For a fixed
+// group size (--balance-group) the result does not depend on the rank count beyond floating-point summation
+// order. Adam with linear warm-up and cosine decay over the
 // whole horizon, gradient clipping by global norm, early stopping on the validation loss, and a NaN/Inf guard
 // that skips the whole step (on every rank) and names the molecule. The exported model.pt holds the parameters
 // of the epoch with the lowest validation loss. Parameters are broadcast from rank 0 at the start and checked
@@ -35,6 +36,9 @@ struct TrainSettings {
   int max_steps = 0;         // stop after this many steps in all (0: no limit)
   int stop_after_steps = 0;  // checkpoint and return after this many steps of this call (job time limits)
   int batch_size = 4;
+  // Molecules of similar cost per group; a batch is whole groups, a group's members on different ranks
+  // (par/batch_schedule.hpp). 0: the rank count. A fixed value gives the same batches on any rank count.
+  int balance_group = 0;
   double learning_rate = 1e-3;
   int warmup_steps = 5;
   double clip_norm = 1.0;

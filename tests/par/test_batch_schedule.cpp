@@ -1,0 +1,128 @@
+// Training batches of whole cost groups (par/batch_schedule.hpp): every molecule once per epoch, a group's members
+// on different ranks, the same batches for any rank count at a fixed group size, and a step's work balanced over
+// the ranks where drawing molecule by molecule (the schedule before) is not.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <set>
+
+#include "dixc/par/batch_schedule.hpp"
+#include "dixc/par/schedule.hpp"
+
+namespace dixc {
+namespace {
+
+// Costs spread over three orders of magnitude, like the G2 molecules' (calc::training_step_cost: 1e2 to 1e5).
+std::vector<double> skewed_costs(std::size_t n) {
+  std::mt19937_64 gen(7);
+  std::uniform_real_distribution<double> exponent(2.0, 5.0);
+  std::vector<double> c(n);
+  for (auto& x : c) x = std::pow(10.0, exponent(gen));
+  return c;
+}
+
+// sum over steps of the slowest rank's work / sum over steps of the mean rank's work (1: perfectly balanced).
+double step_imbalance(const std::vector<std::vector<std::size_t>>& batches, const std::vector<int>& owner,
+                      const std::vector<double>& cost, int ranks) {
+  double slowest = 0.0, mean = 0.0;
+  for (const auto& batch : batches) {
+    std::vector<double> load(static_cast<std::size_t>(ranks), 0.0);
+    for (const std::size_t i : batch) load[static_cast<std::size_t>(owner[i])] += cost[i];
+    slowest += *std::max_element(load.begin(), load.end());
+    mean += std::accumulate(load.begin(), load.end(), 0.0) / ranks;
+  }
+  return slowest / mean;
+}
+
+TEST(BatchSchedule, EveryMoleculeOncePerEpochInWholeGroups) {
+  const std::vector<double> cost = skewed_costs(87);
+  const par::BatchSchedule s = par::balanced_batches(cost, 2, 4, 2);
+  EXPECT_EQ(s.groups.size(), 44u);  // 43 pairs and a last single
+  EXPECT_EQ(s.groups_per_batch, 2u);
+  EXPECT_EQ(s.batches_per_epoch(), 22u);
+  for (const std::uint64_t seed : {1u, 2u}) {
+    const auto batches = s.epoch_batches(seed);
+    ASSERT_EQ(batches.size(), s.batches_per_epoch());
+    std::multiset<std::size_t> seen;
+    for (const auto& b : batches) {
+      EXPECT_LE(b.size(), 4u);
+      seen.insert(b.begin(), b.end());
+    }
+    EXPECT_EQ(seen.size(), cost.size());
+    EXPECT_EQ(std::set<std::size_t>(seen.begin(), seen.end()).size(), cost.size());
+  }
+  EXPECT_EQ(s.epoch_batches(1), s.epoch_batches(1));
+  EXPECT_NE(s.epoch_batches(1), s.epoch_batches(2));
+  // Groups are neighbours by cost, largest first.
+  for (std::size_t g = 0; g + 1 < s.groups.size(); ++g)
+    EXPECT_GE(cost[s.groups[g].back()], cost[s.groups[g + 1].front()]);
+}
+
+TEST(BatchSchedule, GroupMembersOnDifferentRanksAndShardsBalanced) {
+  const std::vector<double> cost = skewed_costs(120);
+  for (const int ranks : {2, 3, 4}) {
+    const par::BatchSchedule s = par::balanced_batches(cost, static_cast<std::size_t>(ranks), 8, ranks);
+    std::vector<double> load(static_cast<std::size_t>(ranks), 0.0);
+    for (const auto& g : s.groups) {
+      std::set<int> owners;
+      for (const std::size_t i : g) owners.insert(s.owner[i]);
+      EXPECT_EQ(owners.size(), g.size()) << ranks << " ranks";
+    }
+    for (std::size_t i = 0; i < cost.size(); ++i) load[static_cast<std::size_t>(s.owner[i])] += cost[i];
+    const double largest = *std::max_element(cost.begin(), cost.end());
+    EXPECT_LE(*std::max_element(load.begin(), load.end()) - *std::min_element(load.begin(), load.end()), largest);
+  }
+  // One large molecule: least-loaded alone would put both members of every later pair on the other rank.
+  const par::BatchSchedule one_large = par::balanced_batches({100.0, 1.0, 1.0, 1.0, 1.0, 1.0}, 2, 4, 2);
+  for (const auto& g : one_large.groups) EXPECT_NE(one_large.owner[g.front()], one_large.owner[g.back()]);
+  // More members than ranks: every rank is used before one is used twice.
+  const par::BatchSchedule s = par::balanced_batches(cost, 4, 4, 2);
+  for (const auto& g : s.groups) {
+    int on_zero = 0;
+    for (const std::size_t i : g) on_zero += s.owner[i] == 0;
+    EXPECT_EQ(on_zero, 2);
+  }
+}
+
+TEST(BatchSchedule, SameBatchesForAnyRankCountAtAFixedGroupSize) {
+  const std::vector<double> cost = skewed_costs(50);
+  const auto reference = par::balanced_batches(cost, 2, 4, 1).epoch_batches(9);
+  for (const int ranks : {2, 3, 5}) EXPECT_EQ(par::balanced_batches(cost, 2, 4, ranks).epoch_batches(9), reference);
+  // A group larger than the batch is cut to the batch.
+  const par::BatchSchedule s = par::balanced_batches(cost, 8, 4, 2);
+  EXPECT_EQ(s.groups.front().size(), 4u);
+  EXPECT_EQ(s.groups_per_batch, 1u);
+  EXPECT_THROW(par::balanced_batches(cost, 0, 4, 2), std::invalid_argument);
+}
+
+TEST(BatchSchedule, StepWorkBalancedWhereMoleculeByMoleculeBatchesAreNot) {
+  const std::vector<double> cost = skewed_costs(86);
+  for (const int ranks : {2, 4}) {
+    const std::size_t batch = 4;
+    const par::BatchSchedule s = par::balanced_batches(cost, static_cast<std::size_t>(ranks), batch, ranks);
+    // Before: owners by cost, batches of consecutive molecules of a permutation.
+    const std::vector<int> owner = par::owners_by_cost(cost, ranks);
+    double grouped = 0.0, drawn = 0.0;
+    for (std::uint64_t epoch = 0; epoch < 8; ++epoch) {
+      grouped += step_imbalance(s.epoch_batches(epoch), s.owner, cost, ranks);
+      std::vector<std::size_t> order(cost.size());
+      std::iota(order.begin(), order.end(), 0);
+      std::mt19937_64 gen(epoch);
+      std::shuffle(order.begin(), order.end(), gen);
+      std::vector<std::vector<std::size_t>> batches;
+      for (std::size_t k = 0; k < order.size(); k += batch)
+        batches.emplace_back(order.begin() + k, order.begin() + std::min(order.size(), k + batch));
+      drawn += step_imbalance(batches, owner, cost, ranks);
+    }
+    grouped /= 8;
+    drawn /= 8;
+    EXPECT_LT(grouped, 1.15) << ranks << " ranks";
+    EXPECT_GT(drawn, 1.3) << ranks << " ranks";
+  }
+}
+
+}  // namespace
+}  // namespace dixc
