@@ -11,25 +11,21 @@
 
 namespace dixc::ml {
 
+DensityLeaves density_leaves(const xc::PointDensity& d, bool with_tau, std::int64_t first, std::int64_t last) {
+  const Eigen::Index m = last - first;
+  auto leaf = [&](const Eigen::VectorXd& v) { return to_tensor(Eigen::VectorXd(v.segment(first, m))); };
+  return {leaf(d.rho).requires_grad_(true), leaf(d.sigma).requires_grad_(true),
+          (with_tau ? leaf(d.tau) : torch::zeros({m}, torch::kDouble)).requires_grad_(true)};
+}
+
 namespace {
 
 using Range = std::pair<std::int64_t, std::int64_t>;
 
 torch::Tensor rows_of(const torch::Tensor& t, Range r) { return t.slice(0, r.first, r.second); }
 
-// One chunk's rho, sigma, tau as leaves requiring grad (tau = 0 without tau on the grid).
-struct ChunkInputs {
-  torch::Tensor rho, sigma, tau;
-};
-ChunkInputs chunk_inputs(const xc::PointDensity& d, bool with_tau, Range r) {
-  const Eigen::Index m = r.second - r.first;
-  auto leaf = [&](const Eigen::VectorXd& v) { return to_tensor(Eigen::VectorXd(v.segment(r.first, m))); };
-  return {leaf(d.rho).requires_grad_(true), leaf(d.sigma).requires_grad_(true),
-          (with_tau ? leaf(d.tau) : torch::zeros({m}, torch::kDouble)).requires_grad_(true)};
-}
-
 // The parameter-free base functional's energy density at the chunk's points.
-torch::Tensor base_density(torch::jit::Module& model, const ModelGrid& g, const ChunkInputs& in, Range r) {
+torch::Tensor base_density(torch::jit::Module& model, const ModelGrid& g, const DensityLeaves& in, Range r) {
   return model
       .get_method("base")(
           {in.rho, in.sigma, in.tau, rows_of(g.points, r), rows_of(g.weights, r), g.atom_positions, g.atom_z})
@@ -95,7 +91,7 @@ InputDerivatives nonlocal_input_derivatives(torch::jit::Module& model, const Mod
   const torch::Tensor g = sum_in_chunk_order(ranges, [&](std::size_t i, Range r) {
     torch::AutoGradMode enable(true);
     const Eigen::Index m = r.second - r.first;
-    const ChunkInputs in = chunk_inputs(density, with_tau, r);
+    const DensityLeaves in = density_leaves(density, with_tau, r.first, r.second);
     const torch::Tensor a_leaf = a.detach().clone().requires_grad_(true);
     const torch::Tensor e =
         base_density(model, grid, in, r) +
@@ -138,7 +134,7 @@ NonlocalKernel::NonlocalKernel(torch::jit::Module& model, const ModelGrid& grid,
     c.grad_rho = to_tensor(Eigen::MatrixX3d(density.grad.middleRows(r.first, r.second - r.first)));
     c.atom_weights = atom_weights(model_, points, grid_.atom_positions).detach();
     c.weighted_shells = (w.view({-1, 1, 1}) * shell_values(model_, points, grid_.atom_positions)).flatten(1).detach();
-    const ChunkInputs in = chunk_inputs(density, with_tau_, r);
+    const DensityLeaves in = density_leaves(density, with_tau_, r.first, r.second);
     const torch::Tensor f = torch::matmul(c.atom_weights, a).requires_grad_(true);
     const torch::Tensor e = base_density(model_, grid_, in, r) + point_correction(model_, in.rho, in.sigma, in.tau, f);
     // Each e_p depends on its own z_p = (rho, sigma, tau, f)_p only: the gradient of sum_p e_p is e_z per point,

@@ -62,12 +62,10 @@ std::vector<std::pair<std::int64_t, std::int64_t>> TorchFunctional::chunks(std::
 TorchFunctional::Evaluation TorchFunctional::evaluate(const xc::PointDensity& d, std::int64_t first,
                                                       std::int64_t last) const {
   Evaluation ev;
-  const Eigen::Index n = last - first;
-  ev.rho = to_tensor(Eigen::VectorXd(d.rho.segment(first, n))).requires_grad_(true);
-  ev.sigma = to_tensor(Eigen::VectorXd(d.sigma.segment(first, n))).requires_grad_(true);
-  // A tau-free model on a GGA-order integrator gets tau = 0, which it ignores (uses_tau).
-  ev.tau = (with_tau_ ? to_tensor(Eigen::VectorXd(d.tau.segment(first, n))) : torch::zeros({n}, torch::kDouble))
-               .requires_grad_(true);
+  DensityLeaves leaves = density_leaves(d, with_tau_, first, last);
+  ev.rho = std::move(leaves.rho);
+  ev.sigma = std::move(leaves.sigma);
+  ev.tau = std::move(leaves.tau);
   const torch::Tensor w = grid_.weights.slice(0, first, last);
   const torch::Tensor e = model_
                               .forward({ev.rho, ev.sigma, ev.tau, grid_.points.slice(0, first, last), w,

@@ -29,6 +29,13 @@ struct ModelGrid {
   torch::Tensor points, weights, atom_positions, atom_z;  // (np, 3), (np), (atoms, 3), (atoms)
 };
 
+// Points [first, last) of a density as the model's inputs: rho, sigma, tau as leaves requiring grad (tau = 0 for a
+// model run without tau on the grid, which it ignores: uses_tau).
+struct DensityLeaves {
+  torch::Tensor rho, sigma, tau;
+};
+DensityLeaves density_leaves(const xc::PointDensity& d, bool with_tau, std::int64_t first, std::int64_t last);
+
 // E and its derivatives with respect to each point's rho, sigma and tau (weights included).
 struct InputDerivatives {
   double energy = 0.0;
