@@ -9,19 +9,48 @@
 
 namespace dixc::par {
 
-BatchSchedule balanced_batches(const std::vector<double>& cost, std::size_t group_size, std::size_t batch_size,
-                               int ranks) {
+namespace {
+
+// Items in largest_first order cut into groups of `group_size`, a group taking the next item whose family it does
+// not hold yet (a skipped item stays first in line for the next group); where only one family is left, it fills.
+std::vector<std::vector<std::size_t>> cost_groups(const std::vector<double>& cost,
+                                                  const std::vector<std::size_t>& family, std::size_t group_size) {
+  std::vector<std::size_t> waiting = largest_first(cost);
+  std::vector<std::vector<std::size_t>> groups;
+  while (!waiting.empty()) {
+    std::vector<std::size_t>& group = groups.emplace_back();
+    auto holds_family = [&](std::size_t item) {
+      return std::any_of(group.begin(), group.end(), [&](std::size_t m) { return family[m] == family[item]; });
+    };
+    for (auto it = waiting.begin(); it != waiting.end() && group.size() < group_size;)
+      if (holds_family(*it)) {
+        ++it;
+      } else {
+        group.push_back(*it);
+        it = waiting.erase(it);
+      }
+    while (group.size() < group_size && !waiting.empty()) {
+      group.push_back(waiting.front());
+      waiting.erase(waiting.begin());
+    }
+  }
+  return groups;
+}
+
+}  // namespace
+
+BatchSchedule balanced_batches(const std::vector<double>& cost, const std::vector<std::size_t>& family,
+                               std::size_t group_size, std::size_t batch_size, int ranks) {
   if (group_size < 1 || batch_size < 1 || ranks < 1)
     throw std::invalid_argument("balanced_batches: group size, batch size and ranks must be at least 1");
+  if (family.size() != cost.size()) throw std::invalid_argument("balanced_batches: one family per item is needed");
   group_size = std::min(group_size, batch_size);
   BatchSchedule s;
   s.groups_per_batch = std::max<std::size_t>(1, batch_size / group_size);
+  s.groups = cost_groups(cost, family, group_size);
   s.owner.assign(cost.size(), 0);
-  const std::vector<std::size_t> order = largest_first(cost);
   std::vector<double> load(static_cast<std::size_t>(ranks), 0.0);
-  for (std::size_t first = 0; first < order.size(); first += group_size) {
-    const std::size_t last = std::min(order.size(), first + group_size);
-    std::vector<std::size_t>& group = s.groups.emplace_back(order.begin() + first, order.begin() + last);
+  for (const std::vector<std::size_t>& group : s.groups) {
     std::vector<bool> used(load.size(), false);
     for (const std::size_t item : group) {
       if (std::all_of(used.begin(), used.end(), [](bool u) { return u; })) used.assign(load.size(), false);

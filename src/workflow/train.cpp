@@ -148,8 +148,12 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   // Training molecules in batches of whole cost groups (par/batch_schedule.hpp); validation by cost alone.
   const std::size_t group_size =
       o.balance_group > 0 ? static_cast<std::size_t>(o.balance_group) : static_cast<std::size_t>(size);
+  std::vector<std::size_t> family;  // the index of each training molecule's parent
+  std::map<std::string, std::size_t> parent_index;
+  for (const auto& n : train_names)
+    family.push_back(parent_index.emplace(parent_name(n), parent_index.size()).first->second);
   const par::BatchSchedule schedule =
-      par::balanced_batches(costs_of(train_names), group_size, static_cast<std::size_t>(o.batch_size), size);
+      par::balanced_batches(costs_of(train_names), family, group_size, static_cast<std::size_t>(o.batch_size), size);
   auto shard_of = [&](const std::vector<std::string>& names, const std::vector<int>& owner, std::size_t budget) {
     std::vector<std::size_t> keys;
     std::vector<std::string> mine;

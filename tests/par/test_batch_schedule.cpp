@@ -24,6 +24,13 @@ std::vector<double> skewed_costs(std::size_t n) {
   return c;
 }
 
+// Every item its own family (no parent shares a group with its conformers in these tests).
+std::vector<std::size_t> unrelated(std::size_t n) {
+  std::vector<std::size_t> f(n);
+  std::iota(f.begin(), f.end(), 0);
+  return f;
+}
+
 // sum over steps of the slowest rank's work / sum over steps of the mean rank's work (1: perfectly balanced).
 double step_imbalance(const std::vector<std::vector<std::size_t>>& batches, const std::vector<int>& owner,
                       const std::vector<double>& cost, int ranks) {
@@ -39,7 +46,7 @@ double step_imbalance(const std::vector<std::vector<std::size_t>>& batches, cons
 
 TEST(BatchSchedule, EveryMoleculeOncePerEpochInWholeGroups) {
   const std::vector<double> cost = skewed_costs(87);
-  const par::BatchSchedule s = par::balanced_batches(cost, 2, 4, 2);
+  const par::BatchSchedule s = par::balanced_batches(cost, unrelated(cost.size()), 2, 4, 2);
   EXPECT_EQ(s.groups.size(), 44u);  // 43 pairs and a last single
   EXPECT_EQ(s.groups_per_batch, 2u);
   EXPECT_EQ(s.batches_per_epoch(), 22u);
@@ -64,7 +71,8 @@ TEST(BatchSchedule, EveryMoleculeOncePerEpochInWholeGroups) {
 TEST(BatchSchedule, GroupMembersOnDifferentRanksAndShardsBalanced) {
   const std::vector<double> cost = skewed_costs(120);
   for (const int ranks : {2, 3, 4}) {
-    const par::BatchSchedule s = par::balanced_batches(cost, static_cast<std::size_t>(ranks), 8, ranks);
+    const par::BatchSchedule s =
+        par::balanced_batches(cost, unrelated(cost.size()), static_cast<std::size_t>(ranks), 8, ranks);
     std::vector<double> load(static_cast<std::size_t>(ranks), 0.0);
     for (const auto& g : s.groups) {
       std::set<int> owners;
@@ -76,10 +84,10 @@ TEST(BatchSchedule, GroupMembersOnDifferentRanksAndShardsBalanced) {
     EXPECT_LE(*std::max_element(load.begin(), load.end()) - *std::min_element(load.begin(), load.end()), largest);
   }
   // One large molecule: least-loaded alone would put both members of every later pair on the other rank.
-  const par::BatchSchedule one_large = par::balanced_batches({100.0, 1.0, 1.0, 1.0, 1.0, 1.0}, 2, 4, 2);
+  const par::BatchSchedule one_large = par::balanced_batches({100.0, 1.0, 1.0, 1.0, 1.0, 1.0}, unrelated(6), 2, 4, 2);
   for (const auto& g : one_large.groups) EXPECT_NE(one_large.owner[g.front()], one_large.owner[g.back()]);
   // More members than ranks: every rank is used before one is used twice.
-  const par::BatchSchedule s = par::balanced_batches(cost, 4, 4, 2);
+  const par::BatchSchedule s = par::balanced_batches(cost, unrelated(cost.size()), 4, 4, 2);
   for (const auto& g : s.groups) {
     int on_zero = 0;
     for (const std::size_t i : g) on_zero += s.owner[i] == 0;
@@ -87,22 +95,63 @@ TEST(BatchSchedule, GroupMembersOnDifferentRanksAndShardsBalanced) {
   }
 }
 
+TEST(BatchSchedule, AParentAndItsConformersInDifferentGroups) {
+  // 30 parents, each with two conformers of the same cost (as rattled G2 geometries): grouping neighbours alone
+  // would make every group of 3 one parent's family.
+  std::vector<double> cost;
+  std::vector<std::size_t> family;
+  const std::vector<double> parent_cost = skewed_costs(30);
+  for (std::size_t p = 0; p < parent_cost.size(); ++p)
+    for (int k = 0; k < 3; ++k) {
+      cost.push_back(parent_cost[p]);
+      family.push_back(p);
+    }
+  for (const std::size_t group_size : {2u, 3u}) {
+    const par::BatchSchedule s = par::balanced_batches(cost, family, group_size, 6, 2);
+    std::size_t members = 0;
+    for (const auto& g : s.groups) {
+      std::set<std::size_t> families;
+      for (const std::size_t i : g) families.insert(family[i]);
+      EXPECT_EQ(families.size(), g.size()) << "group size " << group_size;
+      members += g.size();
+    }
+    EXPECT_EQ(members, cost.size());
+    // Still neighbours by cost: a group's parents are at most group_size places apart in cost order.
+    std::vector<std::size_t> place = par::largest_first(parent_cost), place_of(parent_cost.size());
+    for (std::size_t k = 0; k < place.size(); ++k) place_of[place[k]] = k;
+    for (const auto& g : s.groups) {
+      std::size_t lo = place.size(), hi = 0;
+      for (const std::size_t i : g) {
+        lo = std::min(lo, place_of[family[i]]);
+        hi = std::max(hi, place_of[family[i]]);
+      }
+      EXPECT_LE(hi - lo, group_size);
+    }
+  }
+  // Only one family left: it fills the group rather than leaving it short.
+  const par::BatchSchedule one_family = par::balanced_batches({1.0, 1.0, 1.0, 1.0}, {0, 0, 0, 0}, 2, 4, 2);
+  EXPECT_EQ(one_family.groups.size(), 2u);
+  EXPECT_THROW(par::balanced_batches({1.0, 1.0}, {0}, 2, 4, 2), std::invalid_argument);
+}
+
 TEST(BatchSchedule, SameBatchesForAnyRankCountAtAFixedGroupSize) {
   const std::vector<double> cost = skewed_costs(50);
-  const auto reference = par::balanced_batches(cost, 2, 4, 1).epoch_batches(9);
-  for (const int ranks : {2, 3, 5}) EXPECT_EQ(par::balanced_batches(cost, 2, 4, ranks).epoch_batches(9), reference);
+  const auto reference = par::balanced_batches(cost, unrelated(cost.size()), 2, 4, 1).epoch_batches(9);
+  for (const int ranks : {2, 3, 5})
+    EXPECT_EQ(par::balanced_batches(cost, unrelated(cost.size()), 2, 4, ranks).epoch_batches(9), reference);
   // A group larger than the batch is cut to the batch.
-  const par::BatchSchedule s = par::balanced_batches(cost, 8, 4, 2);
+  const par::BatchSchedule s = par::balanced_batches(cost, unrelated(cost.size()), 8, 4, 2);
   EXPECT_EQ(s.groups.front().size(), 4u);
   EXPECT_EQ(s.groups_per_batch, 1u);
-  EXPECT_THROW(par::balanced_batches(cost, 0, 4, 2), std::invalid_argument);
+  EXPECT_THROW(par::balanced_batches(cost, unrelated(cost.size()), 0, 4, 2), std::invalid_argument);
 }
 
 TEST(BatchSchedule, StepWorkBalancedWhereMoleculeByMoleculeBatchesAreNot) {
   const std::vector<double> cost = skewed_costs(86);
   for (const int ranks : {2, 4}) {
     const std::size_t batch = 4;
-    const par::BatchSchedule s = par::balanced_batches(cost, static_cast<std::size_t>(ranks), batch, ranks);
+    const par::BatchSchedule s =
+        par::balanced_batches(cost, unrelated(cost.size()), static_cast<std::size_t>(ranks), batch, ranks);
     // Before: owners by cost, batches of consecutive molecules of a permutation.
     const std::vector<int> owner = par::owners_by_cost(cost, ranks);
     double grouped = 0.0, drawn = 0.0;
