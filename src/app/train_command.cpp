@@ -45,7 +45,8 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
       "max-steps", po::value<int>()->default_value(0), "stop after this many optimiser steps (0: no limit)")(
       "batch-size", po::value<int>()->default_value(4), "molecules per step (global, over all ranks)")(
       "balance-group", po::value<int>()->default_value(0),
-      "molecules of similar estimated cost per group; a batch is batch-size / balance-group whole groups and a "
+      "molecules of similar estimated cost (and different parent molecules) per group; a batch is batch-size / "
+      "balance-group whole groups and a "
       "group's members run on different ranks, so that a step's work splits evenly (0: the rank count). Batches "
       "depend on this number, not on the rank count: give it a fixed value to get the same parameters on any "
       "number of ranks")("lr", po::value<double>()->default_value(1e-3),

@@ -1,6 +1,7 @@
 #include "dixc/ml/training_molecules.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "dixc/data/schema.hpp"
 
@@ -64,8 +65,10 @@ const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
   if (transient_ && transient_key_ == key) return *transient_;
   transient_.reset();  // at most one molecule beyond the resident set, also while the next one is built
   const std::string& name = index_.at(key);
+  const auto start = std::chrono::steady_clock::now();
   TrainingMolecule t = load_training_molecule(dataset_.read(*dataset_.find(name)), basis_, grid_, chunk_points_, order_,
                                               self_consistent_);
+  load_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ++loads_;
   const std::size_t bytes = counted_bytes(t);
   peak_bytes_ = std::max(peak_bytes_, kept_bytes_ + bytes);

@@ -172,8 +172,9 @@ class Train(unittest.TestCase):
         half = os.path.join(TMP, "budget_half")
         r = mpirun(1, "train", DATA, "-o", half, *COMMON, "--epochs", "2", "--cache-mib", str(peak(r_kept.stdout) // 2))
         m_t, v = map(int, re.search(r"rank 0: (\d+) training and (\d+) validation molecules", r.stdout).groups())
-        loads, r_t, r_v = map(int, re.search(r"(\d+) molecule loads for \d+ molecules \((\d+) training and (\d+) "
-                                             r"validation molecules resident\)", r.stdout).groups())
+        loads, r_t, r_v = map(int, re.search(r"(\d+) molecule loads for \d+ molecules in [\d.]+ s "
+                                             r"\((\d+) training and (\d+) validation molecules resident\)",
+                                             r.stdout).groups())
         self.assertTrue(0 < r_t < m_t, r.stdout)
         expected = m_t + v + 2 * (m_t - r_t) + (v - r_v)
         self.assertLessEqual(loads, expected, r.stdout)

@@ -56,6 +56,7 @@ class TrainingMolecules {
   std::size_t kept_bytes() const { return kept_bytes_; }  // of the resident molecules
   std::size_t peak_bytes() const { return peak_bytes_; }  // resident plus transient
   std::size_t loads() const { return loads_; }            // molecules built, first loads included
+  double load_seconds() const { return load_seconds_; }   // wall time spent building them
   std::size_t resident_count() const { return kept_.size(); }
 
  private:
@@ -75,6 +76,7 @@ class TrainingMolecules {
   std::optional<TrainingMolecule> transient_;
   std::size_t transient_key_ = 0;
   std::size_t kept_bytes_ = 0, peak_bytes_ = 0, loads_ = 0;
+  double load_seconds_ = 0.0;
 };
 
 }  // namespace dixc::ml
