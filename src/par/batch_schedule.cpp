@@ -1,6 +1,7 @@
 #include "dixc/par/batch_schedule.hpp"
 
 #include <algorithm>
+#include <list>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -11,11 +12,14 @@ namespace dixc::par {
 
 namespace {
 
-// Items in largest_first order cut into groups of `group_size`, a group taking the next item whose family it does
-// not hold yet (a skipped item stays first in line for the next group); where only one family is left, it fills.
+// Items in largest_first order cut into groups of `group_size`, a group taking the next items whose families it
+// does not hold yet (a skipped item stays first in line for the next group). Where every item left is of a family
+// the group holds, the group is filled in order rather than left short. A list: a skipped item is passed over,
+// taken ones are unlinked, so a group costs the scan over the few items skipped before it.
 std::vector<std::vector<std::size_t>> cost_groups(const std::vector<double>& cost,
                                                   const std::vector<std::size_t>& family, std::size_t group_size) {
-  std::vector<std::size_t> waiting = largest_first(cost);
+  const std::vector<std::size_t> order = largest_first(cost);
+  std::list<std::size_t> waiting(order.begin(), order.end());
   std::vector<std::vector<std::size_t>> groups;
   while (!waiting.empty()) {
     std::vector<std::size_t>& group = groups.emplace_back();
@@ -31,7 +35,7 @@ std::vector<std::vector<std::size_t>> cost_groups(const std::vector<double>& cos
       }
     while (group.size() < group_size && !waiting.empty()) {
       group.push_back(waiting.front());
-      waiting.erase(waiting.begin());
+      waiting.pop_front();
     }
   }
   return groups;
@@ -44,10 +48,10 @@ BatchSchedule balanced_batches(const std::vector<double>& cost, const std::vecto
   if (group_size < 1 || batch_size < 1 || ranks < 1)
     throw std::invalid_argument("balanced_batches: group size, batch size and ranks must be at least 1");
   if (family.size() != cost.size()) throw std::invalid_argument("balanced_batches: one family per item is needed");
-  group_size = std::min(group_size, batch_size);
   BatchSchedule s;
-  s.groups_per_batch = std::max<std::size_t>(1, batch_size / group_size);
-  s.groups = cost_groups(cost, family, group_size);
+  s.group_size = std::min(group_size, batch_size);
+  s.groups_per_batch = std::max<std::size_t>(1, batch_size / s.group_size);
+  s.groups = cost_groups(cost, family, s.group_size);
   s.owner.assign(cost.size(), 0);
   std::vector<double> load(static_cast<std::size_t>(ranks), 0.0);
   for (const std::vector<std::size_t>& group : s.groups) {

@@ -4,9 +4,9 @@
 usage: train_test.py DIXC_BINARY SOURCE_DIR
 
 - the same global batch on np 2 and np 1 gives the same parameters after 5 steps (1e-10) at a fixed
-  --balance-group; the default group size (the rank count) gives np 2 the same batches as 2;
+  --balance-group; the default group size (the rank count) gives np 2 the same batches as --balance-group 2;
 - the training loss decreases on a 20+ molecule dataset;
-- stopping after 3 steps and resuming reproduces the uninterrupted run;
+- stopping after 3 steps and resuming reproduces the uninterrupted run; resuming with other batches is refused;
 - the exported model.pt loads in Python (torch.jit.load) with its metadata and holds the best-validation epoch;
 - a 1 MiB feature budget (molecules rebuilt on every use) trains to the same parameters as the default budget;
   under half the budget the molecules that fit stay resident and each epoch rebuilds exactly the others;
@@ -107,6 +107,13 @@ class Train(unittest.TestCase):
         mpirun(2, "train", DATA, "-o", split, *COMMON, "--max-steps", "5", "--epochs", "5", "--stop-after-steps", "3")
         self.assertTrue(os.path.exists(os.path.join(split, "checkpoint", "state.txt")))
         self.assertFalse(os.path.exists(os.path.join(split, "model.pt")))
+        # Resuming with other batches (here the default group size on np 1) is refused, naming the checkpoint.
+        r = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", split, *without(COMMON, "--balance-group"),
+                            "--max-steps", "5", "--epochs", "5", "--resume"],
+                           capture_output=True, text=True, env=ENV, timeout=600)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(os.path.join(split, "checkpoint", "state.txt"), r.stderr)
+        self.assertIn("--batch-size 4 --balance-group 2", r.stderr)
         mpirun(2, "train", DATA, "-o", split, *COMMON, "--max-steps", "5", "--epochs", "5", "--resume")
         p3, _ = parameters(split)
         for k in p1:

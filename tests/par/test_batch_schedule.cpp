@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <random>
 #include <set>
+#include <vector>
 
 #include "dixc/par/batch_schedule.hpp"
 #include "dixc/par/schedule.hpp"
@@ -54,10 +56,21 @@ TEST(BatchSchedule, EveryMoleculeOncePerEpochInWholeGroups) {
     const auto batches = s.epoch_batches(seed);
     ASSERT_EQ(batches.size(), s.batches_per_epoch());
     std::multiset<std::size_t> seen;
+    std::size_t short_batches = 0;
     for (const auto& b : batches) {
+      // A batch is whole groups: each group's members appear together, in the group's order.
+      for (std::size_t k = 0; k < b.size();) {
+        const auto g = std::find_if(s.groups.begin(), s.groups.end(), [&](const auto& grp) { return grp[0] == b[k]; });
+        ASSERT_NE(g, s.groups.end());
+        ASSERT_LE(k + g->size(), b.size());
+        EXPECT_TRUE(std::equal(g->begin(), g->end(), b.begin() + static_cast<std::ptrdiff_t>(k)));
+        k += g->size();
+      }
       EXPECT_LE(b.size(), 4u);
+      short_batches += b.size() < 4;
       seen.insert(b.begin(), b.end());
     }
+    EXPECT_EQ(short_batches, 1u);  // the batch holding the single
     EXPECT_EQ(seen.size(), cost.size());
     EXPECT_EQ(std::set<std::size_t>(seen.begin(), seen.end()).size(), cost.size());
   }
@@ -128,6 +141,10 @@ TEST(BatchSchedule, AParentAndItsConformersInDifferentGroups) {
       EXPECT_LE(hi - lo, group_size);
     }
   }
+  // A family larger than the group (5 conformers, groups of 2) spreads over consecutive groups.
+  const par::BatchSchedule five = par::balanced_batches({9.0, 9.0, 9.0, 9.0, 9.0, 5.0, 4.0, 3.0, 2.0, 1.0},
+                                                        {0, 0, 0, 0, 0, 1, 2, 3, 4, 5}, 2, 4, 2);
+  for (const auto& g : five.groups) EXPECT_FALSE(g.size() == 2 && g[0] < 5 && g[1] < 5);
   // Only one family left: it fills the group rather than leaving it short.
   const par::BatchSchedule one_family = par::balanced_batches({1.0, 1.0, 1.0, 1.0}, {0, 0, 0, 0}, 2, 4, 2);
   EXPECT_EQ(one_family.groups.size(), 2u);
@@ -144,6 +161,10 @@ TEST(BatchSchedule, SameBatchesForAnyRankCountAtAFixedGroupSize) {
   EXPECT_EQ(s.groups.front().size(), 4u);
   EXPECT_EQ(s.groups_per_batch, 1u);
   EXPECT_THROW(par::balanced_batches(cost, unrelated(cost.size()), 0, 4, 2), std::invalid_argument);
+  // A batch size that is not a multiple of the group size: whole groups, rounded down.
+  const par::BatchSchedule five_of_two = par::balanced_batches(cost, unrelated(cost.size()), 2, 5, 2);
+  EXPECT_EQ(five_of_two.group_size, 2u);
+  EXPECT_EQ(five_of_two.groups_per_batch, 2u);
 }
 
 TEST(BatchSchedule, StepWorkBalancedWhereMoleculeByMoleculeBatchesAreNot) {

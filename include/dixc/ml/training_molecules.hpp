@@ -50,7 +50,8 @@ class TrainingMolecules {
   // The molecule, loaded if it is not resident (the previous transient molecule is dropped first). The reference
   // stays valid until the next get().
   const TrainingMolecule& get(std::size_t key);
-  // Loads molecules in key order while they fit (so that training starts with the resident set in memory).
+  // Loads molecules in the order of the keys given while they fit (so that training starts with the resident set in
+  // memory).
   void load_resident();
 
   std::size_t kept_bytes() const { return kept_bytes_; }  // of the resident molecules

@@ -4,8 +4,9 @@
 // - Dynamic (generate, evaluate): the molecules in largest_first order, each drawn by the next free rank or team
 //   from a shared counter (TieredSchedule, par/tiered_schedule.hpp), so a slow molecule never holds up the others.
 // - Static (train): a rank keeps its molecules' features in memory for the whole run and every step needs all
-//   ranks, so owners are fixed once, the same for every epoch (owners_by_cost; the training batches add a cost
-//   grouping so that each step, not only the shard, is balanced: par/batch_schedule.hpp).
+//   ranks, so owners are fixed once, the same for every epoch: the validation molecules by owners_by_cost, the
+//   training molecules by their cost groups, so that each step, not only the shard, is balanced
+//   (par/batch_schedule.hpp).
 #include <vector>
 
 namespace dixc::par {

@@ -31,6 +31,8 @@ struct Checkpoint {
   ml::LossScales scales;
   double best_validation = std::numeric_limits<double>::max();
   int best_epoch = 0, epochs_since_best = 0;
+  // The batches the run was started with (par::BatchSchedule); 0 in checkpoints written before they were saved.
+  int group_size = 0, batch_size = 0;
 };
 
 // Writes DIR/{model.pt, optimizer.pt, state.txt} on rank 0, replacing the previous checkpoint only once the new one
