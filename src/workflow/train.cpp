@@ -206,8 +206,6 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   const fs::path out(o.output_dir), ckpt_dir = out / "checkpoint";
   if (rank == 0) fs::create_directories(out);
   Checkpoint state;
-  state.group_size = static_cast<int>(schedule.group_size);
-  state.batch_size = o.batch_size;
   std::vector<torch::Tensor> best_params;
   auto keep_best = [&] {
     best_params.clear();
@@ -223,8 +221,6 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
                        std::to_string(state.group_size) + "; resume it with --batch-size " +
                        std::to_string(state.batch_size) + " --balance-group " + std::to_string(state.group_size) +
                        " (the default group size is the rank count)");
-    state.group_size = static_cast<int>(schedule.group_size);  // also for checkpoints written before it was saved
-    state.batch_size = o.batch_size;
     if (o.log && rank == 0) *o.log << "resuming from " << ckpt_dir.string() << " at step " << state.step << "\n";
   } else {
     LossSettings unscaled = o.loss;
@@ -241,6 +237,8 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       if (o.log && rank == 0) *o.log << "parameters initialised from " << o.init_model << "\n";
     }
   }
+  state.group_size = static_cast<int>(schedule.group_size);  // saved with every checkpoint (checked above)
+  state.batch_size = o.batch_size;
   LossSettings loss = o.loss;
   loss.scales = state.scales;
   if (o.log && rank == 0)
@@ -385,7 +383,8 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
            << " MiB; " << train_shard.loads() + val_shard.loads() << " molecule loads for "
            << train_shard.size() + val_shard.size() << " molecules in " << std::fixed << std::setprecision(1)
            << train_shard.load_seconds() + val_shard.load_seconds() << " s (" << train_shard.resident_count()
-           << " training and " << val_shard.resident_count() << " validation molecules resident)\n";
+           << " training and " << val_shard.resident_count() << " validation molecules resident)\n"
+           << std::defaultfloat << std::setprecision(6);
   if (rank == 0) {
     Checkpoint c = state;
     write_checkpoint(ckpt_dir, model, optimizer, c, rank);
