@@ -43,12 +43,10 @@ std::string atom_label(const Molecule& mol, std::size_t i) {
 
 [[noreturn]] void throw_too_close(const Molecule& mol, std::size_t i, std::size_t j, double r_bohr) {
   char distance_text[64];
-  std::snprintf(distance_text, sizeof distance_text, "%.3g Bohr (%.3g Angstrom)", r_bohr,
-                r_bohr * bohr_in_angstrom);
-  throw InputError(
-      "molecule '" + label(mol) + "': atoms " + atom_label(mol, i) + " and " + atom_label(mol, j) + " are " +
-      distance_text +
-      " apart, i.e. on top of each other; check the geometry (units must be Angstrom in XYZ files)");
+  std::snprintf(distance_text, sizeof distance_text, "%.3g Bohr (%.3g Angstrom)", r_bohr, r_bohr * bohr_in_angstrom);
+  throw InputError("molecule '" + label(mol) + "': atoms " + atom_label(mol, i) + " and " + atom_label(mol, j) +
+                   " are " + distance_text +
+                   " apart, i.e. on top of each other; check the geometry (units must be Angstrom in XYZ files)");
 }
 
 }  // namespace
@@ -89,6 +87,37 @@ std::string Molecule::formula() const {
   return result;
 }
 
+std::vector<int> atomic_numbers_in_formula(std::string_view formula) {
+  auto malformed = [&] {
+    return InputError("formula '" + std::string(formula) + "' is not element symbols with counts (e.g. C2H4O)");
+  };
+  auto is_upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto is_lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::vector<int> z;
+  std::size_t i = 0;
+  if (formula.empty()) throw malformed();
+  while (i < formula.size()) {
+    if (!is_upper(formula[i])) throw malformed();
+    std::size_t end = i + 1;
+    while (end < formula.size() && is_lower(formula[end])) ++end;
+    int number = 0;
+    try {
+      number = element_by_symbol(formula.substr(i, end - i)).Z;
+    } catch (const InputError& unknown) {
+      throw InputError("formula '" + std::string(formula) + "': " + unknown.what());
+    }
+    int count = 0;
+    for (i = end; i < formula.size() && is_digit(formula[i]); ++i) {
+      count = 10 * count + (formula[i] - '0');
+      if (count > 100000) throw malformed();
+    }
+    if (i > end && count == 0) throw malformed();
+    z.insert(z.end(), i > end ? count : 1, number);
+  }
+  return z;
+}
+
 void Molecule::require_closed_shell() const {
   const int n = n_electrons();
   if (n > 0 && n % 2 == 0 && multiplicity == 1) return;
@@ -102,8 +131,7 @@ void Molecule::require_closed_shell() const {
     problem = "restricted (closed-shell) methods need multiplicity 1";
   }
   throw InputError("molecule '" + label(*this) + "' has " + std::to_string(n) + " electrons with charge " +
-                   std::to_string(charge) + " and multiplicity " + std::to_string(multiplicity) + ": " +
-                   problem +
+                   std::to_string(charge) + " and multiplicity " + std::to_string(multiplicity) + ": " + problem +
                    ". dixc runs closed-shell calculations only: pass --charge (or put charge=Q in the XYZ "
                    "comment line) so the electron count is even, and use multiplicity 1");
 }

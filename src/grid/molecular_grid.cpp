@@ -27,7 +27,21 @@ struct ShellPoints {
   std::vector<double> weights;
 };
 
+// Lebedev rule size of element z's radial shell at r (pruned near the nucleus and far out, pruning.hpp).
+int shell_rule_size(const GridSettings& settings, int z, double r_bohr) {
+  const int full = angular_points_for(settings, z);
+  if (!pruned_for(settings, z)) return full;
+  return pruned_angular_size(r_bohr, chem::element_by_number(z).bragg_radius_angstrom / chem::bohr_in_angstrom, full);
+}
+
 }  // namespace
+
+std::size_t atomic_grid_points(const GridSettings& settings, int z) {
+  std::size_t n = 0;
+  for (const double r : treutler_ahlrichs_rule(radial_points_for(settings, z), treutler_xi(z)).r)
+    n += static_cast<std::size_t>(shell_rule_size(settings, z, r));
+  return n;
+}
 
 MolecularGrid build_molecular_grid(const chem::Molecule& molecule, const GridSettings& settings) {
   lebedev_rule(settings.angular_points);  // validates the sizes before any work
@@ -37,13 +51,10 @@ MolecularGrid build_molecular_grid(const chem::Molecule& molecule, const GridSet
   std::vector<Shell> shells;
   for (std::size_t a = 0; a < molecule.atoms.size(); ++a) {
     const int z = molecule.atoms[a].Z;
-    const double bragg_bohr = chem::element_by_number(z).bragg_radius_angstrom / chem::bohr_in_angstrom;
     const RadialRule radial = treutler_ahlrichs_rule(radial_points_for(settings, z), treutler_xi(z));
-    for (std::size_t i = 0; i < radial.r.size(); ++i) {
-      const int full = angular_points_for(settings, z);
-      const int n_ang = pruned_for(settings, z) ? pruned_angular_size(radial.r[i], bragg_bohr, full) : full;
-      shells.push_back({static_cast<int>(a), radial.r[i], radial.w[i], &lebedev_rule(n_ang)});
-    }
+    for (std::size_t i = 0; i < radial.r.size(); ++i)
+      shells.push_back(
+          {static_cast<int>(a), radial.r[i], radial.w[i], &lebedev_rule(shell_rule_size(settings, z, radial.r[i]))});
   }
 
   // Each shell writes only its own slot, so the concatenation below is independent of the schedule.
@@ -57,8 +68,7 @@ MolecularGrid build_molecular_grid(const chem::Molecule& molecule, const GridSet
       const auto& center = molecule.atoms[static_cast<std::size_t>(shell.atom)].position_bohr;
       const AngularRule& ang = *shell.angular;
       for (std::size_t j = 0; j < ang.points.size(); ++j) {
-        const std::array<double, 3> p{center[0] + shell.r * ang.points[j][0],
-                                      center[1] + shell.r * ang.points[j][1],
+        const std::array<double, 3> p{center[0] + shell.r * ang.points[j][0], center[1] + shell.r * ang.points[j][1],
                                       center[2] + shell.r * ang.points[j][2]};
         const double w_cell = partition.weight(static_cast<std::size_t>(shell.atom), p, scratch);
         if (w_cell < settings.partition_cutoff) continue;

@@ -113,10 +113,12 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
 
   std::vector<std::string> usable_names;
   std::map<std::string, double> cost;
+  const grid::GridSettings grid_settings = grid::grid_level(grid);
   for (std::size_t i = 0; i < dataset.size(); ++i)
     if (const auto rec = dataset.read_index(i); rec.status == data::RecordStatus::ok) {
       usable_names.push_back(rec.name);
-      cost[rec.name] = calc::training_step_cost(rec.dims);
+      cost[rec.name] =
+          calc::training_step_cost(rec, grid_settings, o.loss.orbital_rhs(static_cast<int>(rec.dims.n_dir)));
     }
   const DatasetSplit split(usable_names, o.split_seed, o.validation_fraction, o.test_fraction);
   const std::vector<std::string> train_names = split.select(usable_names, Split::train),

@@ -23,8 +23,7 @@ namespace dixc::grid {
 namespace {
 
 // sum_i w_i (a/pi)^(3/2) exp(-a |r_i - R_A|^2) summed over the atoms in `atoms`; exact value: atoms.size().
-double integrate_normalized_gaussians(const MolecularGrid& grid, const std::vector<chem::Atom>& atoms,
-                                      double a) {
+double integrate_normalized_gaussians(const MolecularGrid& grid, const std::vector<chem::Atom>& atoms, double a) {
   const double norm = std::pow(a / std::numbers::pi, 1.5);
   double sum = 0.0;
   for (std::size_t i = 0; i < grid.size(); ++i) {
@@ -106,11 +105,27 @@ TEST(MolecularGrid, DropsPointsOutsideTheirCellAndRecordsParents) {
     EXPECT_GT(grid.weights[i], 0.0);  // Becke weights and the pruned rules are all positive
     ASSERT_GE(grid.parent_atom[i], 0);
     ASSERT_LT(grid.parent_atom[i], static_cast<int>(mol.atoms.size()));
-    EXPECT_GE(partition.weight(static_cast<std::size_t>(grid.parent_atom[i]), grid.points[i], scratch),
-              1e-15);
+    EXPECT_GE(partition.weight(static_cast<std::size_t>(grid.parent_atom[i]), grid.points[i], scratch), 1e-15);
   }
   settings.partition_cutoff = 0.0;
   EXPECT_GT(build_molecular_grid(mol, settings).size(), grid.size());
+}
+
+TEST(MolecularGrid, AtomicGridPointsCountTheGridBeforeTheCutoff) {
+  for (const char* level : {"coarse", "default"})
+    for (const char* name : {"HCN", "H2O"}) {
+      const chem::Molecule mol = gridtest::test_molecule(name);
+      GridSettings settings = grid_level(level);
+      std::size_t sum = 0;
+      for (const auto& atom : mol.atoms) sum += atomic_grid_points(settings, atom.Z);
+      const std::size_t kept = build_molecular_grid(mol, settings).size();
+      EXPECT_LT(kept, sum) << level << " " << name;
+      EXPECT_GT(kept, sum * 8 / 10) << level << " " << name;
+      settings.partition_cutoff = 0.0;
+      EXPECT_EQ(build_molecular_grid(mol, settings).size(), sum) << level << " " << name;
+    }
+  // Unpruned rows: radial x angular exactly (coarse: Cl 70 x 590).
+  EXPECT_EQ(atomic_grid_points(grid_level("coarse"), 17), 70u * 590u);
 }
 
 TEST(MolecularGrid, DeterministicWhateverTheThreadCount) {
@@ -167,8 +182,8 @@ TEST(MolecularGrid, PrunedGridIsSmallerAndAsAccurate) {
   const MolecularGrid gp = build_molecular_grid(mol, pruned);
   const MolecularGrid gf = build_molecular_grid(mol, full);
   EXPECT_LT(gp.size(), gf.size() * 6 / 10);
-  EXPECT_NEAR(integrate_normalized_gaussians(gp, mol.atoms, 1.0),
-              integrate_normalized_gaussians(gf, mol.atoms, 1.0), 1e-9);
+  EXPECT_NEAR(integrate_normalized_gaussians(gp, mol.atoms, 1.0), integrate_normalized_gaussians(gf, mol.atoms, 1.0),
+              1e-9);
 }
 
 TEST(GridSettings, NamedLevels) {

@@ -4,6 +4,7 @@
 // its dominant term for def2-SVP-size molecules, so the formulas differ by stage, not by caller.
 #include "dixc/chem/molecule.hpp"
 #include "dixc/data/molecule_record.hpp"
+#include "dixc/grid/grid_settings.hpp"
 
 namespace dixc::calc {
 
@@ -15,8 +16,17 @@ double estimated_basis_size(const chem::Molecule& molecule);
 double scf_cost(double n_basis);
 double reference_cost(const chem::Molecule& molecule);  // scf_cost(estimated_basis_size(molecule))
 
-// One training step on a dataset molecule: grid points (~atoms) x orbital pairs x (directions + 1), the size of
-// the MO-basis work of the DI-Loss (docs/theory.md section 4).
-double training_step_cost(const data::RecordDimensions& dims);
+// One training step on a dataset molecule, from its index row (formula and dimensions, no arrays) and the
+// dataset's grid: grid points x (network + orbital pairs x right-hand sides per point). The model's jets cost the
+// same at every point; the MO-basis work of g and H v_k is O(points x n_occ x n_vir x rhs) (docs/theory.md
+// section 4); orbital_rhs = 0 for the energy term alone, 1 with the orbital gradient, n_dir + 1 with the
+// Hessian products. The network's share per point, in units of one orbital pair and right-hand side, is
+// measured (bench/step_cost_fit.py on DI steps of the 132 reduced G2 molecules: 21 000 for mgga-mlp, 33 000 for
+// nonlocal; 25 000 taken; relative error of the estimate 11-13 % rms, against 75 % of atoms x nbf x n_occ x rhs).
+double training_step_cost(const data::MoleculeRecord& index_row, const grid::GridSettings& grid, int orbital_rhs);
+
+// Grid points of a molecule of this formula before the partition cutoff (grid::atomic_grid_points summed).
+// Throws InputError quoting the formula when it is malformed.
+double estimated_grid_points(const std::string& formula, const grid::GridSettings& grid);
 
 }  // namespace dixc::calc

@@ -2,6 +2,7 @@
 // A molecule in atomic units: nuclear charges, Cartesian positions in Bohr, total charge and spin multiplicity.
 #include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dixc::chem {
@@ -30,5 +31,10 @@ struct Molecule {
   // Throws InputError if two atoms are closer than min_distance_bohr (atoms on top of each other).
   void require_separated_atoms(double min_distance_bohr = 0.1) const;
 };
+
+// The nuclear charges a formula names, element by element in its order, each repeated by its count ("CH4" ->
+// 6, 1, 1, 1, 1): what a dataset index's formula column says about a molecule without reading its arrays.
+// Throws InputError quoting the formula when it is not element symbols with optional counts.
+std::vector<int> atomic_numbers_in_formula(std::string_view formula);
 
 }  // namespace dixc::chem

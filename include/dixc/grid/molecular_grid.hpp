@@ -26,4 +26,9 @@ struct MolecularGrid {
 // that name no Lebedev rule or have fewer than one radial point.
 MolecularGrid build_molecular_grid(const chem::Molecule& molecule, const GridSettings& settings);
 
+// Points of one atom's grid under these settings before the partition cutoff drops any (the sum over its radial
+// shells of their Lebedev rule sizes): a molecule's grid has at most the sum over its atoms, and for cost
+// estimates that is close enough without building it. Throws like build_molecular_grid for bad settings.
+std::size_t atomic_grid_points(const GridSettings& settings, int z);
+
 }  // namespace dixc::grid

@@ -43,6 +43,8 @@ struct LossSettings {
   ResponseOrder order() const {
     return uses_hessian() ? ResponseOrder::hessian : uses_gradient() ? ResponseOrder::gradient : ResponseOrder::energy;
   }
+  // Orbital right-hand sides of a step on a molecule with n_dir stored directions: g and each H v_k, or g, or none.
+  int orbital_rhs(int n_dir) const { return uses_hessian() ? n_dir + 1 : uses_gradient() ? 1 : 0; }
 };
 
 }  // namespace dixc::ml
