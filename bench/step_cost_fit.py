@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""How well the training cost model ranks molecules: fits t = P (a + b n_occ n_vir (n_dir + 1)) to the measured
-seconds per step of `train_cost ... PER_MOLECULE.csv` (P the molecule's grid points), per architecture, DI mode,
+"""How well the training cost model ranks molecules: fits t = P (a + b n_occ n_vir rhs) to the measured
+seconds per step of `train_cost ... PER_MOLECULE.csv` (P the molecule's grid points, rhs the orbital right-hand
+sides of the mode: n_dir + 1 for di, 1 for energy+grad, 0 for energy, where a/b means nothing), per architecture,
 and compares the fitted model and the estimate the build used (the csv's estimated_cost column) by their
 relative error and rank correlation with the measured times. The ratio a / b is what calc::training_step_cost
 takes as the per-point cost of the network in units of one orbital pair and right-hand side.
@@ -38,13 +39,17 @@ def main():
         sel = [r for r in rows if r["architecture"] == arch]
         t = np.array([float(r["step_s"]) for r in sel])
         p = np.array([float(r["points"]) for r in sel])
-        pairs = np.array([float(r["n_occ"]) * float(r["n_vir"]) * (float(r["n_dir"]) + 1) for r in sel])
+        # Orbital right-hand sides of the mode (n_dir + 1 for di; files before the rhs column were di only).
+        rhs = [float(r["rhs"]) if "rhs" in r else float(r["n_dir"]) + 1 for r in sel]
+        pairs = np.array([float(r["n_occ"]) * float(r["n_vir"]) * k for r, k in zip(sel, rhs)])
         old = np.array([float(r["estimated_cost"]) for r in sel])
-        # Least squares in relative error: rows divided by t.
-        design = np.stack([p, p * pairs], axis=1) / t[:, None]
-        (a, b), *_ = np.linalg.lstsq(design, np.ones_like(t), rcond=None)
+        # Least squares in relative error: rows divided by t (points alone when the mode has no orbital terms).
+        columns = [p, p * pairs] if pairs.any() else [p]
+        coef, *_ = np.linalg.lstsq(np.stack(columns, axis=1) / t[:, None], np.ones_like(t), rcond=None)
+        a, b = coef[0], (coef[1] if len(coef) > 1 else 0.0)
         fit = p * (a + b * pairs)
-        print(f"{arch}: {len(sel)} molecules, {t.min():.2f}-{t.max():.2f} s per step; fit a/b = {a / b:.0f} "
+        ratio = f"{a / b:.0f}" if b else "- (no orbital terms)"
+        print(f"{arch}: {len(sel)} molecules, {t.min():.2f}-{t.max():.2f} s per step; fit a/b = {ratio} "
               f"(a = {a * 1e6:.3f} us per point, b = {b * 1e9:.3f} ns per point and orbital pair x rhs)")
         for label, est in (("estimate in the csv", old), ("fitted model", fit), ("points only", p)):
             rms, worst = spread(est, t)

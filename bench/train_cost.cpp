@@ -45,7 +45,8 @@ double seconds_per_step(const std::string& arch, dixc::ml::LossMode mode,
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...] [CHUNK_POINTS=20000] [MODE,...]\n";
+    std::cerr << "usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...] [CHUNK_POINTS=20000] [MODE,...] "
+                 "[PER_MOLECULE.csv]\n";
     return 2;
   }
   const dixc::data::DatasetReader dataset(argv[1]);
@@ -72,7 +73,11 @@ int main(int argc, char** argv) {
   if (argc > 6) {
     const auto grid_settings = dixc::grid::grid_level(grid);
     std::ofstream csv(argv[6]);
-    csv << "name,formula,natoms,nbf,n_occ,n_vir,n_dir,points,estimated_cost,load_s,architecture,mode,step_s\n";
+    if (!csv) {
+      std::cerr << "train_cost: cannot write " << argv[6] << "\n";
+      return 1;
+    }
+    csv << "name,formula,natoms,nbf,n_occ,n_vir,n_dir,rhs,points,estimated_cost,load_s,architecture,mode,step_s\n";
     std::size_t done = 0;
     for (std::size_t i = 0; i < dataset.size() && done < n; ++i) {
       const auto record = dataset.read(i);
@@ -86,7 +91,7 @@ int main(int argc, char** argv) {
         for (const auto mode : modes) {
           const int rhs = dixc::ml::LossSettings{mode}.orbital_rhs(static_cast<int>(d.n_dir));
           csv << record.name << "," << record.formula << "," << d.natoms << "," << d.nbf << "," << d.n_occ << ","
-              << d.n_vir << "," << d.n_dir << "," << m.features.n_points() << ","
+              << d.n_vir << "," << d.n_dir << "," << rhs << "," << m.features.n_points() << ","
               << dixc::calc::training_step_cost(record, grid_settings, rhs) << "," << load_s << "," << arch << ","
               << dixc::ml::to_string(mode) << "," << seconds_per_step(arch, mode, {&m}) << "\n"
               << std::flush;

@@ -16,7 +16,7 @@ double scf_cost(double n_basis) { return n_basis * n_basis * n_basis; }
 
 double reference_cost(const chem::Molecule& molecule) { return scf_cost(estimated_basis_size(molecule)); }
 
-double estimated_grid_points(const std::string& formula, const grid::GridSettings& grid) {
+double estimated_grid_points(std::string_view formula, const grid::GridSettings& grid) {
   std::map<int, double> per_element;
   double points = 0.0;
   for (const int z : chem::atomic_numbers_in_formula(formula)) {

@@ -39,7 +39,7 @@ int shell_rule_size(const GridSettings& settings, int z, double r_bohr) {
 std::size_t atomic_grid_points(const GridSettings& settings, int z) {
   std::size_t n = 0;
   for (const double r : treutler_ahlrichs_rule(radial_points_for(settings, z), treutler_xi(z)).r)
-    n += static_cast<std::size_t>(shell_rule_size(settings, z, r));
+    n += lebedev_rule(shell_rule_size(settings, z, r)).points.size();  // validates the size like the build
   return n;
 }
 

@@ -117,8 +117,12 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   for (std::size_t i = 0; i < dataset.size(); ++i)
     if (const auto rec = dataset.read_index(i); rec.status == data::RecordStatus::ok) {
       usable_names.push_back(rec.name);
-      cost[rec.name] =
-          calc::training_step_cost(rec, grid_settings, o.loss.orbital_rhs(static_cast<int>(rec.dims.n_dir)));
+      try {
+        cost[rec.name] =
+            calc::training_step_cost(rec, grid_settings, o.loss.orbital_rhs(static_cast<int>(rec.dims.n_dir)));
+      } catch (const InputError& e) {
+        throw InputError(o.dataset + ": molecule '" + rec.name + "': " + e.what());
+      }
     }
   const DatasetSplit split(usable_names, o.split_seed, o.validation_fraction, o.test_fraction);
   const std::vector<std::string> train_names = split.select(usable_names, Split::train),
@@ -171,8 +175,8 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   // Training molecules load group by group, largest first, so that a group's members (one per rank at the default
   // group size) are mostly resident on every rank or rebuilt on every rank alike (not exactly: the budget is in
   // bytes, the groups by cost). Measured on the reduced G2 data, first DI epoch, rank 0's wait in the allreduce:
-  // loading in dataset order 11.4 of 84 s, in group order 8.7 of 74 s; the rest is the cost estimate's error
-  // between different molecules of a group.
+  // loading in dataset order 11.4 of 84 s, in group order 8.7 of 74 s, with the atom-count cost estimate of
+  // 3aaa29e; the grid-point estimate brought the wait to 1-7 s per DI epoch (docs/performance.md).
   std::vector<std::size_t> group_order, dataset_order(val_names.size());
   for (const auto& g : schedule.groups) group_order.insert(group_order.end(), g.begin(), g.end());
   std::iota(dataset_order.begin(), dataset_order.end(), std::size_t{0});

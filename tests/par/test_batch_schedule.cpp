@@ -17,7 +17,7 @@
 namespace dixc {
 namespace {
 
-// Costs spread over three orders of magnitude, like the G2 molecules' (calc::training_step_cost: 1e2 to 1e5).
+// Costs spread over three orders of magnitude, more than the G2 molecules' (calc::training_step_cost: ~2 orders).
 std::vector<double> skewed_costs(std::size_t n) {
   std::mt19937_64 gen(7);
   std::uniform_real_distribution<double> exponent(2.0, 5.0);
