@@ -1,5 +1,6 @@
 #include "dixc/chem/molecule.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -91,9 +92,9 @@ std::vector<int> atomic_numbers_in_formula(std::string_view formula) {
   auto malformed = [&] {
     return InputError("formula '" + std::string(formula) + "' is not element symbols with counts (e.g. C2H4O)");
   };
-  auto is_upper = [](char c) { return c >= 'A' && c <= 'Z'; };
-  auto is_lower = [](char c) { return c >= 'a' && c <= 'z'; };
-  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto is_upper = [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; };
+  auto is_lower = [](char c) { return std::islower(static_cast<unsigned char>(c)) != 0; };
+  auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
   std::vector<int> z;
   std::size_t i = 0;
   if (formula.empty()) throw malformed();
