@@ -68,7 +68,9 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
       "when needed (slower steps, bounded memory; the log states the peak)")(
       "stop-after-steps", po::value<int>()->default_value(0),
       "checkpoint and exit after this many steps of this run (fits a job's time limit; 0: off)")(
-      "resume", po::bool_switch(), "continue from DIR/checkpoint")(
+      "resume", po::bool_switch(),
+      "continue from DIR/checkpoint (with the --loss, --seed, --batch-size and --balance-group it was started with; "
+      "other batches are refused)")(
       "init", po::value<std::string>()->default_value(""),
       "start from the parameters of this model.pt (same architecture, trained on the same dataset and split, "
       "e.g. energy-only pre-training before DI fine-tuning); the loss keeps the untrained model's term scales "

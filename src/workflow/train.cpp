@@ -103,6 +103,30 @@ void export_model(torch::jit::Module& model, const TrainSettings& o, const Check
   model.save(path.string());
 }
 
+// Refuses to resume a checkpoint (`saved`, read from `state_file`) with options that change its batches or loss:
+// the rest of the interrupted epoch would repeat or skip molecules, and the loss scales and best validation loss
+// belong to the mode the run was started with. Fields a checkpoint of an older dixc lacks are not checked.
+void check_same_run(const Checkpoint& saved, const Checkpoint& run, const fs::path& state_file) {
+  const std::string file = state_file.string() + ": this run was started with ";
+  const std::string elsewhere = ", or start a new run in another -o directory";
+  if (saved.group_size != 0 && (saved.group_size != run.group_size || saved.batch_size != run.batch_size))
+    throw InputError(file + "batches of " + std::to_string(saved.batch_size) + " molecules in groups of " +
+                     std::to_string(saved.group_size) + "; resume it with --batch-size " +
+                     std::to_string(saved.batch_size) + " --balance-group " + std::to_string(saved.group_size) +
+                     " (the default group size is the rank count)");
+  if (!saved.loss_mode.empty() && saved.loss_mode != run.loss_mode)
+    throw InputError(file + "--loss " + saved.loss_mode + "; resume it with --loss " + saved.loss_mode + elsewhere);
+  if (!saved.seed.empty() && saved.seed != run.seed)
+    throw InputError(file + "--seed " + saved.seed + "; resume it with --seed " + saved.seed + elsewhere);
+  if (!saved.batches.empty() && saved.batches != run.batches)
+    throw InputError(state_file.string() +
+                     ": the batches differ from the checkpoint's although --batch-size, --balance-group, --loss "
+                     "and --seed match, so the training molecules or the cost estimate that groups them changed "
+                     "(another dataset, or another dixc version); resume with the dataset and dixc the run was "
+                     "started with" +
+                     elsewhere);
+}
+
 }  // namespace
 
 TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
@@ -217,16 +241,16 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
     best_params.clear();
     for (const auto& p : params) best_params.push_back(p.detach().clone());
   };
+  // What decides this run's batches and loss, saved with every checkpoint and checked on resume.
+  Checkpoint run;
+  run.group_size = static_cast<int>(schedule.group_size);
+  run.batch_size = o.batch_size;
+  run.loss_mode = to_string(o.loss.mode);
+  run.seed = std::to_string(o.seed);
+  run.batches = batch_fingerprint(schedule, train_names, o.seed);
   if (o.resume && fs::exists(ckpt_dir / "state.txt")) {
     state = read_checkpoint(ckpt_dir, params, optimizer, best_params);
-    // Other batches would change the epoch's steps and repeat or skip molecules of the interrupted epoch.
-    if (state.group_size != 0 &&
-        (static_cast<std::size_t>(state.group_size) != schedule.group_size || state.batch_size != o.batch_size))
-      throw InputError((ckpt_dir / "state.txt").string() + ": this run was started with batches of " +
-                       std::to_string(state.batch_size) + " molecules in groups of " +
-                       std::to_string(state.group_size) + "; resume it with --batch-size " +
-                       std::to_string(state.batch_size) + " --balance-group " + std::to_string(state.group_size) +
-                       " (the default group size is the rank count)");
+    check_same_run(state, run, ckpt_dir / "state.txt");
     if (o.log && rank == 0) *o.log << "resuming from " << ckpt_dir.string() << " at step " << state.step << "\n";
   } else {
     LossSettings unscaled = o.loss;
@@ -243,8 +267,11 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       if (o.log && rank == 0) *o.log << "parameters initialised from " << o.init_model << "\n";
     }
   }
-  state.group_size = static_cast<int>(schedule.group_size);  // saved with every checkpoint (checked above)
-  state.batch_size = o.batch_size;
+  state.group_size = run.group_size;  // saved with every checkpoint (checked above)
+  state.batch_size = run.batch_size;
+  state.loss_mode = run.loss_mode;
+  state.seed = run.seed;
+  state.batches = run.batches;
   LossSettings loss = o.loss;
   loss.scales = state.scales;
   if (o.log && rank == 0)

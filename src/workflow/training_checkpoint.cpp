@@ -3,10 +3,12 @@
 #include <cmath>
 #include <fstream>
 #include <iomanip>
+#include <sstream>
 
 #include "dixc/ml/models.hpp"
 #include "dixc/par/collectives.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/util/stable_hash.hpp"
 
 namespace fs = std::filesystem;
 
@@ -36,7 +38,7 @@ void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torc
   for (double v : c.epoch_sums.values) state << " " << v;
   state << " " << c.scales.energy << " " << c.scales.gradient << " " << c.scales.hessian << " " << c.best_validation
         << " " << c.best_epoch << " " << c.epochs_since_best << " " << c.scales.density << " " << c.group_size << " "
-        << c.batch_size << "\n";
+        << c.batch_size << " " << c.loss_mode << " " << c.seed << " " << c.batches << "\n";
   state.close();
   // Replace the previous checkpoint only once the new one is complete.
   for (const char* f : {"model.pt", "optimizer.pt", "state.txt"}) fs::rename(tmp / f, dir / f);
@@ -62,9 +64,21 @@ Checkpoint read_checkpoint(const fs::path& dir, const std::vector<torch::Tensor>
       state.best_epoch >> state.epochs_since_best >> state.scales.density;
   if (!in) throw InputError((dir / "state.txt").string() + ": unreadable checkpoint state (older dixc?)");
   if (!(in >> state.group_size >> state.batch_size)) state.group_size = state.batch_size = 0;
+  if (!(in >> state.loss_mode >> state.seed >> state.batches)) state.loss_mode = state.seed = state.batches = "";
   if (fs::exists(dir / "best_model.pt"))
     best_params = ml::ordered_parameters(torch::jit::load((dir / "best_model.pt").string()));
   return state;
+}
+
+std::string batch_fingerprint(const par::BatchSchedule& schedule, const std::vector<std::string>& names,
+                              std::uint64_t seed) {
+  std::ostringstream text;
+  text << seed << ";" << schedule.groups_per_batch << ";";
+  for (const auto& group : schedule.groups) {
+    for (const std::size_t i : group) text << names.at(i) << ",";
+    text << ";";
+  }
+  return std::to_string(stable_hash(text.str()));
 }
 
 InitModel init_model(const std::string& path, const std::string& architecture, const std::string& fingerprint) {

@@ -114,6 +114,25 @@ class Train(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn(os.path.join(split, "checkpoint", "state.txt"), r.stderr)
         self.assertIn("--batch-size 4 --balance-group 2", r.stderr)
+        # So is resuming with another --loss or --seed, or with batches that differ otherwise (a state.txt whose
+        # batch fingerprint, its last field, does not match: other molecules or another cost estimate).
+        def refused(*options):
+            r = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", split, *options, "--max-steps", "5",
+                                "--epochs", "5", "--resume"], capture_output=True, text=True, env=ENV, timeout=600)
+            self.assertNotEqual(r.returncode, 0)
+            return r.stderr
+        self.assertIn("started with --loss di; resume it with --loss di", refused(*COMMON, "--loss", "energy"))
+        self.assertIn("started with --seed 5; resume it with --seed 5",
+                      refused(*without(COMMON, "--seed"), "--seed", "6"))
+        state_file = os.path.join(split, "checkpoint", "state.txt")
+        with open(state_file) as f:
+            state = f.read()
+        fields = state.split()
+        with open(state_file, "w") as f:
+            f.write(" ".join(fields[:-1] + ["12345"]) + "\n")
+        self.assertIn("the batches differ from the checkpoint's", refused(*COMMON))
+        with open(state_file, "w") as f:
+            f.write(state)
         mpirun(2, "train", DATA, "-o", split, *COMMON, "--max-steps", "5", "--epochs", "5", "--resume")
         p3, _ = parameters(split)
         for k in p1:

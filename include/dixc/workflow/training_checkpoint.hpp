@@ -1,6 +1,7 @@
 #pragma once
 // The state of a training run that survives a job's end (DIR/checkpoint: model.pt, optimizer.pt, state.txt,
 // best_model.pt), the loss sums it carries, and the starting point of a --init run.
+#include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/training_loss.hpp"
+#include "dixc/par/batch_schedule.hpp"
 
 namespace dixc::workflow {
 
@@ -33,7 +35,16 @@ struct Checkpoint {
   int best_epoch = 0, epochs_since_best = 0;
   // The batches the run was started with (par::BatchSchedule); 0 in checkpoints written before they were saved.
   int group_size = 0, batch_size = 0;
+  // What else decides the batches and the loss: empty in checkpoints written before they were saved.
+  std::string loss_mode, seed, batches;  // batches: batch_fingerprint of the run's schedule
 };
+
+// A fingerprint of a run's batches: the groups (by molecule name, in order), groups per batch and the seed that
+// permutes them every epoch; not the owner ranks, so the same batches on another rank count match. A resumed run
+// whose fingerprint differs would repeat or skip molecules of the interrupted epoch (other --seed, molecules, or a
+// dixc whose cost estimate groups them differently).
+std::string batch_fingerprint(const par::BatchSchedule& schedule, const std::vector<std::string>& names,
+                              std::uint64_t seed);
 
 // Writes DIR/{model.pt, optimizer.pt, state.txt} on rank 0, replacing the previous checkpoint only once the new one
 // is complete (a job killed while writing keeps the old one).
