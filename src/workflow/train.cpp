@@ -106,7 +106,7 @@ void export_model(torch::jit::Module& model, const TrainSettings& o, const Check
 // Refuses to resume a checkpoint (`saved`, read from `state_file`) with options that change its batches or loss:
 // the rest of the interrupted epoch would repeat or skip molecules, and the loss scales and best validation loss
 // belong to the mode the run was started with. Fields a checkpoint of an older dixc lacks are not checked.
-void check_same_run(const Checkpoint& saved, const Checkpoint& run, const fs::path& state_file) {
+void check_same_run(const RunIdentity& saved, const RunIdentity& run, const fs::path& state_file) {
   const std::string file = state_file.string() + ": this run was started with ";
   const std::string elsewhere = ", or start a new run in another -o directory";
   if (saved.group_size != 0 && (saved.group_size != run.group_size || saved.batch_size != run.batch_size))
@@ -241,8 +241,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
     best_params.clear();
     for (const auto& p : params) best_params.push_back(p.detach().clone());
   };
-  // What decides this run's batches and loss, saved with every checkpoint and checked on resume.
-  Checkpoint run;
+  RunIdentity run;
   run.group_size = static_cast<int>(schedule.group_size);
   run.batch_size = o.batch_size;
   run.loss_mode = to_string(o.loss.mode);
@@ -250,7 +249,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   run.batches = batch_fingerprint(schedule, train_names, o.seed);
   if (o.resume && fs::exists(ckpt_dir / "state.txt")) {
     state = read_checkpoint(ckpt_dir, params, optimizer, best_params);
-    check_same_run(state, run, ckpt_dir / "state.txt");
+    check_same_run(state.run, run, ckpt_dir / "state.txt");
     if (o.log && rank == 0) *o.log << "resuming from " << ckpt_dir.string() << " at step " << state.step << "\n";
   } else {
     LossSettings unscaled = o.loss;
@@ -267,11 +266,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       if (o.log && rank == 0) *o.log << "parameters initialised from " << o.init_model << "\n";
     }
   }
-  state.group_size = run.group_size;  // saved with every checkpoint (checked above)
-  state.batch_size = run.batch_size;
-  state.loss_mode = run.loss_mode;
-  state.seed = run.seed;
-  state.batches = run.batches;
+  state.run = run;  // saved with every checkpoint (checked above)
   LossSettings loss = o.loss;
   loss.scales = state.scales;
   if (o.log && rank == 0)

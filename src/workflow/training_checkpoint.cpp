@@ -37,8 +37,8 @@ void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torc
   state << std::setprecision(17) << c.step << " " << c.epoch << " " << c.batch << " " << c.skipped;
   for (double v : c.epoch_sums.values) state << " " << v;
   state << " " << c.scales.energy << " " << c.scales.gradient << " " << c.scales.hessian << " " << c.best_validation
-        << " " << c.best_epoch << " " << c.epochs_since_best << " " << c.scales.density << " " << c.group_size << " "
-        << c.batch_size << " " << c.loss_mode << " " << c.seed << " " << c.batches << "\n";
+        << " " << c.best_epoch << " " << c.epochs_since_best << " " << c.scales.density << " " << c.run.group_size
+        << " " << c.run.batch_size << " " << c.run.loss_mode << " " << c.run.seed << " " << c.run.batches << "\n";
   state.close();
   // Replace the previous checkpoint only once the new one is complete.
   for (const char* f : {"model.pt", "optimizer.pt", "state.txt"}) fs::rename(tmp / f, dir / f);
@@ -63,8 +63,9 @@ Checkpoint read_checkpoint(const fs::path& dir, const std::vector<torch::Tensor>
   in >> state.scales.energy >> state.scales.gradient >> state.scales.hessian >> state.best_validation >>
       state.best_epoch >> state.epochs_since_best >> state.scales.density;
   if (!in) throw InputError((dir / "state.txt").string() + ": unreadable checkpoint state (older dixc?)");
-  if (!(in >> state.group_size >> state.batch_size)) state.group_size = state.batch_size = 0;
-  if (!(in >> state.loss_mode >> state.seed >> state.batches)) state.loss_mode = state.seed = state.batches = "";
+  RunIdentity& run = state.run;
+  if (!(in >> run.group_size >> run.batch_size)) run.group_size = run.batch_size = 0;
+  if (!(in >> run.loss_mode >> run.seed >> run.batches)) run.loss_mode = run.seed = run.batches = "";
   if (fs::exists(dir / "best_model.pt"))
     best_params = ml::ordered_parameters(torch::jit::load((dir / "best_model.pt").string()));
   return state;

@@ -27,16 +27,20 @@ struct TermSums {
   double mean(int i) const { return values[terms] > 0 ? values[i] / values[terms] : 0.0; }
 };
 
+// What decides a run's batches and loss besides the dataset, saved with every checkpoint and checked on resume:
+// 0 and empty fields in checkpoints written before they were saved.
+struct RunIdentity {
+  int group_size = 0, batch_size = 0;    // par::BatchSchedule
+  std::string loss_mode, seed, batches;  // batches: batch_fingerprint of the run's schedule
+};
+
 struct Checkpoint {
   int step = 0, epoch = 0, batch = 0, skipped = 0;
   TermSums epoch_sums;
   ml::LossScales scales;
   double best_validation = std::numeric_limits<double>::max();
   int best_epoch = 0, epochs_since_best = 0;
-  // The batches the run was started with (par::BatchSchedule); 0 in checkpoints written before they were saved.
-  int group_size = 0, batch_size = 0;
-  // What else decides the batches and the loss: empty in checkpoints written before they were saved.
-  std::string loss_mode, seed, batches;  // batches: batch_fingerprint of the run's schedule
+  RunIdentity run;  // what the run was started with
 };
 
 // A fingerprint of a run's batches: the groups (by molecule name, in order), groups per batch and the seed that
