@@ -61,6 +61,19 @@ std::vector<Row> rows_of_split(const data::DatasetReader& dataset, const ml::Mod
   return rows;
 }
 
+// The SCF settings the dataset's reference SCF ran with (written by dixc generate).
+scf::ScfOptions dataset_scf_options(const data::DatasetReader& dataset) {
+  scf::ScfOptions options;
+  try {
+    options.energy_threshold = std::stod(dataset.attribute(data::attribute::energy_threshold));
+    options.gradient_threshold = std::stod(dataset.attribute(data::attribute::gradient_threshold));
+    options.max_iter = std::stoi(dataset.attribute(data::attribute::max_iter));
+  } catch (const std::logic_error&) {  // std::invalid_argument, std::out_of_range
+    throw InputError(dataset.path() + ": unreadable SCF settings (energy_threshold, gradient_threshold, max_iter)");
+  }
+  return options;
+}
+
 }  // namespace
 
 EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::ostream& progress) {
@@ -83,6 +96,7 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
   settings.grid = dataset.attribute(data::attribute::grid);
   settings.baselines = s.baselines;
   settings.max_scf_iterations = s.max_scf_iterations;
+  settings.target_scf = dataset_scf_options(dataset);
 
   // Largest first, to whichever rank is free: a few large molecules no longer decide the wall time.
   std::vector<double> cost;

@@ -48,6 +48,13 @@ TEST(Evaluation, TorchPbeOnPbeReferenceHasZeroErrors) {
   EXPECT_LT(m.baselines[0].energy_error_mEh, 1e-5);  // libxc PBE is the reference itself
   EXPECT_GT(m.baselines[1].energy_error_mEh, 1.0);   // BLYP is not
   EXPECT_GT(m.baselines[1].e_rho_mEh, 0.0);          // a different density costs the target energy
+  // The target SCF from the default guess is the record's (generate ran it with the same settings), and
+  // rerunning it (a record without the count) gives the same number of iterations.
+  EXPECT_EQ(m.target_iterations_default, record.dims.n_iter);
+  auto uncounted = record;
+  uncounted.dims.n_iter = 0;
+  e.baselines.clear();
+  EXPECT_EQ(workflow::evaluate_molecule(uncounted, e).target_iterations_default, record.dims.n_iter);
 }
 
 }  // namespace

@@ -3,11 +3,12 @@
 //   RPA (Casida):  (A-B)(A+B)(X+Y) = w^2 (X+Y),   TDA:  A X = w X,  A = ((A+B) + (A-B)) / 2.
 // Both are solved with a block Davidson iteration in the Stratmann-Scuseria-Frisch form (J. Chem. Phys. 109,
 // 8218 (1998)): the subspace problem M- M+ z = w^2 z is solved through the symmetric M-^(1/2) M+ M-^(1/2).
-// Convergence: every tracked root's residual norms (|(A+B)Z - w(X-Y)| and |(A-B)(X-Y) - wZ| for RPA,
+// Convergence: every wanted root's residual norms (|(A+B)Z - w(X-Y)| and |(A-B)(X-Y) - wZ| for RPA,
 // |AX - wX| for TDA) below `residual_threshold`; excitation energies then converge to ~threshold^2.
 // Degenerate roots and roots of other symmetries: the subspace starts with more guesses than roots
 // (n_roots + extra_guesses, plus every orbital-energy difference within 1e-4 Eh of the last one), and a few roots
-// above the requested ones are converged as well, so a state whose guess starts high still gets corrected.
+// above the requested ones (guards) are converged as well, to `guard_threshold`, so a state whose guess starts
+// high still gets corrected and is found if it falls below the last wanted root.
 #include <array>
 #include <iosfwd>
 #include <vector>
@@ -22,6 +23,8 @@ struct TddftOptions {
   int n_roots = 5;
   bool tda = false;
   double residual_threshold = 1e-6;
+  // Residual norm to which the guard roots above the wanted ones are converged (only their order matters).
+  double guard_threshold = 1e-3;
   int max_iter = 100;
   int extra_guesses = 6;
   std::ostream* log = nullptr;
@@ -39,7 +42,7 @@ struct TddftResult {
   std::vector<Excitation> excitations;  // ascending energy
   int n_iter = 0;
   bool converged = false;
-  double max_residual = 0.0;
+  double max_residual = 0.0;  // largest residual norm of the wanted roots
 };
 
 // dipole_ao: <mu| r_k |nu> (integrals::dipole). Requires canonical-or-not orthonormal orbitals at an SCF

@@ -8,6 +8,7 @@
 #include <torch/script.h>
 
 #include "dixc/data/molecule_record.hpp"
+#include "dixc/scf/scf.hpp"
 
 namespace dixc::workflow {
 
@@ -18,6 +19,9 @@ struct EvaluationSettings {
   std::string grid;
   int n_roots = 0;               // TDDFT roots compared (0: as many as the dataset has)
   int max_scf_iterations = 100;  // of the learned functional's SCF; beyond it the molecule is reported as failed
+  // The dataset's SCF settings (thresholds, max_iter) for the target SCF from the model's density, so that its
+  // iterations compare with the record's n_iter: the same SCF from the default guess, run by dixc generate.
+  scf::ScfOptions target_scf;
   // libxc functionals run on the same molecules, grid and targets as the obvious baselines (untrained BLYP...).
   std::vector<std::string> baselines = {"blyp", "pbe"};
 };
@@ -39,7 +43,7 @@ struct MoleculeMetrics {
   double dipole_error_debye = 0.0;  // |mu_model - mu_ref|
   double density_l2 = 0.0;          // sqrt(sum_p w_p (rho_model - rho_ref)^2)
   int model_scf_iterations = 0;
-  int target_iterations_default = 0;     // target SCF from the default (SAD) guess
+  int target_iterations_default = 0;     // target SCF from the default (SAD) guess: the record's n_iter
   int target_iterations_from_model = 0;  // target SCF from the model's density
   double tddft_mae_ev = 0.0;
   std::vector<double> excitations_model_ev, excitations_reference_ev;
