@@ -56,8 +56,7 @@ data::MoleculeRecord compute_reference(const chem::Molecule& molecule, const Ref
   response::TddftOptions tddft_options;
   tddft_options.n_roots = std::min(settings.n_roots, n_occ * n_vir);
   const auto tddft = target.tddft(hessian, tddft_options);
-  if (!tddft.converged)
-    throw ConvergenceError("TDDFT did not converge (max residual " + std::to_string(tddft.max_residual) + ")");
+  if (!tddft.converged) throw ConvergenceError("TDDFT did not converge (" + response::convergence_summary(tddft) + ")");
 
   std::vector<Matrix> directions;
   for (const auto& ex : tddft.excitations) {

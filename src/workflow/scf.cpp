@@ -79,8 +79,8 @@ std::optional<ScfOutcome> run_scf(par::Runtime& runtime, const ScfSettings& s, s
     options.log = s.scf.log;
     out.tddft = run.tddft(run.hessian(result), options);
     if (!out.tddft->converged)
-      throw ConvergenceError("molecule '" + molecule.name + "': TDDFT Davidson did not converge (max residual " +
-                             std::to_string(out.tddft->max_residual) + ")");
+      throw ConvergenceError("molecule '" + molecule.name + "': TDDFT Davidson did not converge (" +
+                             response::convergence_summary(*out.tddft) + ")");
     print_excitations(*out.tddft, s.tda, log);
   }
   return out;

@@ -21,6 +21,8 @@ TEST(Evaluation, TorchPbeOnPbeReferenceHasZeroErrors) {
   s.grid = "coarse";
   s.n_roots = 3;
   s.n_dir = 3;
+  s.energy_threshold = 1e-8;  // looser than the SCF's defaults, so that the evaluation must use the dataset's
+  s.gradient_threshold = 1e-6;
   chem::Molecule molecule = test::reference_geometry("H2O");
   molecule.name = "H2O";
   const auto record = calc::compute_reference(molecule, s);
@@ -33,6 +35,8 @@ TEST(Evaluation, TorchPbeOnPbeReferenceHasZeroErrors) {
   e.basis = "def2-svp";
   e.grid = "coarse";
   e.baselines = {"pbe", "blyp"};
+  e.target_scf.energy_threshold = s.energy_threshold;
+  e.target_scf.gradient_threshold = s.gradient_threshold;
   const auto m = workflow::evaluate_molecule(record, e);
   std::filesystem::remove(path);
   ASSERT_TRUE(m.ok) << m.message;
@@ -48,13 +52,16 @@ TEST(Evaluation, TorchPbeOnPbeReferenceHasZeroErrors) {
   EXPECT_LT(m.baselines[0].energy_error_mEh, 1e-5);  // libxc PBE is the reference itself
   EXPECT_GT(m.baselines[1].energy_error_mEh, 1.0);   // BLYP is not
   EXPECT_GT(m.baselines[1].e_rho_mEh, 0.0);          // a different density costs the target energy
-  // The target SCF from the default guess is the record's (generate ran it with the same settings), and
-  // rerunning it (a record without the count) gives the same number of iterations.
+  // The target SCF from the default guess is the record's (generate ran it with the dataset's settings): a
+  // record without the count reruns it with those settings to the same number of iterations, and with the
+  // SCF's tighter defaults to more.
   EXPECT_EQ(m.target_iterations_default, record.dims.n_iter);
   auto uncounted = record;
   uncounted.dims.n_iter = 0;
   e.baselines.clear();
   EXPECT_EQ(workflow::evaluate_molecule(uncounted, e).target_iterations_default, record.dims.n_iter);
+  e.target_scf = {};
+  EXPECT_GT(workflow::evaluate_molecule(uncounted, e).target_iterations_default, record.dims.n_iter);
 }
 
 }  // namespace

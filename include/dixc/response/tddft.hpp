@@ -7,10 +7,12 @@
 // |AX - wX| for TDA) below `residual_threshold`; excitation energies then converge to ~threshold^2.
 // Degenerate roots and roots of other symmetries: the subspace starts with more guesses than roots
 // (n_roots + extra_guesses, plus every orbital-energy difference within 1e-4 Eh of the last one), and a few roots
-// above the requested ones (guards) are converged as well, to `guard_threshold`, so a state whose guess starts
-// high still gets corrected and is found if it falls below the last wanted root.
+// above the requested ones (guards) are converged as well, to `guard_threshold` (guards within guard_threshold of
+// the last wanted root as tightly as the wanted ones), so a state whose guess starts high still gets corrected and
+// is found if it falls below the last wanted root.
 #include <array>
 #include <iosfwd>
+#include <string>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -42,12 +44,18 @@ struct TddftResult {
   std::vector<Excitation> excitations;  // ascending energy
   int n_iter = 0;
   bool converged = false;
-  double max_residual = 0.0;  // largest residual norm of the wanted roots
+  double max_residual = 0.0;        // largest residual norm of the wanted roots (and guards within guard_threshold)
+  double max_guard_residual = 0.0;  // largest residual norm of the other guard roots
+  int n_products = 0;               // trial vectors multiplied by (A+B) and (A-B)
 };
 
 // dipole_ao: <mu| r_k |nu> (integrals::dipole). Requires canonical-or-not orthonormal orbitals at an SCF
 // solution (the operators are used as given; away from stationarity the result has no physical meaning).
 TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Eigen::MatrixXd, 3>& dipole_ao,
                         const TddftOptions& options);
+
+// "max residual ... of the wanted roots, ... of the guard roots above them, after N Davidson iterations": what an
+// error message about an unconverged result says.
+std::string convergence_summary(const TddftResult& result);
 
 }  // namespace dixc::response
