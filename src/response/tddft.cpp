@@ -97,7 +97,7 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
     // RPA has two residuals per root, of (A+B)(X+Y) = w (X-Y) and (A-B)(X-Y) = w (X+Y); both are preconditioned
     // and added (Stratmann et al.), which converges much faster than adding their sum. TDA has one.
     std::vector<Vector> residuals(n_roots), residuals_minus(n_roots);
-    result.max_residual = 0.0;
+    result.max_residual = result.max_guard_residual = 0.0;
     if (options.tda) {
       Eigen::SelfAdjointEigenSolver<Matrix> es(0.5 * (mp + mm));
       z_sub = es.eigenvectors().leftCols(n_roots);
@@ -126,7 +126,6 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
       }
     }
     int added = 0;
-    result.max_guard_residual = 0.0;
     for (int r = 0; r < n_roots; ++r) {
       // The roots above the wanted ones only guard the order (see n_roots), so they stop asking for vectors at
       // guard_threshold, long before the wanted ones (15-20 % fewer products on G2 molecules,
