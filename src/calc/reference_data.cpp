@@ -4,6 +4,7 @@
 #include <random>
 
 #include "dixc/calc/molecule_calculation.hpp"
+#include "dixc/calc/reference_attributes.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/util/stable_hash.hpp"
 
@@ -45,11 +46,7 @@ data::MoleculeRecord compute_reference(const chem::Molecule& molecule, const Ref
   const calc::MoleculeCalculation calculation(molecule, settings.basis, settings.grid, {}, &eigensolver);
   const chem::BasisSet& basis = calculation.basis();
   const calc::FunctionalCalculation target = calculation.with(settings.functional);
-  scf::ScfOptions options;
-  options.max_iter = settings.max_iter;
-  options.energy_threshold = settings.energy_threshold;
-  options.gradient_threshold = settings.gradient_threshold;
-  const scf::ScfResult scf = target.converged_scf(options);
+  const scf::ScfResult scf = target.converged_scf(reference_scf_options(settings));
 
   const int n_occ = scf.n_occupied, n_mo = static_cast<int>(scf.coefficients.cols()), n_vir = n_mo - n_occ;
   const response::OrbitalHessian hessian = target.hessian(scf);

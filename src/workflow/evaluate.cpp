@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "dixc/calc/cost_model.hpp"
+#include "dixc/calc/reference_attributes.hpp"
 #include "dixc/data/dataset_reader.hpp"
 #include "dixc/data/schema.hpp"
 #include "dixc/ml/dataset_split.hpp"
@@ -61,19 +62,6 @@ std::vector<Row> rows_of_split(const data::DatasetReader& dataset, const ml::Mod
   return rows;
 }
 
-// The SCF settings the dataset's reference SCF ran with (written by dixc generate).
-scf::ScfOptions dataset_scf_options(const data::DatasetReader& dataset) {
-  scf::ScfOptions options;
-  try {
-    options.energy_threshold = std::stod(dataset.attribute(data::attribute::energy_threshold));
-    options.gradient_threshold = std::stod(dataset.attribute(data::attribute::gradient_threshold));
-    options.max_iter = std::stoi(dataset.attribute(data::attribute::max_iter));
-  } catch (const std::logic_error&) {  // std::invalid_argument, std::out_of_range
-    throw InputError(dataset.path() + ": unreadable SCF settings (energy_threshold, gradient_threshold, max_iter)");
-  }
-  return options;
-}
-
 }  // namespace
 
 EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::ostream& progress) {
@@ -91,12 +79,14 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
 
   EvaluationSettings settings;
   settings.model = model;
-  settings.functional = dataset.attribute(data::attribute::functional);
-  settings.basis = dataset.attribute(data::attribute::basis);
-  settings.grid = dataset.attribute(data::attribute::grid);
+  // The reference's settings, as dixc generate recorded them: the target SCF reruns with its thresholds.
+  const calc::ReferenceSettings reference = calc::reference_settings(dataset.attributes(), dataset.path());
+  settings.functional = reference.functional;
+  settings.basis = reference.basis;
+  settings.grid = reference.grid;
   settings.baselines = s.baselines;
   settings.max_scf_iterations = s.max_scf_iterations;
-  settings.target_scf = dataset_scf_options(dataset);
+  settings.target_scf = calc::reference_scf_options(reference);
 
   // Largest first, to whichever rank is free: a few large molecules no longer decide the wall time.
   std::vector<double> cost;

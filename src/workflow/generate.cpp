@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "dixc/calc/cost_model.hpp"
+#include "dixc/calc/reference_attributes.hpp"
 #include "dixc/chem/basis.hpp"
 #include "dixc/chem/molecule_sources.hpp"
 #include "dixc/chem/rattle.hpp"
@@ -145,20 +146,11 @@ GenerateSummary generate(par::Runtime& runtime, const GenerateSettings& s, std::
   const std::time_t now = std::time(nullptr);
   char created[64];
   std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  const std::map<std::string, std::string> attributes = {
-      {data::attribute::functional, settings.functional},
-      {data::attribute::basis, settings.basis},
-      {data::attribute::grid, settings.grid},
-      {data::attribute::energy_threshold, shortest(settings.energy_threshold)},
-      {data::attribute::gradient_threshold, shortest(settings.gradient_threshold)},
-      {data::attribute::max_iter, std::to_string(settings.max_iter)},
-      {data::attribute::n_roots, std::to_string(settings.n_roots)},
-      {data::attribute::n_dir, std::to_string(settings.n_dir)},
-      {data::attribute::seed, std::to_string(seed)},
-      {data::attribute::dixc_version, version_string},
-      {data::attribute::git_hash, git_hash},
-      {data::attribute::created, created},
-      {data::attribute::units, "atomic units (Hartree, Bohr); matrices column-major"}};
+  std::map<std::string, std::string> attributes = calc::reference_attributes(settings);
+  attributes.insert({{data::attribute::dixc_version, version_string},
+                     {data::attribute::git_hash, git_hash},
+                     {data::attribute::created, created},
+                     {data::attribute::units, "atomic units (Hartree, Bohr); matrices column-major"}});
   const std::string& output = s.output;
   data::DatasetWriter writer(output, world, attributes);
 
