@@ -30,7 +30,13 @@ ReferenceSettings unusual_settings() {
 TEST(ReferenceAttributes, SettingsSurviveTheRoundTripExactly) {
   const ReferenceSettings s = unusual_settings();
   const auto attributes = reference_attributes(s);
+  // Each value under its own name (a writer and reader that swapped two names alike would still round-trip).
   EXPECT_EQ(attributes.at(data::attribute::max_iter), "37");
+  EXPECT_EQ(std::stod(attributes.at(data::attribute::energy_threshold)), 3.1e-9);
+  EXPECT_EQ(std::stod(attributes.at(data::attribute::gradient_threshold)), 7.3e-7);
+  EXPECT_EQ(attributes.at(data::attribute::n_roots), "2");
+  EXPECT_EQ(attributes.at(data::attribute::n_dir), "5");
+  EXPECT_EQ(attributes.at(data::attribute::functional), "pbe0");
   const ReferenceSettings back = reference_settings(attributes, "data.h5");
   EXPECT_EQ(back.functional, s.functional);
   EXPECT_EQ(back.basis, s.basis);
