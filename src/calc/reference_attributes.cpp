@@ -1,34 +1,20 @@
 #include "dixc/calc/reference_attributes.hpp"
 
-#include <iomanip>
-#include <sstream>
+#include <stdexcept>
 
 #include "dixc/data/schema.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/util/number_text.hpp"
 
 namespace dixc::calc {
 
 namespace {
 
-std::string round_trip(double x) {
-  std::ostringstream o;
-  o << std::setprecision(17) << x;
-  return o.str();
-}
-
-const std::string& required(const std::map<std::string, std::string>& attributes, const std::string& name,
-                            const std::string& source) {
-  const auto it = attributes.find(name);
-  if (it == attributes.end())
-    throw InputError(source + ": attribute '" + name + "' is missing (not a dataset written by dixc generate?)");
-  return it->second;
-}
-
 // std::stod/stoi/stoull on the whole string: trailing characters are an error too.
 template <class T, class Parse>
 T parsed(const std::map<std::string, std::string>& attributes, const std::string& name, const std::string& source,
          Parse parse) {
-  const std::string& text = required(attributes, name, source);
+  const std::string& text = data::required_attribute(attributes, name, source);
   try {
     std::size_t used = 0;
     const T value = parse(text, &used);
@@ -45,8 +31,8 @@ std::map<std::string, std::string> reference_attributes(const ReferenceSettings&
   return {{a::functional, settings.functional},
           {a::basis, settings.basis},
           {a::grid, settings.grid},
-          {a::energy_threshold, round_trip(settings.energy_threshold)},
-          {a::gradient_threshold, round_trip(settings.gradient_threshold)},
+          {a::energy_threshold, round_trip_text(settings.energy_threshold)},
+          {a::gradient_threshold, round_trip_text(settings.gradient_threshold)},
           {a::max_iter, std::to_string(settings.max_iter)},
           {a::n_roots, std::to_string(settings.n_roots)},
           {a::n_dir, std::to_string(settings.n_dir)},
@@ -59,9 +45,9 @@ ReferenceSettings reference_settings(const std::map<std::string, std::string>& a
   const auto as_int = [](const std::string& s, std::size_t* used) { return std::stoi(s, used); };
   const auto as_seed = [](const std::string& s, std::size_t* used) { return std::stoull(s, used); };
   ReferenceSettings s;
-  s.functional = required(attributes, a::functional, source);
-  s.basis = required(attributes, a::basis, source);
-  s.grid = required(attributes, a::grid, source);
+  s.functional = data::required_attribute(attributes, a::functional, source);
+  s.basis = data::required_attribute(attributes, a::basis, source);
+  s.grid = data::required_attribute(attributes, a::grid, source);
   s.energy_threshold = parsed<double>(attributes, a::energy_threshold, source, as_double);
   s.gradient_threshold = parsed<double>(attributes, a::gradient_threshold, source, as_double);
   s.max_iter = parsed<int>(attributes, a::max_iter, source, as_int);

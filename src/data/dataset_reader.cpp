@@ -77,10 +77,7 @@ DatasetReader::DatasetReader(const std::string& path) : path_(path) {
 }
 
 const std::string& DatasetReader::attribute(const std::string& name) const {
-  const auto it = attributes_.find(name);
-  if (it == attributes_.end())
-    throw InputError(path_ + ": the dataset has no '" + name + "' attribute (not written by dixc generate?)");
-  return it->second;
+  return required_attribute(attributes_, name, path_);
 }
 
 std::optional<std::size_t> DatasetReader::find(const std::string& name) const {

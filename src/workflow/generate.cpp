@@ -23,6 +23,7 @@
 #include "dixc/par/schedule.hpp"
 #include "dixc/par/tiered_schedule.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/util/number_text.hpp"
 #include "dixc/version.hpp"
 
 namespace dixc::workflow {
@@ -39,12 +40,6 @@ std::string format_seconds(double s) {
     o << std::fixed << std::setprecision(1) << s / 60 << " min";
   else
     o << std::fixed << std::setprecision(1) << s / 3600 << " h";
-  return o.str();
-}
-
-std::string shortest(double x) {
-  std::ostringstream o;
-  o << std::setprecision(17) << x;
   return o.str();
 }
 
@@ -237,7 +232,7 @@ GenerateSummary generate(par::Runtime& runtime, const GenerateSettings& s, std::
       }
       if (!schedule.leader()) continue;  // the leader reports and stores the team's result
       progress << team_label(rank, par::size_of(schedule.team())) << " " << molecule.name << ": "
-               << (record.status == data::RecordStatus::ok ? "ok, E = " + shortest(record.scalars.energy_total) +
+               << (record.status == data::RecordStatus::ok ? "ok, E = " + round_trip_text(record.scalars.energy_total) +
                                                                  " Eh, " + format_seconds(record.scalars.wall_seconds)
                                                            : "FAILED: " + record.message)
                << "\n"

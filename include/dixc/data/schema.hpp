@@ -3,6 +3,7 @@
 // meet their names in the HDF5 file (docs/dataset.md is the prose version). Matrices are stored column-major
 // (Fortran order) and flattened; the reader reshapes them.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ inline constexpr char dixc_version[] = "dixc_version", git_hash[] = "git_hash", 
 }  // namespace attribute
 // Provenance (created, dixc_version, git_hash): may differ between shards and runs that make one dataset.
 bool is_provenance_attribute(const std::string& name);
+// The attribute `name` of the dataset `file`; InputError naming both when it is missing.
+const std::string& required_attribute(const std::map<std::string, std::string>& attributes, const std::string& name,
+                                      const std::string& file);
 
 // Integer dimensions of a record, in index-table column order.
 struct DimensionField {
