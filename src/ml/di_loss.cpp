@@ -37,26 +37,29 @@ void assemble(const OrbitalGridChunk& c, const PointDerivatives& d, const Molecu
   torch::NoGradGuard no_grad;
   const bool hessian = order == ResponseOrder::hessian;
   const PotentialCoefficients ground{d.e_rho, 2.0 * d.e_sigma.unsqueeze(0) * c.grad_rho, d.e_tau};
-  // First-order coefficients: a1, b1 = 2 s1 grad rho + 2 e_sigma grad rho1, c1 (the kernel G[D1[v]]); the
-  // ground coefficients act on u_k = psi_v v_k (the V_vv v term) inside potential_on_orbitals.
+  // First-order coefficients: a1, b1 = 2 s1 grad rho + 2 e_sigma grad rho1, c1 (the kernel G[D1[v]]).
   PotentialCoefficients first;
   if (hessian) first = {d.a1, 2.0 * d.s1.unsqueeze(1) * c.grad_rho.unsqueeze(0) + 2.0 * d.e_sigma * c.grad_rho1, d.c1};
-  const torch::Tensor q = potential_on_orbitals(ground, hessian ? &first : nullptr, c.occ, c.occ1);
+  const torch::Tensor q = potential_on_orbitals(ground, hessian ? &first : nullptr, c.occ);
   const std::int64_t slots = q.size(2), no = c.occ.size(2), nv = c.vir.size(2);
   const torch::Tensor q2 = q.view({-1, slots * no});
-  const torch::Tensor gh = 4.0 * c.vir.reshape({-1, nv}).t().matmul(q2);  // (nv, slots no)
+  const torch::Tensor vir = c.vir.reshape({-1, nv});
+  const torch::Tensor gh = 4.0 * vir.t().matmul(q2);  // (nv, slots no)
   const torch::Tensor g = gh.narrow(1, 0, no);
   if (!hessian) return out.add(g, {});
+  // H v_k = 4 [Phi_v^T v1_k Phi_o + V_vv v_k - v_k V_oo] (docs/theory.md section 3)
   const torch::Tensor v_oo = c.occ.reshape({-1, no}).t().matmul(q2.narrow(1, 0, no));
+  const torch::Tensor v_vv = vir.t().matmul(potential_on_orbitals(ground, nullptr, c.vir).view({-1, nv}));
   const torch::Tensor hv = gh.narrow(1, no, (slots - 1) * no).reshape({nv, slots - 1, no}).permute({1, 0, 2});
-  out.add(g, hv - 4.0 * m.directions.matmul(v_oo));
+  out.add(g, hv + 4.0 * (v_vv.matmul(m.directions) - m.directions.matmul(v_oo)));
 }
 
 // The loss's first variation as weights on the model's point derivatives (fixed once the residuals are known):
 //   c_g.dg + c_H.dHv = sum_p [e_rho w_rho + e_sigma w_sigma + e_tau w_tau]
 //                      + sum_k sum_p [a1_k u_rho,k + s1_k u_sigma,k + c1_k u_tau,k],
-// from <c_g, 4 Phi_v^T Q> = <4 Phi_v c_g, Q>, the same for each H v_k, and <Z, V_oo> = <Phi_o Z, Q> with
-// Z = sum_k v_k^T c_H,k. So the GEMM assembly never enters the autograd graph.
+// from <c_g, 4 Phi_v^T Q> = <4 Phi_v c_g, Q>, the same for each H v_k, <Z, V_oo> = <Phi_o Z, Q> with
+// Z = sum_k v_k^T c_H,k, and <W, V_vv> = <Phi_v W, Q_v> with W = 4 sum_k c_H,k v_k^T. So the GEMM assembly never
+// enters the autograd graph.
 struct AdjointWeights {
   torch::Tensor w_rho, w_sigma, w_tau;  // (np)
   torch::Tensor u_rho, u_sigma, u_tau;  // (n_dir, np)
@@ -68,17 +71,21 @@ AdjointWeights adjoint_weights(const OrbitalGridChunk& c, const LossAdjoint& adj
   if (order == ResponseOrder::energy) return w;
   const bool hessian = order == ResponseOrder::hessian;
   const std::int64_t np = c.weights.size(0), nv = c.vir.size(2), no = c.occ.size(2);
-  // Adjoint orbitals in one GEMM: slot 0 = Phi_v 4 c_g, slot 1 + k = Phi_v 4 c_H,k; and y_occ = Phi_o (-4 Z).
+  // Adjoint orbitals in one GEMM: slot 0 = Phi_v 4 c_g, slot 1 + k = Phi_v 4 c_H,k; y_occ = Phi_o (-4 Z) and
+  // y_vir = Phi_v W.
   torch::Tensor coefficients = 4.0 * adjoint.gradient;
-  torch::Tensor y_occ;
+  torch::Tensor y_occ, y_vir;
+  const torch::Tensor vir = c.vir.reshape({-1, nv});
   if (hessian) {
     const std::int64_t n_dir = adjoint.hessian.size(0);
     coefficients = torch::cat({coefficients, 4.0 * adjoint.hessian.permute({1, 0, 2}).reshape({nv, n_dir * no})}, 1);
     const torch::Tensor z = torch::einsum("kai,kaj->ij", {m.directions, adjoint.hessian});
     y_occ = c.occ.reshape({-1, no}).matmul(-4.0 * z).view({4, np, no});
+    const torch::Tensor w_vv = 4.0 * torch::einsum("kai,kbi->ab", {adjoint.hessian, m.directions});
+    y_vir = vir.matmul(w_vv).view({4, np, nv});
   }
-  const torch::Tensor y = c.vir.reshape({-1, nv}).matmul(coefficients).view({4, np, -1, no});
-  const AdjointDensities p = adjoint_densities(y, y_occ, c.occ, c.occ1);
+  const torch::Tensor y = vir.matmul(coefficients).view({4, np, -1, no});
+  const AdjointDensities p = adjoint_densities(y, y_occ, c.occ, y_vir, c.vir);
   torch::Tensor w_sigma_first_order = torch::zeros({np}, torch::kDouble);
   if (hessian) {
     const torch::Tensor pk_b = p.per_direction.narrow(1, 1, 3);  // (n_dir, 3, np)

@@ -27,12 +27,14 @@ OrbitalGridChunk build_chunk(const MoleculeTensors& m, const GridChunk& ao, Resp
   }
   if (order == ResponseOrder::gradient) return c;
 
-  // u_k = psi_v v_k for all directions at once: (4, np, nv) x (nv, n_dir * no).
+  // u_k = psi_v v_k for all directions at once: (4, np, nv) x (nv, n_dir * no). Only its densities are kept: the
+  // step applies the potential to psi_v instead (V_vv v_k, orbital_contractions.hpp), so the n_dir x 4 x n_occ
+  // doubles per point of u_k need not stay in memory.
   const std::int64_t n_dir = m.directions.size(0), nv = m.c_vir.size(1), no = m.c_occ.size(1);
   const std::int64_t np = psi.size(0);
   const torch::Tensor v = m.directions.permute({1, 0, 2}).reshape({nv, n_dir * no});
-  c.occ1 = c.vir.matmul(v).reshape({4, np, n_dir, no}).permute({2, 0, 1, 3}).contiguous();
-  const torch::Tensor u = c.occ1.select(1, 0), du = c.occ1.slice(1, 1, 4);  // (nd, np, no), (nd, 3, np, no)
+  const torch::Tensor occ1 = c.vir.matmul(v).reshape({4, np, n_dir, no}).permute({2, 0, 1, 3});
+  const torch::Tensor u = occ1.select(1, 0), du = occ1.slice(1, 1, 4);  // (nd, np, no), (nd, 3, np, no)
   c.rho1 = 4.0 * (u * psi.unsqueeze(0)).sum(2);
   c.grad_rho1 = 4.0 * (dpsi.unsqueeze(0) * u.unsqueeze(1) + psi.unsqueeze(0).unsqueeze(0) * du).sum(3);
   c.sigma1 = 2.0 * (c.grad_rho.unsqueeze(0) * c.grad_rho1).sum(1);
@@ -51,8 +53,8 @@ std::size_t ReferenceFeatures::n_points() const {
 std::size_t ReferenceFeatures::bytes() const {
   std::size_t b = 0;
   for (const auto& c : chunks)
-    for (const auto* t : {&c.weights, &c.points, &c.occ, &c.vir, &c.rho, &c.sigma, &c.tau, &c.grad_rho, &c.occ1,
-                          &c.rho1, &c.sigma1, &c.tau1, &c.grad_rho1})
+    for (const auto* t : {&c.weights, &c.points, &c.occ, &c.vir, &c.rho, &c.sigma, &c.tau, &c.grad_rho, &c.rho1,
+                          &c.sigma1, &c.tau1, &c.grad_rho1})
       if (t->defined()) b += static_cast<std::size_t>(t->numel()) * sizeof(double);
   for (const auto& [architecture, calls] : separable_cache)
     for (const auto& maps : calls) b += maps.bytes();

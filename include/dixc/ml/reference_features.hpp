@@ -9,7 +9,8 @@
 //   sigma = |grad rho|^2,              sigma1_k = 2 grad rho . grad rho1_k
 //   tau  = sum_i |grad psi_i|^2,       tau1_k  = 2 sum_i grad psi_i . grad u_ki
 // (tau = 1/2 sum D grad phi . grad phi with D = 2 C_o C_o^T.) Orbitals are kept in the MO basis, values and
-// gradients stacked as (4, points, orbitals), so every contraction of the loss is a GEMM over 4 x points.
+// gradients stacked as (4, points, orbitals), so every contraction of the loss is a GEMM over 4 x points; u_k
+// itself is not kept (the step needs only V_vv v_k, orbital_contractions.hpp).
 #include <cstddef>
 #include <map>
 #include <string>
@@ -29,7 +30,6 @@ struct OrbitalGridChunk {
   torch::Tensor occ, vir;            // (4, np, n_occ), (4, np, n_vir): psi and d/dx, d/dy, d/dz
   torch::Tensor rho, sigma, tau;     // (np)
   torch::Tensor grad_rho;            // (3, np)
-  torch::Tensor occ1;                // (n_dir, 4, np, n_occ): u_k = psi_v v_k and its gradient
   torch::Tensor rho1, sigma1, tau1;  // (n_dir, np)
   torch::Tensor grad_rho1;           // (n_dir, 3, np)
 };
@@ -59,7 +59,7 @@ struct ReferenceFeatures {
 
 // From the AO values of `molecule.chunks` (which the caller may drop afterwards). Chunking is kept as loaded;
 // points_per_call = 0: one chunk per model call. Only what `order` needs is kept (energy-only training keeps
-// ~8 doubles per point instead of ~4 (n_mo + n_dir n_occ)).
+// ~8 doubles per point instead of ~4 n_mo + 6 n_dir).
 ReferenceFeatures build_reference_features(const MoleculeTensors& molecule, std::size_t points_per_call = 0,
                                            ResponseOrder order = ResponseOrder::hessian);
 
