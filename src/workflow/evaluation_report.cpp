@@ -127,6 +127,16 @@ bool write_report(const fs::path& out, const std::string& train_dir) {
   return std::system(cmd.c_str()) == 0;
 }
 
+namespace {
+// A loss mode's phases (energy>di>energy) with every DI phase trained on the energy alone instead.
+std::string energy_control(const std::string& loss_mode) {
+  std::string control, phase;
+  std::istringstream phases(loss_mode);
+  while (std::getline(phases, phase, '>')) control += (control.empty() ? "" : ">") + (phase == "di" ? "energy" : phase);
+  return control;
+}
+}  // namespace
+
 std::string comparison_table(const std::vector<std::string>& runs) {
   // rows: architecture x loss mode; columns: the mean metrics; then DI relative to energy-only per architecture.
   std::map<std::pair<std::string, std::string>, nlohmann::json> table;
@@ -159,18 +169,21 @@ std::string comparison_table(const std::vector<std::string>& runs) {
         md << " - |";
     md << "\n";
   }
-  md << "\nRelative change of DI (from scratch, or fine-tuning an energy-only model: energy>di) over energy-only "
-        "training, (DI - energy) / |energy| (negative: DI is better for errors; positive: more iterations "
-        "saved):\n\n| architecture | DI training |";
+  md << "\nRelative change of each model trained with DI phases over its energy-only control, (DI - energy) / "
+        "|energy| (negative: DI is better for errors; positive: more iterations saved). The control is the run of "
+        "equal length with every DI phase replaced by an energy phase (energy>di>energy against "
+        "energy>energy>energy), else the energy-only run:\n\n| architecture | DI training | against |";
   for (const auto& [key, label] : metric_columns()) md << " " << label << " |";
-  md << "\n|---|---|";
+  md << "\n|---|---|---|";
   for (std::size_t i = 0; i < metric_columns().size(); ++i) md << "---|";
   md << "\n";
   for (const auto& [key, mean] : table) {
-    if (key.second != "di" && key.second != "energy>di") continue;
-    const auto base = table.find({key.first, "energy"});
+    const std::string control = energy_control(key.second);
+    if (control == key.second) continue;  // no DI phase
+    auto base = table.find({key.first, control});
+    if (base == table.end()) base = table.find({key.first, "energy"});
     if (base == table.end()) continue;
-    md << "| " << key.first << " | " << key.second << " |";
+    md << "| " << key.first << " | " << key.second << " | " << base->first.second << " |";
     for (const auto& [metric, label] : metric_columns()) {
       const double di = mean.value(metric, std::nan("")), e = base->second.value(metric, std::nan(""));
       md << " " << std::showpos << std::fixed << std::setprecision(1) << 100.0 * (di - e) / std::abs(e) << "%"

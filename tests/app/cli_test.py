@@ -158,13 +158,16 @@ class Cli(unittest.TestCase):
         self.assert_one_line_error(proc, 2, "--val-fraction and --test-fraction")
 
     def test_compare_tables_energy_di_and_fine_tuned_rows(self):
-        # Hand-made evaluation summaries: the DI rows (from scratch and fine-tuned, energy>di) are related to the
-        # energy-only row of their architecture: (8 - 10) / 10 = -20.0 %, (5 - 10) / 10 = -50.0 %.
+        # Hand-made evaluation summaries: the DI rows are related to their architecture's control of equal length
+        # (energy>di>energy to energy>energy>energy: (6 - 12) / 12 = -50.0 %), else to the energy-only row
+        # (di and energy>di: (8 - 10) / 10 = -20.0 %, (5 - 10) / 10 = -50.0 %); xcdiff has no control.
         runs = []
-        for mode, error in (("energy", 10.0), ("di", 8.0), ("energy>di", 5.0)):
-            d = os.path.join(self.tmp.name, mode.replace(">", "_"))
+        for arch, mode, error in (("mgga-mlp", "energy", 10.0), ("mgga-mlp", "di", 8.0), ("mgga-mlp", "energy>di", 5.0),
+                                  ("mgga-mlp", "energy>energy>energy", 12.0), ("mgga-mlp", "energy>di>energy", 6.0),
+                                  ("xcdiff", "energy>di", 7.0)):
+            d = os.path.join(self.tmp.name, arch + "_" + mode.replace(">", "_"))
             os.makedirs(d)
-            summary = {"architecture": "mgga-mlp", "loss_mode": mode, "mean": {"energy_error_mEh": error},
+            summary = {"architecture": arch, "loss_mode": mode, "mean": {"energy_error_mEh": error},
                        "baseline_mean": {"blyp": {"energy_error_mEh": 11.0}}}
             self.write(os.path.join(d, "summary.json"), json.dumps(summary))
             runs.append(d)
@@ -174,8 +177,11 @@ class Cli(unittest.TestCase):
         text = open(table).read()
         self.assertIn("| mgga-mlp | energy>di | 5 |", text)
         self.assertIn("| blyp (libxc, no training) | baseline | 11 |", text)
-        self.assertIn("| mgga-mlp | di | -20.0% |", text)
-        self.assertIn("| mgga-mlp | energy>di | -50.0% |", text)
+        self.assertIn("| mgga-mlp | di | energy | -20.0% |", text)
+        self.assertIn("| mgga-mlp | energy>di | energy | -50.0% |", text)
+        self.assertIn("| mgga-mlp | energy>di>energy | energy>energy>energy | -50.0% |", text)
+        self.assertNotIn("| xcdiff | energy>di |", text.split("Relative change")[1])
+        self.assertNotIn("| mgga-mlp | energy>energy>energy | energy", text)
 
 
 if __name__ == "__main__":
