@@ -47,7 +47,7 @@ void assemble(const OrbitalGridChunk& c, const PointDerivatives& d, const Molecu
   const torch::Tensor gh = 4.0 * vir.t().matmul(q2);  // (nv, slots no)
   const torch::Tensor g = gh.narrow(1, 0, no);
   if (!hessian) return out.add(g, {});
-  // H v_k = 4 [Phi_v^T v1_k Phi_o + V_vv v_k - v_k V_oo] (docs/theory.md section 3)
+  // H v_k = 4 [Psi_v^T A(a1_k, b1_k, c1_k) Psi_o + V_vv v_k - v_k V_oo] (docs/theory.md section 4)
   const torch::Tensor v_oo = c.occ.reshape({-1, no}).t().matmul(q2.narrow(1, 0, no));
   const torch::Tensor v_vv = vir.t().matmul(potential_on_orbitals(ground, nullptr, c.vir).view({-1, nv}));
   const torch::Tensor hv = gh.narrow(1, no, (slots - 1) * no).reshape({nv, slots - 1, no}).permute({1, 0, 2});

@@ -31,6 +31,14 @@ std::string report_script() {
   return {};
 }
 
+// A loss mode's phases (energy>di>energy) with every DI phase trained on the energy alone instead.
+std::string energy_control(const std::string& loss_mode) {
+  std::string control, phase;
+  std::istringstream phases(loss_mode);
+  while (std::getline(phases, phase, '>')) control += (control.empty() ? "" : ">") + (phase == "di" ? "energy" : phase);
+  return control;
+}
+
 }  // namespace
 
 nlohmann::json to_json(const MoleculeMetrics& m) {
@@ -126,16 +134,6 @@ bool write_report(const fs::path& out, const std::string& train_dir) {
   const std::string cmd = "/usr/bin/python3 '" + script + "' '" + out.string() + "' '" + train_dir + "'";
   return std::system(cmd.c_str()) == 0;
 }
-
-namespace {
-// A loss mode's phases (energy>di>energy) with every DI phase trained on the energy alone instead.
-std::string energy_control(const std::string& loss_mode) {
-  std::string control, phase;
-  std::istringstream phases(loss_mode);
-  while (std::getline(phases, phase, '>')) control += (control.empty() ? "" : ">") + (phase == "di" ? "energy" : phase);
-  return control;
-}
-}  // namespace
 
 std::string comparison_table(const std::vector<std::string>& runs) {
   // rows: architecture x loss mode; columns: the mean metrics; then DI relative to energy-only per architecture.

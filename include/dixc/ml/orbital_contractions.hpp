@@ -1,6 +1,6 @@
 #pragma once
 // The per-point work of the DI-Loss's MO-basis assembly on one chunk of grid points, in single passes over the
-// orbitals (docs/theory.md section 3). Orbitals are stacked as value and d/dx, d/dy, d/dz in dimension 0
+// orbitals (docs/theory.md section 4). Orbitals are stacked as value and d/dx, d/dy, d/dz in dimension 0
 // (occ: (4, np, n_occ), vir: (4, np, n_vir)), so that the remaining contractions over the points are plain GEMMs.
 #include <torch/torch.h>
 
@@ -17,8 +17,8 @@ struct PotentialCoefficients {
 //   slot 1 + k: v1_k psi     (with psi_o, contracted with psi_v: the kernel part of H v_k)
 // where "v psi" is (a psi + b . grad psi, b_d psi + c/2 d_d psi), the form whose dot product with (phi, grad phi)
 // summed over the points is the matrix element. Without `first` only slot 0. H v_k's remaining part V_vv v_k -
-// v_k V_oo takes V_vv from slot 0 with psi_v: n_vir^2 per point instead of keeping u_k = psi_v v_k
-// (n_dir n_occ n_vir per point and 4 n_dir n_occ doubles per point in memory).
+// v_k V_oo takes V_vv from slot 0 with psi_v: one more GEMM per step (4 np n_vir^2) instead of keeping
+// u_k = psi_v v_k with the features (4 n_dir n_occ doubles per point).
 torch::Tensor potential_on_orbitals(const PotentialCoefficients& ground, const PotentialCoefficients* first,
                                     const torch::Tensor& orbitals);
 

@@ -59,7 +59,7 @@ struct ReferenceFeatures {
 
 // From the AO values of `molecule.chunks` (which the caller may drop afterwards). Chunking is kept as loaded;
 // points_per_call = 0: one chunk per model call. Only what `order` needs is kept (energy-only training keeps
-// ~8 doubles per point instead of ~4 n_mo + 6 n_dir).
+// 10 doubles per point instead of ~4 n_mo + 6 n_dir + 10).
 ReferenceFeatures build_reference_features(const MoleculeTensors& molecule, std::size_t points_per_call = 0,
                                            ResponseOrder order = ResponseOrder::hessian);
 
