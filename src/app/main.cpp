@@ -17,6 +17,7 @@
 
 #include "dixc/app/commands.hpp"
 #include "dixc/app/learned_functional.hpp"
+#include "dixc/par/blas_kernels.hpp"
 #ifdef DIXC_ML_COMMANDS
 #include "dixc/ml/torch_runtime.hpp"
 #endif
@@ -89,6 +90,7 @@ int exec_ml_executable(char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  dixc::par::reexec_with_better_openblas_core(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     print_usage(std::cerr);
@@ -100,6 +102,8 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "--version") {
     std::cout << "dixc " << dixc::version_string << " (git " << dixc::git_hash << ")\n";
+    const std::string blas_core = dixc::par::loaded_openblas_core();
+    if (!blas_core.empty()) std::cout << "OpenBLAS kernels: " << blas_core << "\n";
     return 0;
   }
   const auto it = commands().find(args[0]);
