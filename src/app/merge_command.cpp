@@ -5,6 +5,7 @@
 
 #include "dixc/app/commands.hpp"
 #include "dixc/app/options.hpp"
+#include "dixc/data/attributes.hpp"
 #include "dixc/data/dataset_reader.hpp"
 #include "dixc/data/dataset_writer.hpp"
 #include "dixc/data/schema.hpp"

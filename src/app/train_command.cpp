@@ -28,6 +28,9 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
       "output-dir,o", po::value<std::string>()->required(), "directory for losses, checkpoints and the model")(
       "model", po::value<std::string>()->default_value("gga-mlp"),
       "gga-mlp | mgga-mlp | nonlocal (start as BLYP and learn a correction) | xcdiff (starts as RPBE)")(
+      "hidden", po::value<int>()->default_value(0),
+      "width of the model's hidden layers (0: the --init model's, else 32; xcdiff 24; the non-local model's atom "
+      "networks half of it); wider models fit more and cost more per step")(
       "loss", po::value<std::string>()->default_value("di"),
       "energy | energy+grad | di (terms at the reference solution) | energy+density (SCF total energy and "
       "density of the model) | di+density (energy+density plus di's gradient and Hessian terms)")(
@@ -89,6 +92,7 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   o.dataset = vm["dataset"].as<std::string>();
   o.output_dir = vm["output-dir"].as<std::string>();
   o.architecture = vm["model"].as<std::string>();
+  o.hidden_width = vm["hidden"].as<int>();
   o.loss.mode = ml::parse_loss_mode(vm["loss"].as<std::string>());
   o.loss.weights = {vm["w-energy"].as<double>(), vm["w-grad"].as<double>(), vm["w-hess"].as<double>(),
                     vm["w-density"].as<double>()};

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "dixc/data/schema.hpp"
+#include "dixc/data/attributes.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/util/number_text.hpp"
 

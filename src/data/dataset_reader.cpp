@@ -3,6 +3,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "dixc/data/attributes.hpp"
 #include "dixc/data/index_columns.hpp"
 #include "dixc/data/schema.hpp"
 #include "dixc/util/error.hpp"

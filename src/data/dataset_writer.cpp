@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "dixc/data/attributes.hpp"
 #include "dixc/data/index_columns.hpp"
 #include "dixc/data/schema.hpp"
 #include "dixc/util/error.hpp"

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "dixc/util/error.hpp"
-
 namespace dixc::data {
 
 const std::vector<DimensionField>& dimension_fields() {
@@ -69,18 +67,6 @@ auto member_named(const std::vector<Field>& fields, const std::string& name) {
 }
 
 }  // namespace
-
-bool is_provenance_attribute(const std::string& name) {
-  return name == attribute::created || name == attribute::dixc_version || name == attribute::git_hash;
-}
-
-const std::string& required_attribute(const std::map<std::string, std::string>& attributes, const std::string& name,
-                                      const std::string& file) {
-  const auto it = attributes.find(name);
-  if (it == attributes.end())
-    throw InputError(file + ": the dataset has no '" + name + "' attribute (not written by dixc generate?)");
-  return it->second;
-}
 
 std::int64_t RecordDimensions::*dimension_member(const std::string& name) {
   return member_named(dimension_fields(), name);

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "dixc/data/schema.hpp"
+#include "dixc/data/attributes.hpp"
 #include "dixc/util/stable_hash.hpp"
 
 namespace dixc::ml {

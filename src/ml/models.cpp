@@ -41,7 +41,13 @@ const std::vector<std::string>& model_names() {
   return names;
 }
 
-torch::jit::Module make_model(const std::string& architecture, std::uint64_t seed) {
+int default_hidden_width(const std::string& architecture) { return architecture == "xcdiff" ? 24 : 32; }
+
+torch::jit::Module make_model(const std::string& architecture, std::uint64_t seed, int hidden) {
+  if (hidden < 0 || hidden > 4096)
+    throw InputError("hidden width " + std::to_string(hidden) + " out of range (1 to 4096, or 0 for the default)");
+  const std::int64_t h = hidden > 0 ? hidden : default_hidden_width(architecture);
+  const std::int64_t atom_h = std::max<std::int64_t>(4, h / 2);  // the non-local model's atom networks
   torch::jit::Module m("dixc_" + std::string(architecture == "gga-mlp"    ? "gga_mlp"
                                              : architecture == "mgga-mlp" ? "mgga_mlp"
                                                                           : architecture));
@@ -54,22 +60,22 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
   } else if (architecture == "blyp") {
     body = &blyp_model_source();
   } else if (architecture == "gga-mlp") {
-    p.mlp("", 2, 32, 2);
+    p.mlp("", 2, h, 2);
     body = &gga_mlp_source();
   } else if (architecture == "mgga-mlp") {
-    p.mlp("", 3, 32, 2);
+    p.mlp("", 3, h, 2);
     body = &mgga_mlp_source();
   } else if (architecture == "xcdiff") {
-    p.mlp("x", 2, 24, 1);
-    p.mlp("c", 2, 24, 1);
+    p.mlp("x", 2, h, 1);
+    p.mlp("c", 2, h, 1);
     body = &xcdiff_source();
   } else if (architecture == "nonlocal") {
     m.register_buffer("mu", torch::linspace(0.25, 4.0, 8, torch::kDouble));
-    p.mlp("a", 8, 16, 8);
-    p.mlp("m", 8, 16, 8);
-    p.mlp("", 3 + 8, 32, 2);
+    p.mlp("a", 8, atom_h, 8);
+    p.mlp("m", 8, atom_h, 8);
+    p.mlp("", 3 + 8, h, 2);
     // Atom embeddings feed the final MLP through f_p: start them non-zero so their gradients are not all zero.
-    m.register_parameter("wa3", (torch::rand({16, 8}, p.gen, torch::kDouble) - 0.5).mul_(0.1).requires_grad_(true),
+    m.register_parameter("wa3", (torch::rand({atom_h, 8}, p.gen, torch::kDouble) - 0.5).mul_(0.1).requires_grad_(true),
                          false);
     body = &nonlocal_source();
     nonlocal = true;
@@ -80,6 +86,7 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
   }
   m.register_attribute("architecture", c10::StringType::get(), architecture);
   m.register_attribute("nonlocal", c10::BoolType::get(), nonlocal);
+  if (learned) m.register_attribute("hidden_width", c10::IntType::get(), h);
   // gga-mlp's inputs and the BLYP/PBE bases take rho and sigma only: its SCF needs no tau on the grid
   m.register_attribute("uses_tau", c10::BoolType::get(), architecture != "gga-mlp" && learned);
   m.register_attribute("jet", c10::BoolType::get(), false);  // see mlp() in model_sources.cpp
@@ -95,6 +102,14 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
     m.define(base_plus_correction_source());
   }
   return m;
+}
+
+int hidden_width(const torch::jit::Module& model) {
+  if (model.hasattr("hidden_width")) return static_cast<int>(model.attr("hidden_width").toInt());
+  const std::string architecture = model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
+  const bool learned =
+      architecture == "gga-mlp" || architecture == "mgga-mlp" || architecture == "xcdiff" || architecture == "nonlocal";
+  return learned ? default_hidden_width(architecture) : 0;
 }
 
 bool has_base(const torch::jit::Module& model) {
@@ -144,6 +159,11 @@ std::vector<torch::Tensor> ordered_parameters(const torch::jit::Module& model) {
   std::vector<torch::Tensor> out;
   for (auto& [name, t] : by_name) out.push_back(t);
   return out;
+}
+
+bool same_parameter_shapes(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](const auto& x, const auto& y) { return x.sizes().equals(y.sizes()); });
 }
 
 torch::jit::Module load_model_file(const std::string& path) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "dixc/data/schema.hpp"
+#include "dixc/data/attributes.hpp"
 
 namespace dixc::ml {
 

@@ -15,8 +15,8 @@
 #include <torch/torch.h>
 
 #include "dixc/calc/cost_model.hpp"
+#include "dixc/data/attributes.hpp"
 #include "dixc/data/dataset_reader.hpp"
-#include "dixc/data/schema.hpp"
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/models.hpp"
@@ -163,7 +163,12 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   // Checked before the molecules are loaded, so that a wrong --init fails at once.
   const std::string fingerprint = dataset_fingerprint(dataset.attributes(), train_names);
   const InitModel init = o.init_model.empty() ? InitModel() : init_model(o.init_model, o.architecture, fingerprint);
-  torch::jit::Module model = make_model(o.architecture, o.seed);
+  if (o.hidden_width > 0 && init.hidden_width > 0 && o.hidden_width != init.hidden_width)
+    throw InputError(o.init_model + ": --init model has hidden width " + std::to_string(init.hidden_width) +
+                     ", this run asks for --hidden " + std::to_string(o.hidden_width) +
+                     "; drop --hidden (the --init model's width is taken) or start without --init");
+  torch::jit::Module model =
+      make_model(o.architecture, o.seed, o.hidden_width > 0 ? o.hidden_width : init.hidden_width);
   // This rank's shards (by cost) under the memory budget (training molecules first), loaded now while they fit.
   const std::size_t added_bytes = o.loss.order() == ResponseOrder::energy ? 0 : separable_bytes_per_point(model);
   if (o.loss.uses_density() && o.log && rank == 0)
@@ -256,10 +261,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
     unscaled.scales = {};
     state.scales = initial_scales(model, train_shard, unscaled, comm);
     if (!init.parameters.empty()) {
-      const bool same_layout = init.parameters.size() == params.size() &&
-                               std::equal(init.parameters.begin(), init.parameters.end(), params.begin(),
-                                          [](const auto& a, const auto& b) { return a.sizes().equals(b.sizes()); });
-      if (!same_layout)
+      if (!ml::same_parameter_shapes(init.parameters, params))
         throw InputError(o.init_model + ": --init model has a different parameter layout (older dixc?)");
       torch::NoGradGuard guard;
       for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(init.parameters[i]);

@@ -49,8 +49,11 @@ Checkpoint read_checkpoint(const fs::path& dir, const std::vector<torch::Tensor>
                            std::vector<torch::Tensor>& best_params) {
   torch::jit::Module saved = torch::jit::load((dir / "model.pt").string());
   const auto saved_params = ml::ordered_parameters(saved);
-  if (saved_params.size() != params.size())
-    throw InputError((dir / "model.pt").string() + ": checkpoint is of a different architecture");
+  if (!ml::same_parameter_shapes(saved_params, params))
+    throw InputError((dir / "model.pt").string() + ": checkpoint is of a different architecture or hidden width (" +
+                     std::to_string(ml::hidden_width(saved)) +
+                     "); resume with the --model and --hidden it was "
+                     "started with");
   {
     torch::NoGradGuard guard;
     for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(saved_params[i]);
@@ -92,7 +95,7 @@ InitModel init_model(const std::string& path, const std::string& architecture, c
     throw InputError(path +
                      ": --init model was trained on another dataset or split (its fingerprint differs); "
                      "use the same dataset, --seed, --val-fraction and --test-fraction as its run");
-  return {ml::ordered_parameters(model), info.loss_mode};
+  return {ml::ordered_parameters(model), info.loss_mode, ml::hidden_width(model)};
 }
 
 }  // namespace dixc::workflow

@@ -11,7 +11,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
 - a 1 MiB feature budget (molecules rebuilt on every use) trains to the same parameters as the default budget;
   under half the budget the molecules that fit stay resident and each epoch rebuilds exactly the others;
 - --init starts from another run's model (energy pre-training -> DI), keeps the untrained term scales, labels
-  the model "energy>di", and refuses a model of another architecture or split;
+  the model "energy>di", and refuses a model of another architecture or split; --hidden sets the width of the
+  hidden layers (recorded in the model; --init's width is taken unless another is asked for, which is refused);
 - evaluate reports and refuses a held-out split on a dataset the model was not trained on; a molecule that fails
   is recorded and named, and the job exits 3 after the report;
 - a dataset made on another definition of its grid level is refused;
@@ -234,6 +235,33 @@ class Train(unittest.TestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn(message, r.stderr)
             self.assertIn(os.path.join(pre, "model.pt"), r.stderr)
+
+    def test_hidden_width_is_chosen_recorded_and_inherited_by_init(self):
+        pre = self.run_training("hidden_pre", 1, "--loss", "energy", "--max-steps", "2", "--hidden", "8")
+        p_pre, model = parameters(pre)
+        self.assertEqual(model.hidden_width, 8)
+        self.assertEqual(tuple(p_pre["w1"].shape), (2, 8))  # gga-mlp: 2 inputs -> 8 -> 8 -> 2
+        self.assertEqual(tuple(p_pre["w2"].shape), (8, 8))
+        self.assertEqual(tuple(p_pre["w3"].shape), (8, 2))
+        # without --hidden, --init's width is taken and its parameters are the start
+        no_lr = without(COMMON, "--lr")
+        fine = os.path.join(TMP, "hidden_fine")
+        mpirun(1, "train", DATA, "-o", fine, *no_lr, "--lr", "0", "--max-steps", "1", "--loss", "energy",
+               "--init", os.path.join(pre, "model.pt"))
+        p_fine, fine_model = parameters(fine)
+        self.assertEqual(fine_model.hidden_width, 8)
+        for k in p_pre:
+            self.assertTrue(torch.equal(p_fine[k], p_pre[k]), k)
+        # another width than --init's is refused with both widths named
+        r = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", os.path.join(TMP, "hidden_bad"),
+                            *COMMON, "--max-steps", "1", "--loss", "energy", "--hidden", "16",
+                            "--init", os.path.join(pre, "model.pt")], capture_output=True, text=True, env=ENV,
+                           timeout=600)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("hidden width 8, this run asks for --hidden 16", r.stderr)
+        # the default is 32 and recorded as such
+        _, default_model = parameters(self.run_training("hidden_default", 1, "--loss", "energy", "--max-steps", "1"))
+        self.assertEqual(default_model.hidden_width, 32)
 
     def test_nan_guard_skips_steps_and_names_the_molecule(self):
         bad = os.path.join(TMP, "nan.h5")

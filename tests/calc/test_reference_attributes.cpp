@@ -6,7 +6,7 @@
 #include <string>
 
 #include "dixc/calc/reference_attributes.hpp"
-#include "dixc/data/schema.hpp"
+#include "dixc/data/attributes.hpp"
 #include "support/input_error.hpp"
 
 namespace dixc::calc {

@@ -3,7 +3,6 @@
 // meet their names in the HDF5 file (docs/dataset.md is the prose version). Matrices are stored column-major
 // (Fortran order) and flattened; the reader reshapes them.
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -12,21 +11,6 @@
 namespace dixc::data {
 
 inline constexpr int schema_version = 1;
-
-// File-level attributes (strings): the reference method and settings every molecule of a dataset shares, and
-// where the file came from.
-namespace attribute {
-inline constexpr char functional[] = "functional", basis[] = "basis", grid[] = "grid";
-inline constexpr char energy_threshold[] = "energy_threshold", gradient_threshold[] = "gradient_threshold";
-inline constexpr char max_iter[] = "max_iter", n_roots[] = "n_roots", n_dir[] = "n_dir", seed[] = "seed";
-inline constexpr char units[] = "units";
-inline constexpr char dixc_version[] = "dixc_version", git_hash[] = "git_hash", created[] = "created";
-}  // namespace attribute
-// Provenance (created, dixc_version, git_hash): may differ between shards and runs that make one dataset.
-bool is_provenance_attribute(const std::string& name);
-// The attribute `name` of the dataset `file`; InputError naming both when it is missing.
-const std::string& required_attribute(const std::map<std::string, std::string>& attributes, const std::string& name,
-                                      const std::string& file);
 
 // Integer dimensions of a record, in index-table column order.
 struct DimensionField {

@@ -14,8 +14,17 @@ const std::vector<std::string>& model_names();
 
 // New model with parameters drawn from a generator seeded with `seed`. The last layers start at zero, so every
 // learned model starts as a known functional: BLYP (gga-mlp, mgga-mlp, nonlocal) or RPBE exchange + PBE
-// correlation (xcdiff, whose constrained form excludes B88). Throws InputError for unknown names.
-torch::jit::Module make_model(const std::string& architecture, std::uint64_t seed);
+// correlation (xcdiff, whose constrained form excludes B88). `hidden` is the width of the hidden layers (0: the
+// architecture's default, default_hidden_width; the non-local model's atom networks get half of it, at least 4).
+// Throws InputError for unknown names or a width out of range.
+torch::jit::Module make_model(const std::string& architecture, std::uint64_t seed, int hidden = 0);
+
+// Hidden-layer width of the learned architectures when none is asked for: 24 for xcdiff's two networks, 32 else.
+int default_hidden_width(const std::string& architecture);
+
+// The hidden width a model was made with (attribute "hidden_width"; models written before it existed have their
+// architecture's default; 0 for models without learned networks).
+int hidden_width(const torch::jit::Module& model);
 
 // Whether the model splits into a parameter-free base(...) and a learned correction(...) (forward = base +
 // correction); the DI-Loss then evaluates the base once per molecule.
@@ -60,6 +69,10 @@ torch::jit::Module load_model_file(const std::string& path);
 
 // Parameters in a fixed order (by name), for optimisers, gradient buckets and checkpoints.
 std::vector<torch::Tensor> ordered_parameters(const torch::jit::Module& model);
+
+// Whether two ordered parameter lists have the same number of tensors and the same shape each (the same
+// architecture and hidden width).
+bool same_parameter_shapes(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b);
 
 // Metadata dixc train stores in model.pt (empty strings for models from elsewhere).
 struct ModelInfo {

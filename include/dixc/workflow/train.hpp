@@ -30,6 +30,7 @@ struct TrainSettings {
   std::string dataset;
   std::string output_dir;
   std::string architecture = "gga-mlp";
+  int hidden_width = 0;   // of the model's hidden layers; 0: the --init model's, else the architecture's default
   ml::LossSettings loss;  // mode and weights; the scales are set by train()
   int epochs = 10;
   int patience = 0;          // stop after this many epochs without a lower validation loss (0: never)

@@ -64,6 +64,7 @@ Checkpoint read_checkpoint(const std::filesystem::path& dir, const std::vector<t
 struct InitModel {
   std::vector<torch::Tensor> parameters;
   std::string loss_mode;
+  int hidden_width = 0;
 };
 
 // The exported model at `path`, after checking that it is this architecture and was trained on this dataset's
