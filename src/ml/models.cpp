@@ -34,6 +34,11 @@ struct ParameterFactory {
   }
 };
 
+// The parameter-free reference functionals have no learned networks (and no hidden width).
+bool is_learned_architecture(const std::string& architecture) {
+  return !architecture.empty() && architecture != "pbe" && architecture != "blyp";
+}
+
 }  // namespace
 
 const std::vector<std::string>& model_names() {
@@ -54,7 +59,7 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
   ParameterFactory p{at::detail::createCPUGenerator(seed), m};
   const std::string* body = nullptr;
   bool nonlocal = false;
-  const bool learned = architecture != "pbe" && architecture != "blyp";
+  const bool learned = is_learned_architecture(architecture);
   if (architecture == "pbe") {
     body = &pbe_model_source();
   } else if (architecture == "blyp") {
@@ -107,9 +112,10 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
 int hidden_width(const torch::jit::Module& model) {
   if (model.hasattr("hidden_width")) return static_cast<int>(model.attr("hidden_width").toInt());
   const std::string architecture = model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
-  const bool learned =
-      architecture == "gga-mlp" || architecture == "mgga-mlp" || architecture == "xcdiff" || architecture == "nonlocal";
-  return learned ? default_hidden_width(architecture) : 0;
+  const auto& known = model_names();
+  const bool known_learned =
+      std::find(known.begin(), known.end(), architecture) != known.end() && is_learned_architecture(architecture);
+  return known_learned ? default_hidden_width(architecture) : 0;
 }
 
 bool has_base(const torch::jit::Module& model) {
