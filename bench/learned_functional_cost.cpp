@@ -33,7 +33,7 @@ using dixc::bench::seconds_once;
 
 struct Row {
   std::string name;
-  double scf_s = 0, tddft_s = 0, energy = 0;
+  double scf_s = 0, tddft_s = 0, energy = 0, potential_s = 0;
   int iterations = 0;
 };
 
@@ -45,6 +45,10 @@ Row run(const std::string& name, const dixc::chem::Molecule& molecule, const dix
   row.scf_s = seconds_once([&] { scf = dixc::scf::run_scf(molecule, basis, fock, {}); });
   row.energy = scf.energy_total;
   row.iterations = scf.n_iter;
+  // One XC energy and potential at the converged density (median of 5): the per-iteration cost of the functional
+  // itself, without the Coulomb build and the SCF's linear algebra.
+  const Eigen::MatrixXd density = scf.density;
+  row.potential_s = dixc::bench::median_seconds([&] { functional.semilocal(density); });
   dixc::response::TddftOptions options;
   options.n_roots = 5;
   row.tddft_s = seconds_once([&] {
@@ -78,7 +82,7 @@ int main(int argc, char** argv) {
       files.push_back(arg);
   }
   std::cout << "molecule  nbf  grid_points  functional  scf_s  scf_iter  tddft5_s  scf/b3lyp  scf/blyp  "
-               "tddft/b3lyp\n";
+               "tddft/b3lyp  xc_call_s\n";
   for (const auto& file : files) {
     const auto molecule = dixc::chem::read_xyz_file(file).front();
     const auto basis = dixc::chem::load_basis("def2-svp", molecule);
@@ -98,7 +102,7 @@ int main(int argc, char** argv) {
                 << std::setprecision(2) << std::setw(7) << r.scf_s << std::setw(9) << r.iterations << std::setw(10)
                 << r.tddft_s << std::setw(11) << r.scf_s / rows[0].scf_s << std::setw(10)
                 << r.scf_s / rows[std::min<std::size_t>(1, rows.size() - 1)].scf_s << std::setw(13)
-                << r.tddft_s / rows[0].tddft_s << std::endl;
+                << r.tddft_s / rows[0].tddft_s << std::setprecision(3) << std::setw(11) << r.potential_s << std::endl;
     };
     for (const char* name : {"b3lyp", "blyp"}) {
       const auto f = dixc::xc::make_functional({name, grid}, molecule, basis);

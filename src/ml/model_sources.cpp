@@ -293,16 +293,22 @@ def network(self, x: Tensor) -> Tensor:
     nc = self.mlp(x, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3)
     return torch.cat([1.0 - torch.exp(-(nx - nx0)), torch.exp(nc - nc0) - 1.0], dim=1)
 
-def network_jet(self, x: Tensor, second: bool) -> Tuple[Tensor, Tensor, Tensor]:
-    nx0, nc0 = self.uniform_gas_values(x.dtype)
-    nx, jx, hx = self.mlp_jet(x, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3, second)
-    nc, jc, hc = self.mlp_jet(x, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3, second)
+def combine_mlp_jets(self, nx: Tensor, jx: Tensor, hx: Tensor, nc: Tensor, jc: Tensor, hc: Tensor,
+                     second: bool) -> Tuple[Tensor, Tensor, Tensor]:
+    # network's jet from the jets of n_x and n_c (hx, hc empty unless `second`); C++ callers pass the jets of the
+    # fused kernel (mlp_jet_kernel.hpp)
+    nx0, nc0 = self.uniform_gas_values(nx.dtype)
     gx = torch.exp(-(nx - nx0))
     gc = torch.exp(nc - nc0)
     h = torch.cat([hx, hc], dim=1) if second else hx
     jac, hess = self.function_jet(torch.cat([gx, gc], dim=1), torch.cat([-gx, gc], dim=1),
                                   torch.cat([jx, jc], dim=1), h)
     return torch.cat([1.0 - gx, gc - 1.0], dim=1), jac, hess
+
+def network_jet(self, x: Tensor, second: bool) -> Tuple[Tensor, Tensor, Tensor]:
+    nx, jx, hx = self.mlp_jet(x, self.wx1, self.bx1, self.wx2, self.bx2, self.wx3, self.bx3, second)
+    nc, jc, hc = self.mlp_jet(x, self.wc1, self.bc1, self.wc2, self.bc2, self.wc3, self.bc3, second)
+    return self.combine_mlp_jets(nx, jx, hx, nc, jc, hc, second)
 )TS";
   return source;
 }

@@ -1,6 +1,7 @@
 #include "dixc/ml/separable_model.hpp"
 
 #include "dixc/ml/input_gradients.hpp"
+#include "dixc/ml/mlp_jet_kernel.hpp"
 
 namespace dixc::ml {
 
@@ -27,6 +28,40 @@ ColumnDerivatives column_derivatives(const torch::Tensor& y, const std::vector<t
 // for matrices this small.
 torch::Tensor per_point_matmul(const torch::Tensor& a, const torch::Tensor& b) {
   return (a.unsqueeze(3) * b.unsqueeze(1)).sum(2);
+}
+
+// The weights of the model's MLP with parameters w<prefix>1, b<prefix>1, ..., b<prefix>3.
+MlpWeights mlp_weights(const torch::jit::Module& model, const std::string& prefix) {
+  auto t = [&](const char* name, int layer) { return model.attr(name + prefix + std::to_string(layer)).toTensor(); };
+  return {t("w", 1), t("b", 1), t("w", 2), t("b", 2), t("w", 3), t("b", 3)};
+}
+
+// One MLP's jet from the fused kernel, differentiable for the parameters when grad mode is on and they require it.
+MlpJet kernel_jet(const MlpWeights& weights, const torch::Tensor& x, bool second) {
+  const int order = second ? 2 : 1;
+  if (torch::GradMode::is_enabled() && weights.w1.requires_grad()) return differentiable_mlp_jet(weights, x, order);
+  return mlp_jet(weights, x, order);
+}
+
+// The network's value, Jacobian and (when `second`) Hessians at x, its MLPs by the fused kernel
+// (mlp_jet_kernel.hpp): gga-mlp's and mgga-mlp's network is one MLP (w1, ..., b3); xcdiff's combines the jets of
+// two (combine_mlp_jets, model_sources.cpp). Other models (and files exported before combine_mlp_jets existed)
+// run their TorchScript network_jet.
+MlpJet network_jet(torch::jit::Module& model, const torch::Tensor& x, bool second) {
+  const std::string arch = model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
+  if (arch == "gga-mlp" || arch == "mgga-mlp") return kernel_jet(mlp_weights(model, ""), x, second);
+  auto tuple_jet = [](const c10::IValue& v) {
+    const auto& e = v.toTupleRef().elements();
+    return MlpJet{e[0].toTensor(), e[1].toTensor(), e[2].toTensor()};
+  };
+  if (arch == "xcdiff" && model.find_method("combine_mlp_jets")) {
+    const MlpJet nx = kernel_jet(mlp_weights(model, "x"), x, second);
+    const MlpJet nc = kernel_jet(mlp_weights(model, "c"), x, second);
+    const torch::Tensor none = torch::empty({0}, torch::kDouble);
+    return tuple_jet(model.get_method("combine_mlp_jets")(
+        {nx.f, nx.j, second ? nx.h : none, nc.f, nc.j, second ? nc.h : none, second}));
+  }
+  return tuple_jet(model.get_method("network_jet")({x, second}));
 }
 
 }  // namespace
@@ -60,15 +95,15 @@ std::size_t separable_bytes_per_point(torch::jit::Module& model) {
 }
 
 PointJets point_jets(torch::jit::Module& model, const SeparableMaps& s, bool second) {
-  const auto jet = model.get_method("network_jet")({s.x, second}).toTuple();
-  const torch::Tensor f = jet->elements()[0].toTensor();  // (np, m)
-  const torch::Tensor j = jet->elements()[1].toTensor();  // (np, m, k)
-  const torch::Tensor g = per_point_matmul(j, s.x_r);     // (np, m, 3): df/dr through x
+  const MlpJet jet = network_jet(model, s.x, second);
+  const torch::Tensor f = jet.f;                       // (np, m)
+  const torch::Tensor j = jet.j;                       // (np, m, k)
+  const torch::Tensor g = per_point_matmul(j, s.x_r);  // (np, m, 3): df/dr through x
   PointJets out;
   out.e = (s.p * f).sum(1);
   out.e_r = (s.p_r * f.unsqueeze(2)).sum(1) + (s.p.unsqueeze(2) * g).sum(1);
   if (!second) return out;
-  const torch::Tensor h = jet->elements()[2].toTensor();                   // (np, m, k, k)
+  const torch::Tensor h = jet.h;                                           // (np, m, k, k)
   const torch::Tensor ph = (s.p.unsqueeze(2).unsqueeze(3) * h).sum(1);     // sum_m P_m H_m (np, k, k)
   const torch::Tensor pj = (s.p.unsqueeze(2) * j).sum(1);                  // sum_m P_m J_m (np, k)
   const torch::Tensor cross = per_point_matmul(s.p_r.transpose(1, 2), g);  // sum_m P_r,m g_m^T (np, 3, 3)
@@ -96,9 +131,9 @@ JetWeights jet_weights(const SeparableMaps& s, const torch::Tensor& eps, const t
 }
 
 torch::Tensor weighted_jet(torch::jit::Module& model, const SeparableMaps& s, const JetWeights& w) {
-  const auto jet = model.get_method("network_jet")({s.x, w.h.defined()}).toTuple();
-  torch::Tensor sum = (jet->elements()[0].toTensor() * w.f).sum() + (jet->elements()[1].toTensor() * w.j).sum();
-  if (w.h.defined()) sum = sum + (jet->elements()[2].toTensor() * w.h).sum();
+  const MlpJet jet = network_jet(model, s.x, w.h.defined());
+  torch::Tensor sum = (jet.f * w.f).sum() + (jet.j * w.j).sum();
+  if (w.h.defined()) sum = sum + (jet.h * w.h).sum();
   return sum;
 }
 

@@ -33,6 +33,20 @@ Features random_features(std::int64_t n) {
 
 double max_abs(const torch::Tensor& t) { return t.abs().max().item<double>(); }
 
+std::vector<torch::Tensor> leaves(const Features& f) {
+  return {f.rho.clone().requires_grad_(true), f.sigma.clone().requires_grad_(true), f.tau.clone().requires_grad_(true)};
+}
+
+// The model's own correction(...) at leaves r (autograd through the whole energy density: the oracle).
+torch::Tensor correction_of(torch::jit::Module& model, const std::vector<torch::Tensor>& r) {
+  const std::int64_t n = r[0].size(0);
+  return model
+      .get_method("correction")({r[0], r[1], r[2], torch::zeros({n, 3}, torch::kDouble),
+                                 torch::ones({n}, torch::kDouble), torch::zeros({1, 3}, torch::kDouble),
+                                 torch::ones({1}, torch::kDouble)})
+      .toTensor();
+}
+
 class SeparableModel : public testing::TestWithParam<std::string> {};
 
 TEST_P(SeparableModel, JetsEqualAutogradOfTheCorrection) {
@@ -46,14 +60,8 @@ TEST_P(SeparableModel, JetsEqualAutogradOfTheCorrection) {
   const ml::PointJets jets = ml::point_jets(model, maps, true);
 
   torch::AutoGradMode enable(true);
-  const std::vector<torch::Tensor> r = {f.rho.clone().requires_grad_(true), f.sigma.clone().requires_grad_(true),
-                                        f.tau.clone().requires_grad_(true)};
-  const torch::Tensor atoms = torch::zeros({1, 3}, torch::kDouble);
-  const torch::Tensor e =
-      model
-          .get_method("correction")({r[0], r[1], r[2], torch::zeros({n, 3}, torch::kDouble),
-                                     torch::ones({n}, torch::kDouble), atoms, torch::ones({1}, torch::kDouble)})
-          .toTensor();
+  const std::vector<torch::Tensor> r = leaves(f);
+  const torch::Tensor e = correction_of(model, r);
   EXPECT_LE(max_abs(jets.e - e.detach()), 1e-12 * max_abs(e));
   const auto first = ml::input_gradients(e.sum(), r, true, true);
   ASSERT_GT(max_abs(torch::stack(first, 1)), 0.0);  // the perturbed network contributes

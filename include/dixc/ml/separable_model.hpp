@@ -4,7 +4,8 @@
 // with parameter-free prefactors P (m of them) and inputs x (k of them) and the learned network f. For fixed
 // densities (the DI-Loss's reference features) P, x and their first and second r-derivatives are fixed, so the
 // point derivatives of e follow from the network's jet (f, df/dx, d2f/dx2), which the model gives by forward
-// propagation (network_jet): autograd then runs once through the network, for the parameters, instead of three
+// propagation (network_jet; the MLPs of gga-mlp, mgga-mlp and xcdiff through the fused kernel of
+// mlp_jet_kernel.hpp): the parameters are then differentiated once, through the network only, instead of three
 // times through the whole energy density.
 //   e_r  = P_r^T f + P^T (J X_r)
 //   e_rr = sum_m [P_rr,m f_m + P_r,m (J X_r)_m^T + (J X_r)_m P_r,m^T + P_m (X_r^T H_m X_r + J_m . X_rr)]
