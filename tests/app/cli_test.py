@@ -49,6 +49,19 @@ class Cli(unittest.TestCase):
         version = run("--version")
         self.assertEqual(version.returncode, 0)
         self.assertRegex(version.stdout, r"dixc \d+\.\d+\.\d+")
+        # The hash is the source tree's commit at build time (rewritten at every build, not only at configure
+        # time), "-dirty" when tracked files differ from it.
+        source = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        try:
+            head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=source, capture_output=True,
+                                  text=True)
+        except FileNotFoundError:  # no git on this machine: the build wrote "unknown"
+            head = subprocess.CompletedProcess([], 1)
+        if head.returncode == 0:
+            changes = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=source,
+                                     capture_output=True, text=True).stdout.strip()
+            expected = head.stdout.strip() + ("-dirty" if changes else "")
+            self.assertIn("(git %s)" % expected, version.stdout)
         self.assertNotEqual(run("no-such-command").returncode, 0)
 
     def test_scf_json_matches_nwchem_rhf(self):
