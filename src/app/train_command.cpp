@@ -37,6 +37,9 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
       "w-energy", po::value<double>()->default_value(1.0),
       "weight of the energy term (each term is divided by its training-set mean for the untrained model, so "
       "equal weights mean equal shares at the start; docs/theory.md section 4)")(
+      "energy-norm", po::value<std::string>()->default_value("per-electron"),
+      "unit of the energy term: per-electron, (dE/N_e)^2, weighs small molecules more; total, dE^2, weighs "
+      "every molecule by its error in Eh, as the total-energy MAE of dixc evaluate does")(
       "w-grad", po::value<double>()->default_value(1.0), "weight of the gradient term")(
       "w-hess", po::value<double>()->default_value(1.0), "weight of the Hessian term")(
       "w-density", po::value<double>()->default_value(1.0),
@@ -96,6 +99,7 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   o.loss.mode = ml::parse_loss_mode(vm["loss"].as<std::string>());
   o.loss.weights = {vm["w-energy"].as<double>(), vm["w-grad"].as<double>(), vm["w-hess"].as<double>(),
                     vm["w-density"].as<double>()};
+  o.loss.energy_normalisation = ml::parse_energy_normalisation(vm["energy-norm"].as<std::string>());
   o.epochs = vm["epochs"].as<int>();
   o.patience = vm["patience"].as<int>();
   o.max_steps = vm["max-steps"].as<int>();

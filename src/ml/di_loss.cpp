@@ -311,6 +311,16 @@ LossMode parse_loss_mode(const std::string& name) {
   throw InputError("unknown loss mode '" + name + "' (valid: energy, energy+grad, di, energy+density, di+density)");
 }
 
+EnergyNormalisation parse_energy_normalisation(const std::string& name) {
+  if (name == "per-electron") return EnergyNormalisation::per_electron;
+  if (name == "total") return EnergyNormalisation::total;
+  throw InputError("unknown energy normalisation '" + name + "' (valid: per-electron, total)");
+}
+
+std::string to_string(EnergyNormalisation normalisation) {
+  return normalisation == EnergyNormalisation::total ? "total" : "per-electron";
+}
+
 std::string to_string(LossMode mode) {
   switch (mode) {
     case LossMode::energy:
@@ -329,13 +339,13 @@ std::string to_string(LossMode mode) {
 
 LossTerms loss_terms(const ModelResponse& r, const MoleculeTensors& m, const LossSettings& s, LossAdjoint* adjoint) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  const double n_e = m.n_electrons;
+  const double unit = energy_unit(s.energy_normalisation, m.n_electrons);
   const double de = r.e_xc - m.e_xc;
   LossTerms t;
-  t.energy = (de / n_e) * (de / n_e);
+  t.energy = (de / unit) * (de / unit);
   t.relative_energy = std::abs(de) / std::max(std::abs(m.e_xc), 1e-300);
   t.total = s.weights.energy / s.scales.energy * t.energy;
-  if (adjoint) adjoint->energy = 2.0 * s.weights.energy / s.scales.energy * de / (n_e * n_e);
+  if (adjoint) adjoint->energy = 2.0 * s.weights.energy / s.scales.energy * de / (unit * unit);
   t.gradient = t.hessian = t.relative_gradient = t.relative_hessian = nan;
   if (r.gradient.defined()) {
     const double w = s.uses_gradient() ? s.weights.gradient / s.scales.gradient : 0.0;

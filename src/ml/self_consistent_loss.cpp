@@ -68,9 +68,9 @@ SelfConsistentTerms SelfConsistentMolecule::loss(torch::jit::Module& model, cons
   // The model's orbitals on the grid (the DI-Loss's features at kappa*, up to the orbital gradient).
   const MoleculeTensors at_solution = with_orbitals(reference_, r);
   const ReferenceFeatures f = build_reference_features(at_solution, 0, ResponseOrder::gradient);
-  const double n_e = reference_.n_electrons;
+  const double unit = energy_unit(s.energy_normalisation, reference_.n_electrons);
   t.energy_error = r.energy_total - energy_reference_;
-  t.energy = (t.energy_error / n_e) * (t.energy_error / n_e);
+  t.energy = (t.energy_error / unit) * (t.energy_error / unit);
   // dL_rho/dkappa_ai = sum_p w_p 2 (rho - rho_ref) d rho/dkappa_ai, d rho/dkappa_ai = 4 psi_a psi_i (section 2).
   torch::Tensor density_gradient = torch::zeros_like(reference_.g_xc);
   {
@@ -87,7 +87,7 @@ SelfConsistentTerms SelfConsistentMolecule::loss(torch::jit::Module& model, cons
 
   // dL/dkappa: the density term's, plus the energy term's c_E g (zero at an exact solution; kept so that the
   // gradient is that of the SCF as converged).
-  const double energy_adjoint = 2.0 * s.energy_weight * t.energy_error / (n_e * n_e);
+  const double energy_adjoint = 2.0 * s.energy_weight * t.energy_error / (unit * unit);
   const response::OrbitalHessian hessian = learned.hessian(r);
   const Eigen::MatrixXd rhs =
       s.density_weight * to_eigen_matrix(density_gradient) + energy_adjoint * hessian.gradient();

@@ -14,6 +14,7 @@ LossTerms training_loss(torch::jit::Module& model, const TrainingMolecule& molec
   SelfConsistentSettings sc;
   sc.energy_weight = s.weights.energy / s.scales.energy;
   sc.density_weight = s.weights.density / s.scales.density;
+  sc.energy_normalisation = s.energy_normalisation;
   sc.solve.residual_threshold = 1e-8;  // the gradient's relative error, well below the step noise
   const SelfConsistentTerms c = molecule.self_consistent->loss(model, sc, scale, backward);
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();

@@ -122,6 +122,7 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
                                  {"model", s.model},
                                  {"architecture", info.architecture},
                                  {"loss_mode", info.loss_mode},
+                                 {"energy_normalisation", info.energy_normalisation},
                                  {"split", s.split}};
   summary.n_ok = write_metrics(out, results, header, progress).at("n_ok").get<int>();
   const std::string train_dir = s.train_dir.empty() ? fs::path(s.model).parent_path().string() : s.train_dir;

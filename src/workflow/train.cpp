@@ -92,6 +92,7 @@ void export_model(torch::jit::Module& model, const TrainSettings& o, const Check
   model.register_attribute("features", c10::StringType::get(), std::string(kModelFeatures));
   model.register_attribute("loss_mode", c10::StringType::get(),
                            (init_loss_mode.empty() ? "" : init_loss_mode + ">") + to_string(o.loss.mode));
+  model.register_attribute("energy_normalisation", c10::StringType::get(), to_string(o.loss.energy_normalisation));
   model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.split_seed));
   model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
   model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));
@@ -116,6 +117,9 @@ void check_same_run(const RunIdentity& saved, const RunIdentity& run, const fs::
                      " (the default group size is the rank count)");
   if (!saved.loss_mode.empty() && saved.loss_mode != run.loss_mode)
     throw InputError(file + "--loss " + saved.loss_mode + "; resume it with --loss " + saved.loss_mode + elsewhere);
+  if (!saved.energy_normalisation.empty() && saved.energy_normalisation != run.energy_normalisation)
+    throw InputError(file + "--energy-norm " + saved.energy_normalisation + "; resume it with --energy-norm " +
+                     saved.energy_normalisation + elsewhere);
   if (!saved.seed.empty() && saved.seed != run.seed)
     throw InputError(file + "--seed " + saved.seed + "; resume it with --seed " + saved.seed + elsewhere);
   if (!saved.batches.empty() && saved.batches != run.batches)
@@ -250,6 +254,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   run.group_size = static_cast<int>(schedule.group_size);
   run.batch_size = o.batch_size;
   run.loss_mode = to_string(o.loss.mode);
+  run.energy_normalisation = to_string(o.loss.energy_normalisation);
   run.seed = std::to_string(o.seed);
   run.batches = batch_fingerprint(schedule, train_names, o.seed);
   if (o.resume && fs::exists(ckpt_dir / "state.txt")) {

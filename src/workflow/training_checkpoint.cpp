@@ -38,7 +38,8 @@ void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torc
   for (double v : c.epoch_sums.values) state << " " << v;
   state << " " << c.scales.energy << " " << c.scales.gradient << " " << c.scales.hessian << " " << c.best_validation
         << " " << c.best_epoch << " " << c.epochs_since_best << " " << c.scales.density << " " << c.run.group_size
-        << " " << c.run.batch_size << " " << c.run.loss_mode << " " << c.run.seed << " " << c.run.batches << "\n";
+        << " " << c.run.batch_size << " " << c.run.loss_mode << " " << c.run.seed << " " << c.run.batches << " "
+        << c.run.energy_normalisation << "\n";
   state.close();
   // Replace the previous checkpoint only once the new one is complete.
   for (const char* f : {"model.pt", "optimizer.pt", "state.txt"}) fs::rename(tmp / f, dir / f);
@@ -69,6 +70,7 @@ Checkpoint read_checkpoint(const fs::path& dir, const std::vector<torch::Tensor>
   RunIdentity& run = state.run;
   if (!(in >> run.group_size >> run.batch_size)) run.group_size = run.batch_size = 0;
   if (!(in >> run.loss_mode >> run.seed >> run.batches)) run.loss_mode = run.seed = run.batches = "";
+  if (!(in >> run.energy_normalisation)) run.energy_normalisation = "";
   if (fs::exists(dir / "best_model.pt"))
     best_params = ml::ordered_parameters(torch::jit::load((dir / "best_model.pt").string()));
   return state;

@@ -115,14 +115,17 @@ class Train(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn(os.path.join(split, "checkpoint", "state.txt"), r.stderr)
         self.assertIn("--batch-size 4 --balance-group 2", r.stderr)
-        # So is resuming with another --loss or --seed, or with batches that differ otherwise (a state.txt whose
-        # batch fingerprint, its last field, does not match: other molecules or another cost estimate).
+        # So is resuming with another --loss, --energy-norm or --seed, or with batches that differ otherwise (a
+        # state.txt whose batch fingerprint, its last field but one, does not match: other molecules or another
+        # cost estimate).
         def refused(*options):
             r = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", split, *options, "--max-steps", "5",
                                 "--epochs", "5", "--resume"], capture_output=True, text=True, env=ENV, timeout=600)
             self.assertNotEqual(r.returncode, 0)
             return r.stderr
         self.assertIn("started with --loss di; resume it with --loss di", refused(*COMMON, "--loss", "energy"))
+        self.assertIn("started with --energy-norm per-electron; resume it with --energy-norm per-electron",
+                      refused(*COMMON, "--energy-norm", "total"))
         self.assertIn("started with --seed 5; resume it with --seed 5",
                       refused(*without(COMMON, "--seed"), "--seed", "6"))
         state_file = os.path.join(split, "checkpoint", "state.txt")
@@ -130,7 +133,7 @@ class Train(unittest.TestCase):
             state = f.read()
         fields = state.split()
         with open(state_file, "w") as f:
-            f.write(" ".join(fields[:-1] + ["12345"]) + "\n")
+            f.write(" ".join(fields[:-2] + ["12345", fields[-1]]) + "\n")
         self.assertIn("the batches differ from the checkpoint's", refused(*COMMON))
         with open(state_file, "w") as f:
             f.write(state)
@@ -219,6 +222,7 @@ class Train(unittest.TestCase):
         for k in p_pre:  # a zero learning rate leaves the initial parameters: those of the pre-trained model
             self.assertTrue(torch.equal(p_fine[k], p_pre[k]), k)
         self.assertEqual(model.loss_mode, "energy>di")
+        self.assertEqual(model.energy_normalisation, "per-electron")
         # the term scales are the untrained model's (the loss of a fresh DI run), not the pre-trained model's
         fresh = os.path.join(TMP, "init_fresh")
         mpirun(2, "train", DATA, "-o", fresh, *no_lr, "--lr", "0", "--max-steps", "1", "--loss", "di")
@@ -237,9 +241,11 @@ class Train(unittest.TestCase):
             self.assertIn(os.path.join(pre, "model.pt"), r.stderr)
 
     def test_hidden_width_is_chosen_recorded_and_inherited_by_init(self):
-        pre = self.run_training("hidden_pre", 1, "--loss", "energy", "--max-steps", "2", "--hidden", "8")
+        pre = self.run_training("hidden_pre", 1, "--loss", "energy", "--max-steps", "2", "--hidden", "8",
+                                "--energy-norm", "total")
         p_pre, model = parameters(pre)
         self.assertEqual(model.hidden_width, 8)
+        self.assertEqual(model.energy_normalisation, "total")
         self.assertEqual(tuple(p_pre["w1"].shape), (2, 8))  # gga-mlp: 2 inputs -> 8 -> 8 -> 2
         self.assertEqual(tuple(p_pre["w2"].shape), (8, 8))
         self.assertEqual(tuple(p_pre["w3"].shape), (8, 2))

@@ -18,6 +18,7 @@
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/reference_features.hpp"
 #include "dixc/ml/torch_runtime.hpp"
+#include "dixc/util/error.hpp"
 #include "support/reference_data.hpp"
 
 namespace dixc {
@@ -153,6 +154,33 @@ TEST(LossModes, EachModeComputesOnlyItsTerms) {
   const auto g = ml::di_loss(model, m, f, s, 1.0, false);
   EXPECT_TRUE(!std::isnan(g.gradient) && std::isnan(g.hessian));
   EXPECT_NEAR(g.energy, e.energy, 1e-14 * e.energy);
+}
+
+// The energy term's unit: total is dE^2 with dE from the model's E_xc and the stored target, per-electron
+// (dE / N_e)^2; the parameter gradients of the two differ by exactly N_e^2 (the adjoint carries the same unit).
+TEST(EnergyNormalisation, TotalIsTheSquaredErrorInHartree) {
+  const auto& m = water(true);
+  const auto f = ml::build_reference_features(m);
+  auto model = perturbed_model("mgga-mlp");
+  const double de = ml::model_response(model, m, f, ml::ResponseOrder::energy).e_xc - m.e_xc;
+  ASSERT_GT(std::abs(de), 1e-6);
+  ml::LossSettings s;
+  s.mode = ml::LossMode::energy;
+  s.scales.energy = 3e-4;
+  const double n2 = static_cast<double>(m.n_electrons) * m.n_electrons;
+  const auto per_electron = parameter_gradients(model, [&] { ml::di_loss(model, m, f, s, 1.0, true); });
+  EXPECT_NEAR(ml::di_loss(model, m, f, s, 1.0, false).energy, de * de / n2, 1e-12 * de * de / n2);
+  s.energy_normalisation = ml::EnergyNormalisation::total;
+  const auto total = parameter_gradients(model, [&] { ml::di_loss(model, m, f, s, 1.0, true); });
+  const auto t = ml::di_loss(model, m, f, s, 1.0, false);
+  EXPECT_NEAR(t.energy, de * de, 1e-12 * de * de);
+  EXPECT_NEAR(t.total, de * de / 3e-4, 1e-12 * t.total);
+  for (std::size_t k = 0; k < total.size(); ++k)
+    if (per_electron[k].norm().item<double>() > 0.0)
+      EXPECT_LT(relative_difference(total[k], n2 * per_electron[k]), 1e-12) << "parameter " << k;
+  EXPECT_EQ(ml::parse_energy_normalisation("total"), ml::EnergyNormalisation::total);
+  EXPECT_EQ(ml::to_string(ml::parse_energy_normalisation("per-electron")), "per-electron");
+  EXPECT_THROW(ml::parse_energy_normalisation("per-atom"), InputError);
 }
 
 // A model's calls in a step run in parallel over the OpenMP threads and are summed in call order: with 2 and 3

@@ -48,6 +48,7 @@ void shift(const std::vector<torch::Tensor>& params, const std::vector<torch::Te
 struct Case {
   const char* architecture;
   double energy_weight, density_weight;
+  ml::EnergyNormalisation normalisation = ml::EnergyNormalisation::per_electron;
 };
 
 class ImplicitGradient : public ::testing::TestWithParam<Case> {};
@@ -60,6 +61,7 @@ TEST_P(ImplicitGradient, MatchesFiniteDifferencesThroughConvergedScf) {
   ml::SelfConsistentSettings s;
   s.energy_weight = c.energy_weight;
   s.density_weight = c.density_weight;
+  s.energy_normalisation = c.normalisation;
   s.scf.energy_threshold = 1e-12;
   s.scf.gradient_threshold = 1e-11;
   s.solve.residual_threshold = 1e-11;
@@ -92,13 +94,15 @@ TEST_P(ImplicitGradient, MatchesFiniteDifferencesThroughConvergedScf) {
 }
 
 INSTANTIATE_TEST_SUITE_P(LocalAndNonlocal, ImplicitGradient,
-                         ::testing::Values(Case{"gga-mlp", 1.0, 0.0}, Case{"gga-mlp", 1.0, 30.0},
-                                           Case{"nonlocal", 1.0, 30.0}),
+                         ::testing::Values(Case{"gga-mlp", 1.0, 0.0},
+                                           Case{"gga-mlp", 1e-2, 0.0, ml::EnergyNormalisation::total},
+                                           Case{"gga-mlp", 1.0, 30.0}, Case{"nonlocal", 1.0, 30.0}),
                          [](const auto& info) {
                            std::string n = info.param.architecture;
                            for (auto& ch : n)
                              if (ch == '-') ch = '_';
-                           return n + (info.param.density_weight > 0 ? "_energy_density" : "_energy");
+                           return n + (info.param.density_weight > 0 ? "_energy_density" : "_energy") +
+                                  (info.param.normalisation == ml::EnergyNormalisation::total ? "_total" : "");
                          });
 
 }  // namespace

@@ -29,6 +29,17 @@ struct LossScales {
   double density = 1.0;
 };
 
+// The energy term's unit (section 4): per-electron, (dE / N_e)^2, weighs a small molecule's error in Eh
+// N_e^2 times more than a large one's; total, dE^2, weighs every molecule by its error in Eh, as the total-energy
+// MAE the benchmark reports does.
+enum class EnergyNormalisation { per_electron, total };
+EnergyNormalisation parse_energy_normalisation(const std::string& name);  // "per-electron" | "total"
+std::string to_string(EnergyNormalisation normalisation);
+// dE is divided by this before it is squared: N_e, or 1.
+inline double energy_unit(EnergyNormalisation normalisation, int n_electrons) {
+  return normalisation == EnergyNormalisation::per_electron ? static_cast<double>(n_electrons) : 1.0;
+}
+
 // How far a response is needed: E_xc only, E_xc and g, or E_xc, g and all H v_k.
 enum class ResponseOrder { energy, gradient, hessian };
 
@@ -36,6 +47,7 @@ struct LossSettings {
   LossMode mode = LossMode::di;
   LossWeights weights;
   LossScales scales;
+  EnergyNormalisation energy_normalisation = EnergyNormalisation::per_electron;
   bool uses_gradient() const { return uses_hessian() || mode == LossMode::energy_gradient; }
   bool uses_hessian() const { return mode == LossMode::di || mode == LossMode::di_density; }
   // Whether the loss runs the model's SCF (energy and density terms of section 7).

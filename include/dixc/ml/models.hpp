@@ -77,6 +77,7 @@ bool same_parameter_shapes(const std::vector<torch::Tensor>& a, const std::vecto
 // Metadata dixc train stores in model.pt (empty strings for models from elsewhere).
 struct ModelInfo {
   std::string architecture, loss_mode, dataset_fingerprint;
+  std::string energy_normalisation;  // of the training's energy term; empty for models of older dixc
   std::uint64_t split_seed = 0;
   double validation_fraction = 0.2, test_fraction = 0.2;
 };

@@ -17,6 +17,7 @@
 
 #include "dixc/chem/molecule.hpp"
 #include "dixc/data/molecule_record.hpp"
+#include "dixc/ml/loss_settings.hpp"
 #include "dixc/ml/molecule_tensors.hpp"
 #include "dixc/response/hessian_solver.hpp"
 #include "dixc/scf/scf.hpp"
@@ -26,12 +27,13 @@ namespace dixc::ml {
 struct SelfConsistentSettings {
   double energy_weight = 1.0;   // w_E / s_E
   double density_weight = 1.0;  // w_rho / s_rho
-  scf::ScfOptions scf;          // its initial density is set to the reference density
+  EnergyNormalisation energy_normalisation = EnergyNormalisation::per_electron;
+  scf::ScfOptions scf;  // its initial density is set to the reference density
   response::HessianSolveOptions solve;
 };
 
 struct SelfConsistentTerms {
-  double energy = 0.0;        // (dE_tot / N_e)^2
+  double energy = 0.0;        // (dE_tot / N_e)^2, or dE_tot^2 (EnergyNormalisation::total)
   double density = 0.0;       // sum_p w_p (rho^theta - rho^ref)^2 (Bohr^-3)
   double total = 0.0;         // weighted sum
   double energy_error = 0.0;  // E^theta_SCF - E_ref (Eh)
