@@ -59,6 +59,10 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
                          "peak learning rate (Adam; linear warm-up, cosine decay)")(
       "warmup", po::value<int>()->default_value(5), "warm-up steps")("clip", po::value<double>()->default_value(1.0),
                                                                      "gradient-norm clip (0: off)")(
+      "ema", po::value<double>()->default_value(0.0),
+      "decay d of an exponential moving average of the parameters over the steps (e.g. 0.98: a window of ~50 "
+      "steps, shorter early in a run); the average is validated, chosen as the best epoch and exported, which "
+      "smooths the step-to-step noise of the last epochs (0: off; docs/theory.md section 4)")(
       "seed", po::value<unsigned long long>()->default_value(0), "seed of initial parameters, split and order")(
       "split-seed", po::value<unsigned long long>(),
       "seed of the train/validation/test split only (default: --seed); fixing it while --seed varies trains "
@@ -108,6 +112,7 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   o.learning_rate = vm["lr"].as<double>();
   o.warmup_steps = vm["warmup"].as<int>();
   o.clip_norm = vm["clip"].as<double>();
+  o.ema_decay = vm["ema"].as<double>();
   o.seed = vm["seed"].as<unsigned long long>();
   o.split_seed = vm.count("split-seed") ? vm["split-seed"].as<unsigned long long>() : o.seed;
   o.validation_fraction = vm["val-fraction"].as<double>();
@@ -122,6 +127,8 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   const int rank = runtime.rank();
   if (rank == 0) o.log = &std::cout;
   if (o.batch_size < 1 || o.epochs < 1) throw InputError("--batch-size and --epochs must be at least 1");
+  if (!(o.ema_decay >= 0.0 && o.ema_decay < 1.0))
+    throw InputError("--ema must be 0 (off) or a decay below 1, e.g. 0.98");
   if (o.balance_group < 0) throw InputError("--balance-group must be 0 (the rank count) or a group size");
   if (!(o.validation_fraction >= 0.0 && o.test_fraction >= 0.0 && o.validation_fraction + o.test_fraction < 1.0))
     throw InputError("--val-fraction and --test-fraction must be >= 0 with a sum below 1");

@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -20,6 +21,7 @@
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/parameter_average.hpp"
 #include "dixc/ml/parameter_sync.hpp"
 #include "dixc/ml/separable_model.hpp"
 #include "dixc/ml/training_loss.hpp"
@@ -93,6 +95,12 @@ void export_model(torch::jit::Module& model, const TrainSettings& o, const Check
   model.register_attribute("loss_mode", c10::StringType::get(),
                            (init_loss_mode.empty() ? "" : init_loss_mode + ">") + to_string(o.loss.mode));
   model.register_attribute("energy_normalisation", c10::StringType::get(), to_string(o.loss.energy_normalisation));
+  std::ostringstream average;
+  if (o.ema_decay > 0.0)
+    average << "ema " << o.ema_decay;
+  else
+    average << "none";
+  model.register_attribute("parameter_average", c10::StringType::get(), average.str());
   model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.split_seed));
   model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
   model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));
@@ -257,8 +265,10 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   run.energy_normalisation = to_string(o.loss.energy_normalisation);
   run.seed = std::to_string(o.seed);
   run.batches = batch_fingerprint(schedule, train_names, o.seed);
+  std::optional<ParameterAverage> average;  // --ema: validated and exported instead of the live parameters
+  if (o.ema_decay > 0.0) average.emplace(o.ema_decay, params);
   if (o.resume && fs::exists(ckpt_dir / "state.txt")) {
-    state = read_checkpoint(ckpt_dir, params, optimizer, best_params);
+    state = read_checkpoint(ckpt_dir, params, optimizer, best_params, average ? &*average : nullptr);
     check_same_run(state.run, run, ckpt_dir / "state.txt");
     if (o.log && rank == 0) *o.log << "resuming from " << ckpt_dir.string() << " at step " << state.step << "\n";
   } else {
@@ -272,10 +282,14 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(init.parameters[i]);
       if (o.log && rank == 0) *o.log << "parameters initialised from " << o.init_model << "\n";
     }
+    if (average) average.emplace(o.ema_decay, params);  // starts at the initial parameters
   }
   state.run = run;  // saved with every checkpoint (checked above)
   LossSettings loss = o.loss;
   loss.scales = state.scales;
+  if (average && o.log && rank == 0)
+    *o.log << "parameter average: decay " << average->decay() << " (validated and exported instead of the live "
+           << "parameters), " << average->updates() << " updates so far\n";
   if (o.log && rank == 0)
     *o.log << "loss " << to_string(loss.mode) << ", term scales (training mean for the untrained model): energy "
            << loss.scales.energy << ", gradient " << loss.scales.gradient << ", hessian " << loss.scales.hessian
@@ -335,6 +349,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
         ++state.skipped;
       } else {
         clip_and_step(params, optimizer, o, learning_rate(o, state.step, total_steps));
+        if (average) average->update(params);
         for (int i = 0; i <= TermSums::terms; ++i) state.epoch_sums.values[i] += sums.values[i];
       }
       ++state.step;
@@ -349,7 +364,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       if (stop || periodic) {
         Checkpoint c = state;
         ++c.batch;  // the batch just finished
-        write_checkpoint(ckpt_dir, model, optimizer, c, rank);
+        write_checkpoint(ckpt_dir, model, optimizer, c, rank, average ? &*average : nullptr);
         par::barrier(comm);
       }
       if (stop) {
@@ -362,7 +377,9 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       }
     }
     // Validation loss (only the terms the mode uses), then one CSV row per epoch (times cover the training steps
-    // and the validation). Without validation molecules the training loss decides what is best.
+    // and the validation). Without validation molecules the training loss decides what is best. With --ema the
+    // average is validated and kept as the best; the live parameters return for the next epoch.
+    if (average) average->swap(params);
     TermSums val;
     for (const std::size_t key : val_shard.keys()) {
       const TrainingMolecule& t = val_shard.get(key);
@@ -385,6 +402,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
     } else {
       ++state.epochs_since_best;
     }
+    if (average) average->swap(params);
     if (rank == 0) {
       const double lr = learning_rate(o, std::max(0, state.step - 1), total_steps);
       csv << state.epoch << "," << state.step << "," << lr << std::setprecision(10);
@@ -422,7 +440,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
            << std::defaultfloat << std::setprecision(6);
   if (rank == 0) {
     Checkpoint c = state;
-    write_checkpoint(ckpt_dir, model, optimizer, c, rank);
+    write_checkpoint(ckpt_dir, model, optimizer, c, rank, average ? &*average : nullptr);
     if (!best_params.empty()) {
       torch::NoGradGuard guard;
       for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best_params[i]);

@@ -26,7 +26,7 @@ void TermSums::add(const ml::LossTerms& t) {
 void TermSums::reduce(MPI_Comm comm) { par::sum_in_place(values, terms + 1, comm); }
 
 void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torch::optim::Adam& optimizer,
-                      const Checkpoint& c, int rank) {
+                      const Checkpoint& c, int rank, const ml::ParameterAverage* average) {
   if (rank != 0) return;
   fs::create_directories(dir);
   const fs::path tmp = dir / "tmp";
@@ -41,13 +41,22 @@ void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torc
         << " " << c.run.batch_size << " " << c.run.loss_mode << " " << c.run.seed << " " << c.run.batches << " "
         << c.run.energy_normalisation << "\n";
   state.close();
+  if (average) average->save(tmp / "average.pt");
   // Replace the previous checkpoint only once the new one is complete.
-  for (const char* f : {"model.pt", "optimizer.pt", "state.txt"}) fs::rename(tmp / f, dir / f);
+  for (const char* f : {"model.pt", "optimizer.pt", "average.pt", "state.txt"})
+    if (fs::exists(tmp / f)) fs::rename(tmp / f, dir / f);
   fs::remove(tmp);
 }
 
 Checkpoint read_checkpoint(const fs::path& dir, const std::vector<torch::Tensor>& params, torch::optim::Adam& optimizer,
-                           std::vector<torch::Tensor>& best_params) {
+                           std::vector<torch::Tensor>& best_params, ml::ParameterAverage* average) {
+  const bool saved_average = fs::exists(dir / "average.pt");
+  const std::string started = (dir / "state.txt").string() + ": this run was started ";
+  if (average && !saved_average)
+    throw InputError(started + "without --ema; resume it without --ema, or start a new run in another -o directory");
+  if (!average && saved_average)
+    throw InputError(started + "with --ema (" + (dir / "average.pt").string() +
+                     "); resume it with the same --ema, or start a new run in another -o directory");
   torch::jit::Module saved = torch::jit::load((dir / "model.pt").string());
   const auto saved_params = ml::ordered_parameters(saved);
   if (!ml::same_parameter_shapes(saved_params, params))
@@ -71,6 +80,7 @@ Checkpoint read_checkpoint(const fs::path& dir, const std::vector<torch::Tensor>
   if (!(in >> run.group_size >> run.batch_size)) run.group_size = run.batch_size = 0;
   if (!(in >> run.loss_mode >> run.seed >> run.batches)) run.loss_mode = run.seed = run.batches = "";
   if (!(in >> run.energy_normalisation)) run.energy_normalisation = "";
+  if (average) average->load(dir / "average.pt");
   if (fs::exists(dir / "best_model.pt"))
     best_params = ml::ordered_parameters(torch::jit::load((dir / "best_model.pt").string()));
   return state;

@@ -10,6 +10,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
 - the exported model.pt loads in Python (torch.jit.load) with its metadata and holds the best-validation epoch;
 - a 1 MiB feature budget (molecules rebuilt on every use) trains to the same parameters as the default budget;
   under half the budget the molecules that fit stay resident and each epoch rebuilds exactly the others;
+- --ema exports the moving average of the parameters (checked against its formula over an interrupted and
+  resumed run), resumes it and refuses another --ema;
 - --init starts from another run's model (energy pre-training -> DI), keeps the untrained term scales, labels
   the model "energy>di", and refuses a model of another architecture or split; --hidden sets the width of the
   hidden layers (recorded in the model; --init's width is taken unless another is asked for, which is refused);
@@ -239,6 +241,41 @@ class Train(unittest.TestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn(message, r.stderr)
             self.assertIn(os.path.join(pre, "model.pt"), r.stderr)
+
+    def test_ema_exports_the_moving_average_and_resumes_it(self):
+        pre = self.run_training("ema_pre", 2, "--loss", "energy", "--max-steps", "3", "--epochs", "2")
+        theta0, _ = parameters(pre)
+        run = os.path.join(TMP, "ema")
+        args = [*COMMON, "--loss", "energy", "--epochs", "1", "--max-steps", "2", "--ema", "0.9",
+                "--init", os.path.join(pre, "model.pt")]
+        mpirun(2, "train", DATA, "-o", run, *args, "--stop-after-steps", "1")
+        self.assertTrue(os.path.exists(os.path.join(run, "checkpoint", "average.pt")))
+        theta1, _ = parameters(os.path.join(run, "checkpoint"))  # the live parameters after step 1
+        r = mpirun(2, "train", DATA, "-o", run, *args, "--resume")
+        self.assertIn("parameter average: decay 0.9", r.stdout)
+        self.assertIn("1 updates so far", r.stdout)
+        theta2, _ = parameters(os.path.join(run, "checkpoint"))
+        exported, model = parameters(run)
+        self.assertEqual(model.parameter_average, "ema 0.9")
+        # avg_0 = theta0 (the --init model), d_0 = 1/10, d_1 = 2/11 (the ramp, below 0.9); the one epoch is the best.
+        moved = 0.0
+        for k in theta0:
+            expected = 2 / 11 * (0.1 * theta0[k] + 0.9 * theta1[k]) + 9 / 11 * theta2[k]
+            self.assertLess(float((exported[k] - expected).abs().max()), 1e-13, k)
+            moved = max(moved, float((theta2[k] - theta1[k]).abs().max()), float((theta1[k] - theta0[k]).abs().max()))
+        self.assertGreater(moved, 1e-6)
+        # Resuming with another --ema, or a run without it with --ema, is refused naming the checkpoint.
+        def refused(directory, *options):
+            r = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", directory, *options, "--resume"],
+                               capture_output=True, text=True, env=ENV, timeout=600)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn(os.path.join(directory, "checkpoint"), r.stderr)
+            return r.stderr
+        self.assertIn("started with --ema 0.9; resume it with --ema 0.9",
+                      refused(run, *without(args, "--ema"), "--ema", "0.95"))
+        self.assertIn("started with --ema", refused(run, *without(args, "--ema")))
+        self.assertIn("started without --ema",
+                      refused(pre, *COMMON, "--loss", "energy", "--max-steps", "3", "--epochs", "2", "--ema", "0.9"))
 
     def test_hidden_width_is_chosen_recorded_and_inherited_by_init(self):
         pre = self.run_training("hidden_pre", 1, "--loss", "energy", "--max-steps", "2", "--hidden", "8",

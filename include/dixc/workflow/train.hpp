@@ -13,9 +13,9 @@
 // order. Adam with linear warm-up and cosine decay over the
 // whole horizon, gradient clipping by global norm, early stopping on the validation loss, and a NaN/Inf guard
 // that skips the whole step (on every rank) and names the molecule. The exported model.pt holds the parameters
-// of the epoch with the lowest validation loss. Parameters are broadcast from rank 0 at the start and checked
-// equal every `check_every` steps. The loss's term scales are set before the first step (LossScales) and kept
-// in the checkpoint and the model.
+// of the epoch with the lowest validation loss (with --ema: of the parameters' moving average at that epoch).
+// Parameters are broadcast from rank 0 at the start and checked equal every `check_every` steps. The loss's term scales
+// are set before the first step (LossScales) and kept in the checkpoint and the model.
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -43,6 +43,9 @@ struct TrainSettings {
   double learning_rate = 1e-3;
   int warmup_steps = 5;
   double clip_norm = 1.0;
+  // Decay of the parameters' exponential moving average (ml::ParameterAverage), which is then validated, chosen as
+  // the best epoch and exported instead of the live parameters; 0: off.
+  double ema_decay = 0.0;
   std::uint64_t seed = 0;        // initial parameters and molecule order
   std::uint64_t split_seed = 0;  // train/validation/test split (the command line sets it to `seed` by default)
   double validation_fraction = 0.2;

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "dixc/ml/loss_settings.hpp"
+#include "dixc/ml/parameter_average.hpp"
 #include "dixc/ml/training_loss.hpp"
 #include "dixc/par/batch_schedule.hpp"
 
@@ -51,15 +52,18 @@ struct Checkpoint {
 std::string batch_fingerprint(const par::BatchSchedule& schedule, const std::vector<std::string>& names,
                               std::uint64_t seed);
 
-// Writes DIR/{model.pt, optimizer.pt, state.txt} on rank 0, replacing the previous checkpoint only once the new one
-// is complete (a job killed while writing keeps the old one).
+// Writes DIR/{model.pt, optimizer.pt, state.txt} and, for a run with --ema, average.pt on rank 0, replacing the
+// previous checkpoint only once the new one is complete (a job killed while writing keeps the old one).
 void write_checkpoint(const std::filesystem::path& dir, const torch::jit::Module& model, torch::optim::Adam& optimizer,
-                      const Checkpoint& checkpoint, int rank);
+                      const Checkpoint& checkpoint, int rank, const ml::ParameterAverage* average = nullptr);
 
 // Loads DIR's parameters into `params` and its optimizer state, returns its state; `best_params` become those
-// of DIR/best_model.pt if present. Throws InputError for a checkpoint of another architecture or an older format.
+// of DIR/best_model.pt if present, `average` (a run with --ema, else null) that of DIR/average.pt. Throws
+// InputError for a checkpoint of another architecture or an older format, or one whose run was started with
+// another --ema.
 Checkpoint read_checkpoint(const std::filesystem::path& dir, const std::vector<torch::Tensor>& params,
-                           torch::optim::Adam& optimizer, std::vector<torch::Tensor>& best_params);
+                           torch::optim::Adam& optimizer, std::vector<torch::Tensor>& best_params,
+                           ml::ParameterAverage* average = nullptr);
 
 // The starting point of a --init run: the exported model's parameters and the loss mode it was trained with.
 struct InitModel {
