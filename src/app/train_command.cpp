@@ -47,7 +47,7 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
       "epochs", po::value<int>()->default_value(10), "passes over the training molecules (the cosine horizon)")(
       "patience", po::value<int>()->default_value(0),
       "stop after this many epochs without a lower validation loss (0: train all epochs); model.pt always "
-      "holds the parameters of the epoch with the lowest validation loss")(
+      "holds the parameters of the epoch with the lowest validation loss (unless --select last)")(
       "max-steps", po::value<int>()->default_value(0), "stop after this many optimiser steps (0: no limit)")(
       "batch-size", po::value<int>()->default_value(4), "molecules per step (global, over all ranks)")(
       "balance-group", po::value<int>()->default_value(0),
@@ -59,6 +59,9 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
                          "peak learning rate (Adam; linear warm-up, cosine decay)")(
       "warmup", po::value<int>()->default_value(5), "warm-up steps")("clip", po::value<double>()->default_value(1.0),
                                                                      "gradient-norm clip (0: off)")(
+      "select", po::value<std::string>()->default_value("best"),
+      "which epoch model.pt holds: best (the lowest validation loss) or last (the end of the schedule; on a small "
+      "validation set the best epoch is a noisy choice, docs/results.md); with --ema, the average at that epoch")(
       "ema", po::value<double>()->default_value(0.0),
       "decay d of an exponential moving average of the parameters over the steps (e.g. 0.98: a window of ~50 "
       "steps, shorter early in a run); the average is validated, chosen as the best epoch and exported, which "
@@ -113,6 +116,9 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   o.warmup_steps = vm["warmup"].as<int>();
   o.clip_norm = vm["clip"].as<double>();
   o.ema_decay = vm["ema"].as<double>();
+  const std::string select = vm["select"].as<std::string>();
+  if (select != "best" && select != "last") throw InputError("--select must be best or last, not '" + select + "'");
+  o.export_last = select == "last";
   o.seed = vm["seed"].as<unsigned long long>();
   o.split_seed = vm.count("split-seed") ? vm["split-seed"].as<unsigned long long>() : o.seed;
   o.validation_fraction = vm["val-fraction"].as<double>();

@@ -124,6 +124,7 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
                                  {"loss_mode", info.loss_mode},
                                  {"energy_normalisation", info.energy_normalisation},
                                  {"parameter_average", info.parameter_average},
+                                 {"selection", info.selection},
                                  {"split", s.split}};
   summary.n_ok = write_metrics(out, results, header, progress).at("n_ok").get<int>();
   const std::string train_dir = s.train_dir.empty() ? fs::path(s.model).parent_path().string() : s.train_dir;

@@ -101,6 +101,8 @@ void export_model(torch::jit::Module& model, const TrainSettings& o, const Check
   else
     average << "none";
   model.register_attribute("parameter_average", c10::StringType::get(), average.str());
+  model.register_attribute("selection", c10::StringType::get(),
+                           std::string(o.export_last ? "last" : "best-validation"));
   model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.split_seed));
   model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
   model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));
@@ -441,7 +443,9 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   if (rank == 0) {
     Checkpoint c = state;
     write_checkpoint(ckpt_dir, model, optimizer, c, rank, average ? &*average : nullptr);
-    if (!best_params.empty()) {
+    if (o.export_last) {
+      if (average) average->swap(params);  // the average after the last step (the run ends here)
+    } else if (!best_params.empty()) {
       torch::NoGradGuard guard;
       for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best_params[i]);
     }

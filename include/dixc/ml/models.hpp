@@ -79,6 +79,7 @@ struct ModelInfo {
   std::string architecture, loss_mode, dataset_fingerprint;
   std::string energy_normalisation;  // of the training's energy term; empty for models of older dixc
   std::string parameter_average;     // "ema D" (dixc train --ema D), "none", or empty for models of older dixc
+  std::string selection;             // "best-validation" or "last" epoch (--select); empty for models of older dixc
   std::uint64_t split_seed = 0;
   double validation_fraction = 0.2, test_fraction = 0.2;
 };

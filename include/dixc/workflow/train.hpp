@@ -13,7 +13,8 @@
 // order. Adam with linear warm-up and cosine decay over the
 // whole horizon, gradient clipping by global norm, early stopping on the validation loss, and a NaN/Inf guard
 // that skips the whole step (on every rank) and names the molecule. The exported model.pt holds the parameters
-// of the epoch with the lowest validation loss (with --ema: of the parameters' moving average at that epoch).
+// of the epoch with the lowest validation loss, or of the last epoch (--select last); with --ema, the parameters'
+// moving average at that epoch.
 // Parameters are broadcast from rank 0 at the start and checked equal every `check_every` steps. The loss's term scales
 // are set before the first step (LossScales) and kept in the checkpoint and the model.
 #include <cstdint>
@@ -46,6 +47,9 @@ struct TrainSettings {
   // Decay of the parameters' exponential moving average (ml::ParameterAverage), which is then validated, chosen as
   // the best epoch and exported instead of the live parameters; 0: off.
   double ema_decay = 0.0;
+  // model.pt: the parameters of the epoch with the lowest validation loss (false) or of the last epoch (true);
+  // with --ema, their average at that epoch.
+  bool export_last = false;
   std::uint64_t seed = 0;        // initial parameters and molecule order
   std::uint64_t split_seed = 0;  // train/validation/test split (the command line sets it to `seed` by default)
   double validation_fraction = 0.2;
@@ -72,7 +76,7 @@ struct TrainSummary {
   double final_train_loss = 0.0;
   double final_validation_loss = 0.0;
   double best_validation_loss = 0.0;
-  int best_epoch = 0;          // 1-based epoch whose parameters model.pt holds
+  int best_epoch = 0;          // 1-based epoch of the lowest validation loss (model.pt's unless export_last)
   bool stopped_early = false;  // by the patience rule
   ml::LossScales scales;
 };
