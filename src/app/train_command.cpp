@@ -65,7 +65,8 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
       "ema", po::value<double>()->default_value(0.0),
       "decay d of an exponential moving average of the parameters over the steps (e.g. 0.98: a window of ~50 "
       "steps, shorter early in a run); the average is validated, chosen as the best epoch and exported, which "
-      "smooths the step-to-step noise of the last epochs (0: off; docs/theory.md section 4)")(
+      "smooths the step-to-step noise of the validation loss (0: off; docs/theory.md section 4; with the best "
+      "epoch it did not lower the distillation benchmark's held-out error, docs/results.md)")(
       "seed", po::value<unsigned long long>()->default_value(0), "seed of initial parameters, split and order")(
       "split-seed", po::value<unsigned long long>(),
       "seed of the train/validation/test split only (default: --seed); fixing it while --seed varies trains "

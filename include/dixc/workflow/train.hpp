@@ -14,9 +14,9 @@
 // whole horizon, gradient clipping by global norm, early stopping on the validation loss, and a NaN/Inf guard
 // that skips the whole step (on every rank) and names the molecule. The exported model.pt holds the parameters
 // of the epoch with the lowest validation loss, or of the last epoch (--select last); with --ema, the parameters'
-// moving average at that epoch.
-// Parameters are broadcast from rank 0 at the start and checked equal every `check_every` steps. The loss's term scales
-// are set before the first step (LossScales) and kept in the checkpoint and the model.
+// moving average at that epoch. Parameters are broadcast from rank 0 at the start and checked equal every
+// `check_every` steps. The loss's term scales are set before the first step (LossScales) and kept in the checkpoint
+// and the model.
 #include <cstdint>
 #include <iosfwd>
 #include <string>
