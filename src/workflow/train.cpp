@@ -268,8 +268,8 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   run.seed = std::to_string(o.seed);
   run.batches = batch_fingerprint(schedule, train_names, o.seed);
   std::optional<ParameterAverage> average;  // --ema: validated and exported instead of the live parameters
-  if (o.ema_decay > 0.0) average.emplace(o.ema_decay, params);
   if (o.resume && fs::exists(ckpt_dir / "state.txt")) {
+    if (o.ema_decay > 0.0) average.emplace(o.ema_decay, params);  // its values come from the checkpoint
     state = read_checkpoint(ckpt_dir, params, optimizer, best_params, average ? &*average : nullptr);
     check_same_run(state.run, run, ckpt_dir / "state.txt");
     if (o.log && rank == 0) *o.log << "resuming from " << ckpt_dir.string() << " at step " << state.step << "\n";
@@ -284,7 +284,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(init.parameters[i]);
       if (o.log && rank == 0) *o.log << "parameters initialised from " << o.init_model << "\n";
     }
-    if (average) average.emplace(o.ema_decay, params);  // starts at the initial parameters
+    if (o.ema_decay > 0.0) average.emplace(o.ema_decay, params);  // starts at the initial parameters
   }
   state.run = run;  // saved with every checkpoint (checked above)
   LossSettings loss = o.loss;
