@@ -192,6 +192,7 @@ ModelInfo model_info(const torch::jit::Module& m) {
   info.energy_normalisation = text("energy_normalisation");
   info.parameter_average = text("parameter_average");
   info.selection = text("selection");
+  info.seeds = text("seeds");
   info.dataset_fingerprint = text("dataset_fingerprint");
   if (!text("split_seed").empty()) info.split_seed = std::stoull(text("split_seed"));
   if (!text("validation_fraction").empty()) info.validation_fraction = std::stod(text("validation_fraction"));

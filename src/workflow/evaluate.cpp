@@ -125,6 +125,7 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
                                  {"energy_normalisation", info.energy_normalisation},
                                  {"parameter_average", info.parameter_average},
                                  {"selection", info.selection},
+                                 {"seeds", info.seeds},
                                  {"split", s.split}};
   summary.n_ok = write_metrics(out, results, header, progress).at("n_ok").get<int>();
   const std::string train_dir = s.train_dir.empty() ? fs::path(s.model).parent_path().string() : s.train_dir;

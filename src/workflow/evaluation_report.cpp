@@ -6,7 +6,10 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <numeric>
 #include <sstream>
+
+#include <boost/math/distributions/students_t.hpp>
 
 #include "dixc/util/error.hpp"
 
@@ -37,6 +40,54 @@ std::string energy_control(const std::string& loss_mode) {
   std::istringstream phases(loss_mode);
   while (std::getline(phases, phase, '>')) control += (control.empty() ? "" : ">") + (phase == "di" ? "energy" : phase);
   return control;
+}
+
+// Mean and standard deviation (n - 1) over the seeds of one cell that have a number for a metric.
+struct SeedStatistics {
+  double mean = std::nan(""), deviation = std::nan("");
+  int n = 0;
+};
+
+// The evaluations of one architecture and loss mode: one per training seed.
+struct SeedCell {
+  std::vector<nlohmann::json> means;  // summary.json "mean" of each
+  std::vector<std::string> seeds, runs;
+
+  SeedStatistics statistics(const std::string& metric) const {
+    std::vector<double> values;
+    for (const auto& m : means)
+      if (m.contains(metric) && m[metric].is_number() && std::isfinite(m[metric].get<double>()))
+        values.push_back(m[metric].get<double>());
+    SeedStatistics out;
+    out.n = static_cast<int>(values.size());
+    if (values.empty()) return out;
+    out.mean = std::accumulate(values.begin(), values.end(), 0.0) / out.n;
+    if (out.n < 2) return out;
+    double sum2 = 0.0;
+    for (const double v : values) sum2 += (v - out.mean) * (v - out.mean);
+    out.deviation = std::sqrt(sum2 / (out.n - 1));
+    return out;
+  }
+};
+
+// "(DI - control) / |control|" in percent, with the standard error of the difference of the seed means when both
+// sides have two or more seeds, marked "(noise)" when a two-sided Welch t-test at 95 % does not separate the means
+// (the difference is within t_{0.975, nu} standard errors, nu the Welch-Satterthwaite degrees of freedom).
+std::string relative_change(const SeedStatistics& di, const SeedStatistics& control) {
+  std::ostringstream text;
+  const double scale = 100.0 / std::abs(control.mean), difference = di.mean - control.mean;
+  text << std::showpos << std::fixed << std::setprecision(1) << difference * scale << "%" << std::noshowpos;
+  if (di.n > 1 && control.n > 1) {
+    const double a = di.deviation * di.deviation / di.n, b = control.deviation * control.deviation / control.n;
+    const double error = std::sqrt(a + b);
+    text << " +- " << error * scale << "%";
+    if (error > 0.0) {
+      const double dof = (a + b) * (a + b) / (a * a / (di.n - 1) + b * b / (control.n - 1));
+      const double t = boost::math::quantile(boost::math::students_t(dof), 0.975);
+      if (std::abs(difference) <= t * error) text << " (noise)";
+    }
+  }
+  return text.str();
 }
 
 }  // namespace
@@ -136,30 +187,45 @@ bool write_report(const fs::path& out, const std::string& train_dir) {
 }
 
 std::string comparison_table(const std::vector<std::string>& runs) {
-  // rows: architecture x loss mode; columns: the mean metrics; then DI relative to energy-only per architecture.
-  std::map<std::pair<std::string, std::string>, nlohmann::json> table;
+  // rows: architecture x loss mode, each the seeds evaluated for it; columns: the mean metrics (mean +- standard
+  // deviation over seeds); then DI relative to energy-only training per architecture, with its seed error.
+  std::map<std::pair<std::string, std::string>, SeedCell> table;
   nlohmann::json baselines;  // of the first run that has them: every run of one table evaluates the same split
   for (const auto& run : runs) {
     std::ifstream in(fs::path(run) / "summary.json");
     if (!in) throw InputError(run + "/summary.json not found (run dixc evaluate into that directory first)");
     const auto s = nlohmann::json::parse(in);
-    table[{s.at("architecture").get<std::string>(), s.at("loss_mode").get<std::string>()}] = s.at("mean");
+    SeedCell& cell = table[{s.at("architecture").get<std::string>(), s.at("loss_mode").get<std::string>()}];
+    const std::string seeds = s.value("seeds", "");
+    for (std::size_t i = 0; i < cell.seeds.size(); ++i)
+      if (cell.seeds[i] == seeds)
+        throw InputError(run + " and " + cell.runs[i] + ": two evaluations of " +
+                         (seeds.empty() ? "models without a recorded seed (older dixc; evaluate the models again)"
+                                        : "the same training (seeds " + seeds + ")") +
+                         " in one architecture and loss mode; pass one of them");
+    cell.seeds.push_back(seeds);
+    cell.runs.push_back(run);
+    cell.means.push_back(s.at("mean"));
     if (baselines.empty() && s.contains("baseline_mean")) baselines = s.at("baseline_mean");
   }
   std::ostringstream md;
-  md << "| architecture | loss |";
+  md << "| architecture | loss | seeds |";
   for (const auto& [key, label] : metric_columns()) md << " " << label << " |";
-  md << "\n|---|---|";
+  md << "\n|---|---|---|";
   for (std::size_t i = 0; i < metric_columns().size(); ++i) md << "---|";
   md << "\n";
-  for (const auto& [key, mean] : table) {
-    md << "| " << key.first << " | " << key.second << " |";
-    for (const auto& [metric, label] : metric_columns())
-      md << " " << std::setprecision(4) << mean.value(metric, std::nan("")) << " |";
+  for (const auto& [key, cell] : table) {
+    md << "| " << key.first << " | " << key.second << " | " << cell.seeds.size() << " |";
+    for (const auto& [metric, label] : metric_columns()) {
+      const SeedStatistics m = cell.statistics(metric);
+      md << " " << std::setprecision(4) << m.mean;
+      if (m.n > 1) md << " +- " << std::setprecision(2) << m.deviation;
+      md << " |";
+    }
     md << "\n";
   }
   for (const auto& [name, b] : baselines.items()) {
-    md << "| " << name << " (libxc, no training) | baseline |";
+    md << "| " << name << " (libxc, no training) | baseline | - |";
     for (const auto& [metric, label] : metric_columns())
       if (b.contains(metric))
         md << " " << std::setprecision(4) << b[metric].get<double>() << " |";
@@ -167,26 +233,28 @@ std::string comparison_table(const std::vector<std::string>& runs) {
         md << " - |";
     md << "\n";
   }
-  md << "\nRelative change of each model trained with DI phases over its energy-only control, (DI - energy) / "
-        "|energy| (negative: DI is better for errors; positive: more iterations saved). The control is the run of "
+  md << "\nMeans over seeds +- their standard deviation (n - 1). Relative change of each model trained with DI "
+        "phases over its energy-only control, (DI - energy) / |energy| of the seed means (negative: DI is better for "
+        "errors; positive: more iterations saved), +- the standard error of that difference over seeds, "
+        "sqrt(s_DI^2 / n_DI + s_energy^2 / n_energy) / |energy|; `(noise)`: a two-sided Welch t-test at 95 % does "
+        "not separate the two means, not a finding; no error: one seed on a side, the seed noise is unknown. The "
+        "control is the run of "
         "equal length with every DI phase replaced by an energy phase (energy>di>energy against "
-        "energy>energy>energy), else the energy-only run:\n\n| architecture | DI training | against |";
+        "energy>energy>energy), else the energy-only run:\n\n| architecture | DI training | against | seeds |";
   for (const auto& [key, label] : metric_columns()) md << " " << label << " |";
-  md << "\n|---|---|---|";
+  md << "\n|---|---|---|---|";
   for (std::size_t i = 0; i < metric_columns().size(); ++i) md << "---|";
   md << "\n";
-  for (const auto& [key, mean] : table) {
+  for (const auto& [key, cell] : table) {
     const std::string control = energy_control(key.second);
     if (control == key.second) continue;  // no DI phase
     auto base = table.find({key.first, control});
     if (base == table.end()) base = table.find({key.first, "energy"});
     if (base == table.end()) continue;
-    md << "| " << key.first << " | " << key.second << " | " << base->first.second << " |";
-    for (const auto& [metric, label] : metric_columns()) {
-      const double di = mean.value(metric, std::nan("")), e = base->second.value(metric, std::nan(""));
-      md << " " << std::showpos << std::fixed << std::setprecision(1) << 100.0 * (di - e) / std::abs(e) << "%"
-         << std::noshowpos << std::defaultfloat << " |";
-    }
+    md << "| " << key.first << " | " << key.second << " | " << base->first.second << " | " << cell.seeds.size()
+       << " vs " << base->second.seeds.size() << " |";
+    for (const auto& [metric, label] : metric_columns())
+      md << " " << relative_change(cell.statistics(metric), base->second.statistics(metric)) << " |";
     md << "\n";
   }
   return md.str();

@@ -86,14 +86,18 @@ void clip_and_step(const std::vector<torch::Tensor>& params, torch::optim::Adam&
 }
 
 // model.pt: the parameters (the caller has set the best epoch's) and what evaluate needs to find the held-out
-// molecules and to label ablation rows; a fine-tuned model is labelled by both trainings, e.g. "energy>di".
+// molecules and to label ablation rows; a fine-tuned model is labelled by both trainings, e.g. "energy>di", and
+// by both seeds ("12>12"), so that --compare can tell seeds of one cell apart.
 void export_model(torch::jit::Module& model, const TrainSettings& o, const Checkpoint& state,
-                  const std::string& fingerprint, const std::string& init_loss_mode, const fs::path& path) {
+                  const std::string& fingerprint, const InitModel& init, const fs::path& path) {
+  auto chained = [](const std::string& before, const std::string& now) {
+    return before.empty() ? now : before + ">" + now;
+  };
   model.setattr("dataset_fingerprint", fingerprint);
   model.register_attribute("dixc_version", c10::StringType::get(), std::string(version_string));
   model.register_attribute("features", c10::StringType::get(), std::string(kModelFeatures));
-  model.register_attribute("loss_mode", c10::StringType::get(),
-                           (init_loss_mode.empty() ? "" : init_loss_mode + ">") + to_string(o.loss.mode));
+  model.register_attribute("loss_mode", c10::StringType::get(), chained(init.loss_mode, to_string(o.loss.mode)));
+  model.register_attribute("seeds", c10::StringType::get(), chained(init.seeds, std::to_string(o.seed)));
   model.register_attribute("energy_normalisation", c10::StringType::get(), to_string(o.loss.energy_normalisation));
   std::ostringstream average;
   if (o.ema_decay > 0.0)
@@ -449,7 +453,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       torch::NoGradGuard guard;
       for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best_params[i]);
     }
-    export_model(model, o, state, fingerprint, init.loss_mode, out / "model.pt");
+    export_model(model, o, state, fingerprint, init, out / "model.pt");
   }
   par::barrier(comm);
   return summary;

@@ -107,7 +107,8 @@ InitModel init_model(const std::string& path, const std::string& architecture, c
     throw InputError(path +
                      ": --init model was trained on another dataset or split (its fingerprint differs); "
                      "use the same dataset, --seed, --val-fraction and --test-fraction as its run");
-  return {ml::ordered_parameters(model), info.loss_mode, ml::hidden_width(model)};
+  return {ml::ordered_parameters(model), info.loss_mode, info.seeds.empty() ? "?" : info.seeds,
+          ml::hidden_width(model)};
 }
 
 }  // namespace dixc::workflow

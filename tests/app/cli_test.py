@@ -188,13 +188,42 @@ class Cli(unittest.TestCase):
         proc = run("evaluate", "--compare", *runs, "--table", table)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         text = open(table).read()
-        self.assertIn("| mgga-mlp | energy>di | 5 |", text)
-        self.assertIn("| blyp (libxc, no training) | baseline | 11 |", text)
-        self.assertIn("| mgga-mlp | di | energy | -20.0% |", text)
-        self.assertIn("| mgga-mlp | energy>di | energy | -50.0% |", text)
-        self.assertIn("| mgga-mlp | energy>di>energy | energy>energy>energy | -50.0% |", text)
+        self.assertIn("| mgga-mlp | energy>di | 1 | 5 |", text)
+        self.assertIn("| blyp (libxc, no training) | baseline | - | 11 |", text)
+        self.assertIn("| mgga-mlp | di | energy | 1 vs 1 | -20.0% |", text)
+        self.assertIn("| mgga-mlp | energy>di | energy | 1 vs 1 | -50.0% |", text)
+        self.assertIn("| mgga-mlp | energy>di>energy | energy>energy>energy | 1 vs 1 | -50.0% |", text)
         self.assertNotIn("| xcdiff | energy>di |", text.split("Relative change")[1])
         self.assertNotIn("| mgga-mlp | energy>energy>energy | energy", text)
+
+    def test_compare_averages_seeds_and_marks_changes_within_seed_noise(self):
+        # Three seeds per cell. Energy: control 10, 12, 14 (12 +- 2), DI 6, 7, 8 (7 +- 1): -5 / 12 = -41.7 %, its
+        # standard error sqrt(4/3 + 1/3) / 12 = 10.8 %; Welch: 2.94 degrees of freedom, t_0.975 = 3.20, 3.20 x
+        # 1.29 = 4.1 < 5 mEh, a finding. E_rho: control 1.0, 1.2, 0.8, DI 0.95, 1.05, 0.85: -5.0 % +-
+        # sqrt(0.04/3 + 0.01/3) = 12.9 %, noise. Dipole: control 9.5, 12, 14.5 (sd 2.5), DI 6, 7, 8: -41.7 % +-
+        # 1.55 / 12 = 13.0 %; 2.62 d.o.f., t = 3.46, 3.46 x 1.55 = 5.4 > 5: noise (twice the error, 3.1, would
+        # have called it a finding).
+        def summary(mode, seed, error, e_rho, dipole):
+            d = os.path.join(self.tmp.name, "run%d" % len(os.listdir(self.tmp.name)))
+            os.makedirs(d)
+            self.write(os.path.join(d, "summary.json"), json.dumps(
+                {"architecture": "nonlocal", "loss_mode": mode, "seeds": "%d>%d" % (seed, seed),
+                 "mean": {"energy_error_mEh": error, "e_rho_mEh": e_rho, "dipole_error_debye": dipole}}))
+            return d
+        runs = [summary("energy>energy>energy", *row) for row in ((1, 10.0, 1.0, 9.5), (2, 12.0, 1.2, 12.0),
+                                                                  (3, 14.0, 0.8, 14.5))]
+        runs += [summary("energy>di>energy", *row) for row in ((1, 6.0, 0.95, 6.0), (2, 7.0, 1.05, 7.0),
+                                                               (3, 8.0, 0.85, 8.0))]
+        proc = run("evaluate", "--compare", *runs)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("| nonlocal | energy>energy>energy | 3 | 12 +- 2 | 1 +- 0.2 |", proc.stdout)
+        self.assertIn("| nonlocal | energy>di>energy | 3 | 7 +- 1 | 0.95 +- 0.1 |", proc.stdout)
+        self.assertIn("| nonlocal | energy>di>energy | energy>energy>energy | 3 vs 3 | -41.7% +- 10.8% | "
+                      "-5.0% +- 12.9% (noise) | -41.7% +- 13.0% (noise) |", proc.stdout)
+        # The same training evaluated twice would count one seed twice: refused, naming both directories.
+        again = summary("energy>di>energy", 2, 7.0, 1.05, 7.0)
+        self.assert_one_line_error(run("evaluate", "--compare", *runs, again), 2,
+                                   again + " and " + runs[4] + ": two evaluations of the same training (seeds 2>2)")
 
 
 if __name__ == "__main__":

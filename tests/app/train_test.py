@@ -181,6 +181,7 @@ class Train(unittest.TestCase):
         (p6, m6), (p5, m5) = run("seed_6_split_5", "--seed", "6", "--split-seed", "5"), run("seed_5", "--seed", "5")
         _, m_other = run("seed_6", "--seed", "6")
         self.assertEqual(m6.split_seed, "5")
+        self.assertEqual(m6.seeds, "6")
         self.assertEqual(m6.dataset_fingerprint, m5.dataset_fingerprint)  # the same training molecules
         self.assertNotEqual(m_other.dataset_fingerprint, m5.dataset_fingerprint)
         self.assertGreater(max(float((p6[k] - p5[k]).abs().max()) for k in p5), 1e-6)  # other parameters
@@ -225,6 +226,7 @@ class Train(unittest.TestCase):
         for k in p_pre:  # a zero learning rate leaves the initial parameters: those of the pre-trained model
             self.assertTrue(torch.equal(p_fine[k], p_pre[k]), k)
         self.assertEqual(model.loss_mode, "energy>di")
+        self.assertEqual(model.seeds, "5>5")  # each phase's --seed, chained like the loss mode
         self.assertEqual(model.energy_normalisation, "per-electron")
         # the term scales are the untrained model's (the loss of a fresh DI run), not the pre-trained model's
         fresh = os.path.join(TMP, "init_fresh")
@@ -447,6 +449,7 @@ class Train(unittest.TestCase):
             summary = json.load(f)
         self.assertEqual(summary["architecture"], "gga-mlp")
         self.assertEqual(summary["loss_mode"], "di")
+        self.assertEqual(summary["seeds"], "5")
         self.assertEqual(summary["n_ok"], 4, summary)
         for m in summary["molecules"]:
             self.assertGreaterEqual(m["e_rho_mEh"], -1e-6, m["name"])

@@ -80,6 +80,7 @@ struct ModelInfo {
   std::string energy_normalisation;  // of the training's energy term; empty for models of older dixc
   std::string parameter_average;     // "ema D" (dixc train --ema D), "none", or empty for models of older dixc
   std::string selection;             // "best-validation" or "last" epoch (--select); empty for models of older dixc
+  std::string seeds;  // --seed of each training phase, like loss_mode ("12>12"); empty for models of older dixc
   std::uint64_t split_seed = 0;
   double validation_fraction = 0.2, test_fraction = 0.2;
 };

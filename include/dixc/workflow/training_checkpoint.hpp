@@ -65,10 +65,12 @@ Checkpoint read_checkpoint(const std::filesystem::path& dir, const std::vector<t
                            torch::optim::Adam& optimizer, std::vector<torch::Tensor>& best_params,
                            ml::ParameterAverage* average = nullptr);
 
-// The starting point of a --init run: the exported model's parameters and the loss mode it was trained with.
+// The starting point of a --init run: the exported model's parameters and the loss mode and seeds it was trained
+// with.
 struct InitModel {
   std::vector<torch::Tensor> parameters;
   std::string loss_mode;
+  std::string seeds;  // "?" for a model of an older dixc, which did not record its seed
   int hidden_width = 0;
 };
 
