@@ -8,6 +8,7 @@
 #include <map>
 #include <numeric>
 #include <sstream>
+#include <tuple>
 
 #include <boost/math/distributions/students_t.hpp>
 
@@ -40,6 +41,32 @@ std::string energy_control(const std::string& loss_mode) {
   std::istringstream phases(loss_mode);
   while (std::getline(phases, phase, '>')) control += (control.empty() ? "" : ">") + (phase == "di" ? "energy" : phase);
   return control;
+}
+
+// A row of the --compare table: the architecture, the loss mode and the training options that differ from the
+// defaults (option_label); the seeds of one row are averaged.
+struct CellKey {
+  std::string architecture, loss_mode, options;
+  bool operator<(const CellKey& o) const {
+    return std::tie(architecture, loss_mode, options) < std::tie(o.architecture, o.loss_mode, o.options);
+  }
+  std::string loss() const { return options.empty() ? loss_mode : loss_mode + " (" + options + ")"; }
+};
+
+// The training options of a summary that differ from the defaults in any phase, e.g. "parameter_average
+// none>ema 0.98"; empty for the defaults (and for summaries that do not record them).
+std::string option_label(const nlohmann::json& summary) {
+  static const std::pair<const char*, const char*> defaults[] = {
+      {"energy_normalisation", "per-electron"}, {"parameter_average", "none"}, {"selection", "best-validation"}};
+  std::string label;
+  for (const auto& [key, standard] : defaults) {
+    const std::string value = summary.value(key, "");
+    bool other = false;
+    std::istringstream phases(value);
+    for (std::string phase; std::getline(phases, phase, '>');) other = other || phase != standard;
+    if (other) label += (label.empty() ? "" : ", ") + std::string(key) + " " + value;
+  }
+  return label;
 }
 
 // Mean and standard deviation (n - 1) over the seeds of one cell that have a number for a metric.
@@ -189,20 +216,21 @@ bool write_report(const fs::path& out, const std::string& train_dir) {
 std::string comparison_table(const std::vector<std::string>& runs) {
   // rows: architecture x loss mode, each the seeds evaluated for it; columns: the mean metrics (mean +- standard
   // deviation over seeds); then DI relative to energy-only training per architecture, with its seed error.
-  std::map<std::pair<std::string, std::string>, SeedCell> table;
+  std::map<CellKey, SeedCell> table;
   nlohmann::json baselines;  // of the first run that has them: every run of one table evaluates the same split
   for (const auto& run : runs) {
     std::ifstream in(fs::path(run) / "summary.json");
     if (!in) throw InputError(run + "/summary.json not found (run dixc evaluate into that directory first)");
     const auto s = nlohmann::json::parse(in);
-    SeedCell& cell = table[{s.at("architecture").get<std::string>(), s.at("loss_mode").get<std::string>()}];
+    SeedCell& cell =
+        table[{s.at("architecture").get<std::string>(), s.at("loss_mode").get<std::string>(), option_label(s)}];
     const std::string seeds = s.value("seeds", "");
     for (std::size_t i = 0; i < cell.seeds.size(); ++i)
       if (cell.seeds[i] == seeds)
         throw InputError(run + " and " + cell.runs[i] + ": two evaluations of " +
-                         (seeds.empty() ? "models without a recorded seed (older dixc; evaluate the models again)"
+                         (seeds.empty() ? "models without a recorded seed (trained by an older dixc)"
                                         : "the same training (seeds " + seeds + ")") +
-                         " in one architecture and loss mode; pass one of them");
+                         " in one architecture, loss mode and options; pass one of them");
     cell.seeds.push_back(seeds);
     cell.runs.push_back(run);
     cell.means.push_back(s.at("mean"));
@@ -215,7 +243,7 @@ std::string comparison_table(const std::vector<std::string>& runs) {
   for (std::size_t i = 0; i < metric_columns().size(); ++i) md << "---|";
   md << "\n";
   for (const auto& [key, cell] : table) {
-    md << "| " << key.first << " | " << key.second << " | " << cell.seeds.size() << " |";
+    md << "| " << key.architecture << " | " << key.loss() << " | " << cell.seeds.size() << " |";
     for (const auto& [metric, label] : metric_columns()) {
       const SeedStatistics m = cell.statistics(metric);
       md << " " << std::setprecision(4) << m.mean;
@@ -246,12 +274,12 @@ std::string comparison_table(const std::vector<std::string>& runs) {
   for (std::size_t i = 0; i < metric_columns().size(); ++i) md << "---|";
   md << "\n";
   for (const auto& [key, cell] : table) {
-    const std::string control = energy_control(key.second);
-    if (control == key.second) continue;  // no DI phase
-    auto base = table.find({key.first, control});
-    if (base == table.end()) base = table.find({key.first, "energy"});
+    const std::string control = energy_control(key.loss_mode);
+    if (control == key.loss_mode) continue;  // no DI phase
+    auto base = table.find({key.architecture, control, key.options});
+    if (base == table.end()) base = table.find({key.architecture, "energy", key.options});
     if (base == table.end()) continue;
-    md << "| " << key.first << " | " << key.second << " | " << base->first.second << " | " << cell.seeds.size()
+    md << "| " << key.architecture << " | " << key.loss() << " | " << base->first.loss() << " | " << cell.seeds.size()
        << " vs " << base->second.seeds.size() << " |";
     for (const auto& [metric, label] : metric_columns())
       md << " " << relative_change(cell.statistics(metric), base->second.statistics(metric)) << " |";

@@ -86,27 +86,28 @@ void clip_and_step(const std::vector<torch::Tensor>& params, torch::optim::Adam&
 }
 
 // model.pt: the parameters (the caller has set the best epoch's) and what evaluate needs to find the held-out
-// molecules and to label ablation rows; a fine-tuned model is labelled by both trainings, e.g. "energy>di", and
-// by both seeds ("12>12"), so that --compare can tell seeds of one cell apart.
+// molecules and to label ablation rows; a fine-tuned model's labels name every training, its --init model's first:
+// "energy>di" (loss), "12>12" (seeds, so that --compare can tell the seeds of one cell apart), and alike the energy
+// normalisation, parameter average and selection.
 void export_model(torch::jit::Module& model, const TrainSettings& o, const Checkpoint& state,
                   const std::string& fingerprint, const InitModel& init, const fs::path& path) {
-  auto chained = [](const std::string& before, const std::string& now) {
-    return before.empty() ? now : before + ">" + now;
+  const bool fine_tuned = !init.parameters.empty();
+  auto label = [&](const char* name, const std::string& before, const std::string& now) {
+    model.register_attribute(name, c10::StringType::get(), fine_tuned ? before + ">" + now : now);
   };
   model.setattr("dataset_fingerprint", fingerprint);
   model.register_attribute("dixc_version", c10::StringType::get(), std::string(version_string));
   model.register_attribute("features", c10::StringType::get(), std::string(kModelFeatures));
-  model.register_attribute("loss_mode", c10::StringType::get(), chained(init.loss_mode, to_string(o.loss.mode)));
-  model.register_attribute("seeds", c10::StringType::get(), chained(init.seeds, std::to_string(o.seed)));
-  model.register_attribute("energy_normalisation", c10::StringType::get(), to_string(o.loss.energy_normalisation));
+  label("loss_mode", init.info.loss_mode, to_string(o.loss.mode));
+  label("seeds", init.info.seeds, std::to_string(o.seed));
+  label("energy_normalisation", init.info.energy_normalisation, to_string(o.loss.energy_normalisation));
   std::ostringstream average;
   if (o.ema_decay > 0.0)
     average << "ema " << o.ema_decay;
   else
     average << "none";
-  model.register_attribute("parameter_average", c10::StringType::get(), average.str());
-  model.register_attribute("selection", c10::StringType::get(),
-                           std::string(o.export_last ? "last" : "best-validation"));
+  label("parameter_average", init.info.parameter_average, average.str());
+  label("selection", init.info.selection, o.export_last ? "last" : "best-validation");
   model.register_attribute("split_seed", c10::StringType::get(), std::to_string(o.split_seed));
   model.register_attribute("validation_fraction", c10::StringType::get(), std::to_string(o.validation_fraction));
   model.register_attribute("test_fraction", c10::StringType::get(), std::to_string(o.test_fraction));

@@ -107,8 +107,11 @@ InitModel init_model(const std::string& path, const std::string& architecture, c
     throw InputError(path +
                      ": --init model was trained on another dataset or split (its fingerprint differs); "
                      "use the same dataset, --seed, --val-fraction and --test-fraction as its run");
-  return {ml::ordered_parameters(model), info.loss_mode, info.seeds.empty() ? "?" : info.seeds,
-          ml::hidden_width(model)};
+  ml::ModelInfo labels = info;
+  for (std::string* label :
+       {&labels.loss_mode, &labels.seeds, &labels.energy_normalisation, &labels.parameter_average, &labels.selection})
+    if (label->empty()) *label = "?";
+  return {ml::ordered_parameters(model), labels, ml::hidden_width(model)};
 }
 
 }  // namespace dixc::workflow

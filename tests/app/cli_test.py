@@ -220,6 +220,15 @@ class Cli(unittest.TestCase):
         self.assertIn("| nonlocal | energy>di>energy | 3 | 7 +- 1 | 0.95 +- 0.1 |", proc.stdout)
         self.assertIn("| nonlocal | energy>di>energy | energy>energy>energy | 3 vs 3 | -41.7% +- 10.8% | "
                       "-5.0% +- 12.9% (noise) | -41.7% +- 13.0% (noise) |", proc.stdout)
+        # Other training options (here an averaged fine-tune) are another row, not a fourth seed of this one.
+        averaged = summary("energy>di>energy", 4, 100.0, 5.0, 100.0)
+        with open(os.path.join(averaged, "summary.json")) as f:
+            s = json.load(f)
+        s["parameter_average"] = "none>ema 0.98>none"
+        self.write(os.path.join(averaged, "summary.json"), json.dumps(s))
+        proc = run("evaluate", "--compare", *runs, averaged)
+        self.assertIn("| nonlocal | energy>di>energy | 3 | 7 +- 1 |", proc.stdout)
+        self.assertIn("| nonlocal | energy>di>energy (parameter_average none>ema 0.98>none) | 1 | 100 |", proc.stdout)
         # The same training evaluated twice would count one seed twice: refused, naming both directories.
         again = summary("energy>di>energy", 2, 7.0, 1.05, 7.0)
         self.assert_one_line_error(run("evaluate", "--compare", *runs, again), 2,

@@ -227,7 +227,7 @@ class Train(unittest.TestCase):
             self.assertTrue(torch.equal(p_fine[k], p_pre[k]), k)
         self.assertEqual(model.loss_mode, "energy>di")
         self.assertEqual(model.seeds, "5>5")  # each phase's --seed, chained like the loss mode
-        self.assertEqual(model.energy_normalisation, "per-electron")
+        self.assertEqual(model.energy_normalisation, "per-electron>per-electron")
         # the term scales are the untrained model's (the loss of a fresh DI run), not the pre-trained model's
         fresh = os.path.join(TMP, "init_fresh")
         mpirun(2, "train", DATA, "-o", fresh, *no_lr, "--lr", "0", "--max-steps", "1", "--loss", "di")
@@ -259,8 +259,8 @@ class Train(unittest.TestCase):
         self.assertIn("1 updates so far", r.stdout)
         theta2, _ = parameters(os.path.join(run, "checkpoint"))
         exported, model = parameters(run)
-        self.assertEqual(model.parameter_average, "ema 0.9")
-        self.assertEqual(model.selection, "best-validation")
+        self.assertEqual(model.parameter_average, "none>ema 0.9")  # the --init model's phase, then this one
+        self.assertEqual(model.selection, "best-validation>best-validation")
         # avg_0 = theta0 (the --init model), d_0 = 1/10, d_1 = 2/11 (the ramp, below 0.9); the one epoch is the best.
         moved = 0.0
         for k in theta0:

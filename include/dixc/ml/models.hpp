@@ -77,10 +77,11 @@ bool same_parameter_shapes(const std::vector<torch::Tensor>& a, const std::vecto
 // Metadata dixc train stores in model.pt (empty strings for models from elsewhere).
 struct ModelInfo {
   std::string architecture, loss_mode, dataset_fingerprint;
-  std::string energy_normalisation;  // of the training's energy term; empty for models of older dixc
-  std::string parameter_average;     // "ema D" (dixc train --ema D), "none", or empty for models of older dixc
-  std::string selection;             // "best-validation" or "last" epoch (--select); empty for models of older dixc
-  std::string seeds;  // --seed of each training phase, like loss_mode ("12>12"); empty for models of older dixc
+  // Per training phase, the --init model's first, like loss_mode ("energy>di"); empty for models of older dixc:
+  std::string energy_normalisation;  // of the energy term: "per-electron" or "total"
+  std::string parameter_average;     // "ema D" (dixc train --ema D) or "none"
+  std::string selection;             // "best-validation" or "last" epoch (--select)
+  std::string seeds;                 // --seed ("12>12")
   std::uint64_t split_seed = 0;
   double validation_fraction = 0.2, test_fraction = 0.2;
 };

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "dixc/ml/loss_settings.hpp"
+#include "dixc/ml/models.hpp"
 #include "dixc/ml/parameter_average.hpp"
 #include "dixc/ml/training_loss.hpp"
 #include "dixc/par/batch_schedule.hpp"
@@ -65,12 +66,11 @@ Checkpoint read_checkpoint(const std::filesystem::path& dir, const std::vector<t
                            torch::optim::Adam& optimizer, std::vector<torch::Tensor>& best_params,
                            ml::ParameterAverage* average = nullptr);
 
-// The starting point of a --init run: the exported model's parameters and the loss mode and seeds it was trained
-// with.
+// The starting point of a --init run: the exported model's parameters and its labels (loss mode, seeds, ...: each
+// "?" where a model of an older dixc did not record it), which the new model's labels continue.
 struct InitModel {
   std::vector<torch::Tensor> parameters;
-  std::string loss_mode;
-  std::string seeds;  // "?" for a model of an older dixc, which did not record its seed
+  ml::ModelInfo info;
   int hidden_width = 0;
 };
 
