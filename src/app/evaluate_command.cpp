@@ -49,9 +49,9 @@ int run_evaluate_command(par::Runtime& runtime, const std::vector<std::string>& 
       "baselines", po::value<std::string>()->default_value("blyp,pbe"),
       "comma-separated libxc functionals run on the same molecules as baselines ('' for none)")(
       "compare", po::value<std::vector<std::string>>()->multitoken(),
-      "evaluation directories to tabulate; several of one architecture and loss mode (other --seed) are one\n"
-      "row, mean +- standard deviation over the seeds, and DI's change over its energy control carries the\n"
-      "seed error (marked '(noise)' when a Welch t-test at 95 % does not separate the means)")(
+      "evaluation directories to tabulate; those of one architecture, loss mode and training options (other "
+      "--seed) are one row, mean +- standard deviation over the seeds, and DI's change over its energy control "
+      "carries the seed error (marked '(noise)' when a Welch t-test at 95 % does not separate the means)")(
       "table", po::value<std::string>()->default_value(""), "with --compare: also write the table here");
   po::positional_options_description positional;
   positional.add("dataset", 1);
