@@ -1,5 +1,6 @@
 #include "dixc/workflow/evaluation_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -69,50 +70,73 @@ std::string option_label(const nlohmann::json& summary) {
   return label;
 }
 
-// Mean and standard deviation (n - 1) over the seeds of one cell that have a number for a metric.
+// Mean and standard deviation (n - 1) of values (over seeds).
 struct SeedStatistics {
   double mean = std::nan(""), deviation = std::nan("");
   int n = 0;
 };
+SeedStatistics statistics_of(const std::vector<double>& values) {
+  SeedStatistics out;
+  out.n = static_cast<int>(values.size());
+  if (values.empty()) return out;
+  out.mean = std::accumulate(values.begin(), values.end(), 0.0) / out.n;
+  if (out.n < 2) return out;
+  double sum2 = 0.0;
+  for (const double v : values) sum2 += (v - out.mean) * (v - out.mean);
+  out.deviation = std::sqrt(sum2 / (out.n - 1));
+  return out;
+}
 
-// The evaluations of one architecture and loss mode: one per training seed.
+// The evaluations of one row: one per training seed.
 struct SeedCell {
   std::vector<nlohmann::json> means;  // summary.json "mean" of each
   std::vector<std::string> seeds, runs;
 
-  SeedStatistics statistics(const std::string& metric) const {
-    std::vector<double> values;
-    for (const auto& m : means)
-      if (m.contains(metric) && m[metric].is_number() && std::isfinite(m[metric].get<double>()))
-        values.push_back(m[metric].get<double>());
-    SeedStatistics out;
-    out.n = static_cast<int>(values.size());
-    if (values.empty()) return out;
-    out.mean = std::accumulate(values.begin(), values.end(), 0.0) / out.n;
-    if (out.n < 2) return out;
-    double sum2 = 0.0;
-    for (const double v : values) sum2 += (v - out.mean) * (v - out.mean);
-    out.deviation = std::sqrt(sum2 / (out.n - 1));
+  // The metric per seed, for the seeds that have a number for it.
+  std::map<std::string, double> values(const std::string& metric) const {
+    std::map<std::string, double> out;
+    for (std::size_t i = 0; i < means.size(); ++i)
+      if (means[i].contains(metric) && means[i][metric].is_number() && std::isfinite(means[i][metric].get<double>()))
+        out[seeds[i]] = means[i][metric].get<double>();
     return out;
+  }
+  SeedStatistics statistics(const std::string& metric) const {
+    std::vector<double> list;
+    for (const auto& [seed, value] : values(metric)) list.push_back(value);
+    return statistics_of(list);
+  }
+  // Whether the two rows were trained with the same seeds, two or more (distill-bench: both cells of a seed start
+  // from that seed's pre-trained model), so that their differences pair up by seed.
+  bool paired_with(const SeedCell& other) const {
+    return seeds.size() > 1 && std::is_permutation(seeds.begin(), seeds.end(), other.seeds.begin(), other.seeds.end());
   }
 };
 
-// "(DI - control) / |control|" in percent, with the standard error of the difference of the seed means when both
-// sides have two or more seeds, marked "(noise)" when a two-sided Welch t-test at 95 % does not separate the means
-// (the difference is within t_{0.975, nu} standard errors, nu the Welch-Satterthwaite degrees of freedom).
-std::string relative_change(const SeedStatistics& di, const SeedStatistics& control) {
+// "(DI - control) / |control|" of the seed means in percent, with the standard error of the difference and marked
+// "(noise)" when a two-sided t-test at 95 % does not separate the two: paired over seeds when the rows have the same
+// seeds (the differences d_s, error sd(d) / sqrt(n), n - 1 degrees of freedom), else Welch's (error
+// sqrt(s_1^2 / n_1 + s_2^2 / n_2), Welch-Satterthwaite degrees of freedom) when both rows have two or more seeds.
+std::string relative_change(const SeedCell& di, const SeedCell& control, const std::string& metric) {
+  const SeedStatistics a = di.statistics(metric), b = control.statistics(metric);
+  const double scale = 100.0 / std::abs(b.mean), difference = a.mean - b.mean;
+  double error = std::nan(""), dof = 0.0;
+  const auto di_values = di.values(metric), control_values = control.values(metric);
+  if (di.paired_with(control) && di_values.size() == di.seeds.size() && control_values.size() == di.seeds.size()) {
+    std::vector<double> differences;
+    for (const auto& [seed, value] : di_values) differences.push_back(value - control_values.at(seed));
+    error = statistics_of(differences).deviation / std::sqrt(static_cast<double>(differences.size()));
+    dof = static_cast<double>(differences.size() - 1);
+  } else if (a.n > 1 && b.n > 1) {
+    const double va = a.deviation * a.deviation / a.n, vb = b.deviation * b.deviation / b.n;
+    error = std::sqrt(va + vb);
+    dof = (va + vb) * (va + vb) / (va * va / (a.n - 1) + vb * vb / (b.n - 1));
+  }
   std::ostringstream text;
-  const double scale = 100.0 / std::abs(control.mean), difference = di.mean - control.mean;
   text << std::showpos << std::fixed << std::setprecision(1) << difference * scale << "%" << std::noshowpos;
-  if (di.n > 1 && control.n > 1) {
-    const double a = di.deviation * di.deviation / di.n, b = control.deviation * control.deviation / control.n;
-    const double error = std::sqrt(a + b);
+  if (!std::isnan(error)) {
     text << " +- " << error * scale << "%";
-    if (error > 0.0) {
-      const double dof = (a + b) * (a + b) / (a * a / (di.n - 1) + b * b / (control.n - 1));
-      const double t = boost::math::quantile(boost::math::students_t(dof), 0.975);
-      if (std::abs(difference) <= t * error) text << " (noise)";
-    }
+    const double t = error > 0.0 ? boost::math::quantile(boost::math::students_t(dof), 0.975) : 0.0;
+    if (std::abs(difference) <= t * error) text << " (noise)";
   }
   return text.str();
 }
@@ -263,10 +287,11 @@ std::string comparison_table(const std::vector<std::string>& runs) {
   }
   md << "\nMeans over seeds +- their standard deviation (n - 1). Relative change of each model trained with DI "
         "phases over its energy-only control, (DI - energy) / |energy| of the seed means (negative: DI is better for "
-        "errors; positive: more iterations saved), +- the standard error of that difference over seeds, "
-        "sqrt(s_DI^2 / n_DI + s_energy^2 / n_energy) / |energy|; `(noise)`: a two-sided Welch t-test at 95 % does "
-        "not separate the two means, not a finding; no error: one seed on a side, the seed noise is unknown. The "
-        "control is the run of "
+        "errors; positive: more iterations saved), +- the standard error of that difference over seeds: `paired` "
+        "when both rows have the same seeds (each seed's DI and control runs start from one pre-trained model; "
+        "sd(DI_s - energy_s) / sqrt(n)), else sqrt(s_DI^2 / n_DI + s_energy^2 / n_energy) (Welch). `(noise)`: a "
+        "two-sided t-test at 95 % (paired, else Welch's) does not separate the two, not a finding; no error: one "
+        "seed on a side, the seed noise is unknown. The control is the run of "
         "equal length with every DI phase replaced by an energy phase (energy>di>energy against "
         "energy>energy>energy), else the energy-only run:\n\n| architecture | DI training | against | seeds |";
   for (const auto& [key, label] : metric_columns()) md << " " << label << " |";
@@ -280,9 +305,9 @@ std::string comparison_table(const std::vector<std::string>& runs) {
     if (base == table.end()) base = table.find({key.architecture, "energy", key.options});
     if (base == table.end()) continue;
     md << "| " << key.architecture << " | " << key.loss() << " | " << base->first.loss() << " | " << cell.seeds.size()
-       << " vs " << base->second.seeds.size() << " |";
+       << " vs " << base->second.seeds.size() << (cell.paired_with(base->second) ? " paired" : "") << " |";
     for (const auto& [metric, label] : metric_columns())
-      md << " " << relative_change(cell.statistics(metric), base->second.statistics(metric)) << " |";
+      md << " " << relative_change(cell, base->second, metric) << " |";
     md << "\n";
   }
   return md.str();

@@ -197,12 +197,16 @@ class Cli(unittest.TestCase):
         self.assertNotIn("| mgga-mlp | energy>energy>energy | energy", text)
 
     def test_compare_averages_seeds_and_marks_changes_within_seed_noise(self):
-        # Three seeds per cell. Energy: control 10, 12, 14 (12 +- 2), DI 6, 7, 8 (7 +- 1): -5 / 12 = -41.7 %, its
-        # standard error sqrt(4/3 + 1/3) / 12 = 10.8 %; Welch: 2.94 degrees of freedom, t_0.975 = 3.20, 3.20 x
-        # 1.29 = 4.1 < 5 mEh, a finding. E_rho: control 1.0, 1.2, 0.8, DI 0.95, 1.05, 0.85: -5.0 % +-
-        # sqrt(0.04/3 + 0.01/3) = 12.9 %, noise. Dipole: control 9.5, 12, 14.5 (sd 2.5), DI 6, 7, 8: -41.7 % +-
-        # 1.55 / 12 = 13.0 %; 2.62 d.o.f., t = 3.46, 3.46 x 1.55 = 5.4 > 5: noise (twice the error, 3.1, would
-        # have called it a finding).
+        # Three seeds per row; per seed (control, DI): energy (10, 6), (12, 7), (14, 8); E_rho (1.0, 0.95),
+        # (1.2, 1.05), (0.8, 0.85); dipole (9.5, 6), (12, 7), (14.5, 8). Means: energy 12 +- 2 against 7 +- 1,
+        # -5 / 12 = -41.7 %; E_rho -5.0 %; dipole -41.7 %.
+        # Paired (the same seeds in both rows): differences energy -4, -5, -6 (sd 1, error 1 / sqrt(3) = 0.577 =
+        # 4.8 %, t_0.975(2) = 4.30, 4.30 x 0.577 = 2.5 < 5: a finding); E_rho -0.05, -0.15, +0.05 (sd 0.1, error
+        # 5.8 %, 4.30 x 0.058 = 0.25 > 0.05: noise); dipole -3.5, -5, -6.5 (sd 1.5, error 0.866 = 7.2 %, 4.30 x
+        # 0.866 = 3.7 < 5: a finding).
+        # Welch (DI trained with other seeds): energy error sqrt(4/3 + 1/3) = 1.29 = 10.8 %, 2.94 d.o.f., t = 3.22,
+        # 4.2 < 5: a finding; E_rho 12.9 %, noise; dipole sqrt(6.25/3 + 1/3) = 1.55 = 13.0 %, 2.62 d.o.f., t = 3.46,
+        # 5.4 > 5: noise (twice the error, 3.1, would have called it a finding).
         def summary(mode, seed, error, e_rho, dipole):
             d = os.path.join(self.tmp.name, "run%d" % len(os.listdir(self.tmp.name)))
             os.makedirs(d)
@@ -212,12 +216,16 @@ class Cli(unittest.TestCase):
             return d
         runs = [summary("energy>energy>energy", *row) for row in ((1, 10.0, 1.0, 9.5), (2, 12.0, 1.2, 12.0),
                                                                   (3, 14.0, 0.8, 14.5))]
-        runs += [summary("energy>di>energy", *row) for row in ((1, 6.0, 0.95, 6.0), (2, 7.0, 1.05, 7.0),
-                                                               (3, 8.0, 0.85, 8.0))]
+        di = ((1, 6.0, 0.95, 6.0), (2, 7.0, 1.05, 7.0), (3, 8.0, 0.85, 8.0))
+        runs += [summary("energy>di>energy", *row) for row in di]
         proc = run("evaluate", "--compare", *runs)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("| nonlocal | energy>energy>energy | 3 | 12 +- 2 | 1 +- 0.2 |", proc.stdout)
         self.assertIn("| nonlocal | energy>di>energy | 3 | 7 +- 1 | 0.95 +- 0.1 |", proc.stdout)
+        self.assertIn("| nonlocal | energy>di>energy | energy>energy>energy | 3 vs 3 paired | -41.7% +- 4.8% | "
+                      "-5.0% +- 5.8% (noise) | -41.7% +- 7.2% |", proc.stdout)
+        other_seeds = runs[:3] + [summary("energy>di>energy", seed + 3, *rest) for seed, *rest in di]
+        proc = run("evaluate", "--compare", *other_seeds)
         self.assertIn("| nonlocal | energy>di>energy | energy>energy>energy | 3 vs 3 | -41.7% +- 10.8% | "
                       "-5.0% +- 12.9% (noise) | -41.7% +- 13.0% (noise) |", proc.stdout)
         # Other training options (here an averaged fine-tune) are another row, not a fourth seed of this one.
