@@ -51,8 +51,9 @@ int run_evaluate_command(par::Runtime& runtime, const std::vector<std::string>& 
       "compare", po::value<std::vector<std::string>>()->multitoken(),
       "evaluation directories to tabulate; those of one architecture, loss mode and training options (other "
       "--seed) are one row, mean +- standard deviation over the seeds, and DI's change over its energy control "
-      "carries the seed error (marked '(noise)' when a Welch t-test at 95 % does not separate the means)")(
-      "table", po::value<std::string>()->default_value(""), "with --compare: also write the table here");
+      "carries the seed error (marked '(noise)' when a t-test at 95 %, paired by seed where the rows share their "
+      "seeds, else Welch's, does not separate them)")("table", po::value<std::string>()->default_value(""),
+                                                      "with --compare: also write the table here");
   po::positional_options_description positional;
   positional.add("dataset", 1);
   const auto parsed = parse_options("evaluate", args, options, positional);
