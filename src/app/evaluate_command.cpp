@@ -50,8 +50,10 @@ int run_evaluate_command(par::Runtime& runtime, const std::vector<std::string>& 
       "comma-separated libxc functionals run on the same molecules as baselines ('' for none)")(
       "compare", po::value<std::vector<std::string>>()->multitoken(),
       "evaluation directories to tabulate; those of one architecture, loss mode and training options (other "
-      "--seed) are one row, mean +- standard deviation over the seeds, and DI's change over its energy control "
-      "carries the seed error (marked '(noise)' when a t-test at 95 %, paired by seed where the rows share their "
+      "--seed) are one row, mean +- standard deviation over the seeds; each row's change over its controls of equal "
+      "length (every phase other than energy trained on the energy alone, or with energy+density, the paper's "
+      "baseline), per architecture and averaged over them, carries the seed error (marked '(noise)' when a t-test at "
+      "95 %, paired by seed where the rows share their "
       "seeds, else Welch's, does not separate them)")("table", po::value<std::string>()->default_value(""),
                                                       "with --compare: also write the table here");
   po::positional_options_description positional;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <sstream>
@@ -36,12 +37,15 @@ std::string report_script() {
   return {};
 }
 
-// A loss mode's phases (energy>di>energy) with every DI phase trained on the energy alone instead.
-std::string energy_control(const std::string& loss_mode) {
-  std::string control, phase;
+// A loss mode's phases (energy>di>energy) with every phase other than `energy` replaced by `replacement`: the run
+// of equal length that differs only in what those phases supervise (energy>energy>energy, the energy control;
+// energy>energy+density>energy, the paper's baseline).
+std::string with_phases_replaced(const std::string& loss_mode, const std::string& replacement) {
+  std::string replaced, phase;
   std::istringstream phases(loss_mode);
-  while (std::getline(phases, phase, '>')) control += (control.empty() ? "" : ">") + (phase == "di" ? "energy" : phase);
-  return control;
+  while (std::getline(phases, phase, '>'))
+    replaced += (replaced.empty() ? "" : ">") + (phase == "energy" ? phase : replacement);
+  return replaced;
 }
 
 // A row of the --compare table: the architecture, the loss mode and the training options that differ from the
@@ -112,33 +116,59 @@ struct SeedCell {
   }
 };
 
-// "(DI - control) / |control|" of the seed means in percent, with the standard error of the difference and marked
-// "(noise)" when a two-sided t-test at 95 % does not separate the two: paired over seeds when the rows have the same
-// seeds (the differences d_s, error sd(d) / sqrt(n), n - 1 degrees of freedom), else Welch's (error
-// sqrt(s_1^2 / n_1 + s_2^2 / n_2), Welch-Satterthwaite degrees of freedom) when both rows have two or more seeds.
-std::string relative_change(const SeedCell& di, const SeedCell& control, const std::string& metric) {
-  const SeedStatistics a = di.statistics(metric), b = control.statistics(metric);
-  const double scale = 100.0 / std::abs(b.mean), difference = a.mean - b.mean;
-  double error = std::nan(""), dof = 0.0;
-  const auto di_values = di.values(metric), control_values = control.values(metric);
-  if (di.paired_with(control) && di_values.size() == di.seeds.size() && control_values.size() == di.seeds.size()) {
+// A row's change over another in percent of the other's seed mean, with the standard error of the difference and
+// its degrees of freedom (error NaN: one seed on a side, the seed noise is unknown).
+struct RelativeChange {
+  double percent = std::nan(""), error = std::nan(""), dof = 0.0;
+
+  // A two-sided t-test at 95 % does not separate the two rows (a zero error separates any nonzero difference).
+  bool noise() const {
+    const double t = error > 0.0 ? boost::math::quantile(boost::math::students_t(dof), 0.975) : 0.0;
+    return !std::isnan(error) && std::abs(percent) <= t * error;
+  }
+  std::string text() const {
+    std::ostringstream out;
+    out << std::showpos << std::fixed << std::setprecision(1) << percent << "%" << std::noshowpos;
+    if (!std::isnan(error)) out << " +- " << error << "%" << (noise() ? " (noise)" : "");
+    return out.str();
+  }
+};
+
+// "(row - control) / |control|" of the seed means: paired over seeds when the rows have the same seeds (the
+// differences d_s, error sd(d) / sqrt(n), n - 1 degrees of freedom), else Welch's (error sqrt(s_1^2 / n_1 + s_2^2 /
+// n_2), Welch-Satterthwaite degrees of freedom) when both rows have two or more seeds.
+RelativeChange relative_change(const SeedCell& row, const SeedCell& control, const std::string& metric) {
+  const SeedStatistics a = row.statistics(metric), b = control.statistics(metric);
+  const double scale = 100.0 / std::abs(b.mean);
+  RelativeChange change;
+  change.percent = (a.mean - b.mean) * scale;
+  const auto row_values = row.values(metric), control_values = control.values(metric);
+  if (row.paired_with(control) && row_values.size() == row.seeds.size() && control_values.size() == row.seeds.size()) {
     std::vector<double> differences;
-    for (const auto& [seed, value] : di_values) differences.push_back(value - control_values.at(seed));
-    error = statistics_of(differences).deviation / std::sqrt(static_cast<double>(differences.size()));
-    dof = static_cast<double>(differences.size() - 1);
+    for (const auto& [seed, value] : row_values) differences.push_back(value - control_values.at(seed));
+    change.error = statistics_of(differences).deviation / std::sqrt(static_cast<double>(differences.size())) * scale;
+    change.dof = static_cast<double>(differences.size() - 1);
   } else if (a.n > 1 && b.n > 1) {
     const double va = a.deviation * a.deviation / a.n, vb = b.deviation * b.deviation / b.n;
-    error = std::sqrt(va + vb);
-    dof = (va + vb) * (va + vb) / (va * va / (a.n - 1) + vb * vb / (b.n - 1));
+    change.error = std::sqrt(va + vb) * scale;
+    change.dof = (va + vb) * (va + vb) / (va * va / (a.n - 1) + vb * vb / (b.n - 1));
   }
-  std::ostringstream text;
-  text << std::showpos << std::fixed << std::setprecision(1) << difference * scale << "%" << std::noshowpos;
-  if (!std::isnan(error)) {
-    text << " +- " << error * scale << "%";
-    const double t = error > 0.0 ? boost::math::quantile(boost::math::students_t(dof), 0.975) : 0.0;
-    if (std::abs(difference) <= t * error) text << " (noise)";
+  return change;
+}
+
+// The uniform mean of one comparison's changes over architectures (as the paper averages): error sqrt(sum e_a^2) /
+// n, tested with the fewest degrees of freedom among them (conservative); NaN error if one architecture has none.
+RelativeChange uniform_mean(const std::vector<RelativeChange>& changes) {
+  RelativeChange mean;
+  mean.percent = mean.error = 0.0;
+  mean.dof = std::numeric_limits<double>::infinity();
+  for (const auto& c : changes) {
+    mean.percent += c.percent / static_cast<double>(changes.size());
+    mean.error += c.error * c.error;
+    mean.dof = std::min(mean.dof, c.dof);
   }
-  return text.str();
+  mean.error = std::sqrt(mean.error) / static_cast<double>(changes.size());
+  return mean;
 }
 
 }  // namespace
@@ -239,13 +269,28 @@ bool write_report(const fs::path& out, const std::string& train_dir) {
 
 std::string comparison_table(const std::vector<std::string>& runs) {
   // rows: architecture x loss mode, each the seeds evaluated for it; columns: the mean metrics (mean +- standard
-  // deviation over seeds); then DI relative to energy-only training per architecture, with its seed error.
+  // deviation over seeds); then each row relative to its controls per architecture and averaged over them.
   std::map<CellKey, SeedCell> table;
   nlohmann::json baselines;  // of the first run that has them: every run of one table evaluates the same split
+  std::vector<std::string> molecules;  // of the first run that names them
+  std::string molecules_run;
   for (const auto& run : runs) {
     std::ifstream in(fs::path(run) / "summary.json");
     if (!in) throw InputError(run + "/summary.json not found (run dixc evaluate into that directory first)");
     const auto s = nlohmann::json::parse(in);
+    if (s.contains("molecules")) {
+      std::vector<std::string> names;
+      for (const auto& m : s.at("molecules")) names.push_back(m.at("name").get<std::string>());
+      std::sort(names.begin(), names.end());
+      if (molecules_run.empty()) {
+        molecules = names;
+        molecules_run = run;
+      } else if (names != molecules) {
+        throw InputError(run + ": evaluated on other molecules than " + molecules_run + " (" +
+                         std::to_string(names.size()) + " against " + std::to_string(molecules.size()) +
+                         "); the means of a table must be over the same molecules: one dataset, split and split seed");
+      }
+    }
     SeedCell& cell =
         table[{s.at("architecture").get<std::string>(), s.at("loss_mode").get<std::string>(), option_label(s)}];
     const std::string seeds = s.value("seeds", "");
@@ -285,29 +330,50 @@ std::string comparison_table(const std::vector<std::string>& runs) {
         md << " - |";
     md << "\n";
   }
-  md << "\nMeans over seeds +- their standard deviation (n - 1). Relative change of each model trained with DI "
-        "phases over its energy-only control, (DI - energy) / |energy| of the seed means (negative: DI is better for "
-        "errors; positive: more iterations saved), +- the standard error of that difference over seeds: `paired` "
-        "when both rows have the same seeds (each seed's DI and control runs start from one pre-trained model; "
-        "sd(DI_s - energy_s) / sqrt(n)), else sqrt(s_DI^2 / n_DI + s_energy^2 / n_energy) (Welch). `(noise)`: a "
-        "two-sided t-test at 95 % (paired, else Welch's) does not separate the two, not a finding; no error: one "
-        "seed on a side, the seed noise is unknown. The control is the run of "
-        "equal length with every DI phase replaced by an energy phase (energy>di>energy against "
-        "energy>energy>energy), else the energy-only run:\n\n| architecture | DI training | against | seeds |";
+  md << "\nMeans over seeds +- their standard deviation (n - 1).\n\nRelative change of each trained row over its "
+        "controls, (row - control) / |control| of the seed means (negative: lower error; positive: more iterations "
+        "saved), +- the standard error of that difference over seeds: `paired` when both rows have the same seeds "
+        "(each seed's runs start from one pre-trained model; sd(row_s - control_s) / sqrt(n)), else "
+        "sqrt(s_row^2 / n_row + s_control^2 / n_control) (Welch). `(noise)`: a two-sided t-test at 95 % (paired, "
+        "else Welch's) does not separate the two, not a finding; no error: one seed on a side, the seed noise is "
+        "unknown. The controls are the runs of equal length with every phase other than `energy` replaced: by "
+        "`energy` (energy>di>energy against energy>energy>energy; else the energy-only run), and by "
+        "`energy+density`, the paper's baseline (energy>di>energy against energy>energy+density>energy). `all`: "
+        "the uniform mean over the architectures that have both rows (as the paper averages), error sqrt(sum of "
+        "squared errors) / n, tested with the fewest degrees of freedom among them:\n\n"
+        "| architecture | trained | against | seeds |";
   for (const auto& [key, label] : metric_columns()) md << " " << label << " |";
   md << "\n|---|---|---|---|";
   for (std::size_t i = 0; i < metric_columns().size(); ++i) md << "---|";
   md << "\n";
-  for (const auto& [key, cell] : table) {
-    const std::string control = energy_control(key.loss_mode);
-    if (control == key.loss_mode) continue;  // no DI phase
-    auto base = table.find({key.architecture, control, key.options});
-    if (base == table.end()) base = table.find({key.architecture, "energy", key.options});
-    if (base == table.end()) continue;
-    md << "| " << key.architecture << " | " << key.loss() << " | " << base->first.loss() << " | " << cell.seeds.size()
-       << " vs " << base->second.seeds.size() << (cell.paired_with(base->second) ? " paired" : "") << " |";
-    for (const auto& [metric, label] : metric_columns())
-      md << " " << relative_change(cell, base->second, metric) << " |";
+  // (trained, against) -> the changes of every architecture that has both rows, per metric
+  std::map<std::pair<std::string, std::string>, std::vector<std::vector<RelativeChange>>> by_comparison;
+  for (const auto& [key, cell] : table)
+    for (const std::string replacement : {"energy", "energy+density"}) {
+      const std::string control = with_phases_replaced(key.loss_mode, replacement);
+      if (control == key.loss_mode) continue;  // no phase to compare, or the control itself
+      auto base = table.find({key.architecture, control, key.options});
+      if (base == table.end() && replacement == "energy") base = table.find({key.architecture, "energy", key.options});
+      if (base == table.end()) continue;
+      md << "| " << key.architecture << " | " << key.loss() << " | " << base->first.loss() << " | " << cell.seeds.size()
+         << " vs " << base->second.seeds.size() << (cell.paired_with(base->second) ? " paired" : "") << " |";
+      std::vector<RelativeChange> changes;
+      for (const auto& [metric, label] : metric_columns()) {
+        changes.push_back(relative_change(cell, base->second, metric));
+        md << " " << changes.back().text() << " |";
+      }
+      md << "\n";
+      by_comparison[{key.loss(), base->first.loss()}].push_back(changes);
+    }
+  for (const auto& [comparison, architectures] : by_comparison) {
+    if (architectures.size() < 2) continue;
+    md << "| all | " << comparison.first << " | " << comparison.second << " | " << architectures.size()
+       << " architectures |";
+    for (std::size_t m = 0; m < metric_columns().size(); ++m) {
+      std::vector<RelativeChange> changes;
+      for (const auto& changes_of_architecture : architectures) changes.push_back(changes_of_architecture[m]);
+      md << " " << uniform_mean(changes).text() << " |";
+    }
     md << "\n";
   }
   return md.str();

@@ -242,6 +242,49 @@ class Cli(unittest.TestCase):
         self.assert_one_line_error(run("evaluate", "--compare", *runs, again), 2,
                                    again + " and " + runs[4] + ": two evaluations of the same training (seeds 2>2)")
 
+    def test_compare_relates_every_mode_to_the_papers_baseline_and_averages_architectures(self):
+        # Two seeds per row; per seed, energy error of (energy+density, di) for nonlocal (10, 6), (12, 9): paired
+        # differences -4, -3, mean -3.5 of 11 = -31.8 %, sd 0.707, error 0.5 = 4.5 %, t_0.975(1) = 12.71, 57 % > 31.8 %:
+        # noise; mgga-mlp (20, 10), (20, 12): -9 of 20 = -45.0 %, sd 1.414, error 1 = 5.0 %, 63.5 % > 45 %: noise.
+        # Uniform mean over both: -38.4 %, error sqrt(4.55^2 + 5.0^2) / 2 = 3.4 %, 1 d.o.f.: noise. The energy
+        # controls (energy>energy>energy, 15 for both seeds) relate both energy+density and di rows to energy.
+        def summary(arch, mode, seed, error):
+            d = os.path.join(self.tmp.name, "%s_%s_%d" % (arch, mode.replace(">", "_"), seed))
+            os.makedirs(d)
+            self.write(os.path.join(d, "summary.json"), json.dumps(
+                {"architecture": arch, "loss_mode": mode, "seeds": "%d>%d>%d" % (seed, seed, seed),
+                 "mean": {"energy_error_mEh": error}}))
+            return d
+        runs = []
+        for arch, rows in (("nonlocal", ((1, 10.0, 6.0), (2, 12.0, 9.0))), ("mgga-mlp", ((1, 20.0, 10.0),
+                                                                                         (2, 20.0, 12.0)))):
+            for seed, density, di in rows:
+                runs += [summary(arch, "energy>energy+density>energy", seed, density),
+                         summary(arch, "energy>di>energy", seed, di), summary(arch, "energy>energy>energy", seed, 15.0)]
+        proc = run("evaluate", "--compare", *runs)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("| nonlocal | energy>di>energy | energy>energy+density>energy | 2 vs 2 paired | "
+                      "-31.8% +- 4.5% (noise) |", proc.stdout)
+        self.assertIn("| mgga-mlp | energy>di>energy | energy>energy+density>energy | 2 vs 2 paired | "
+                      "-45.0% +- 5.0% (noise) |", proc.stdout)
+        self.assertIn("| all | energy>di>energy | energy>energy+density>energy | 2 architectures | "
+                      "-38.4% +- 3.4% (noise) |", proc.stdout)
+        # energy+density against the energy control: nonlocal (11 - 15) / 15 = -26.7 %, paired differences -5, -3
+        # (error 1 = 6.7 %, noise at 1 d.o.f.); mgga-mlp +33.3 %, differences 5, 5: error 0, a finding.
+        self.assertIn("| nonlocal | energy>energy+density>energy | energy>energy>energy | 2 vs 2 paired | "
+                      "-26.7% +- 6.7% (noise) |", proc.stdout)
+        self.assertIn("| mgga-mlp | energy>energy+density>energy | energy>energy>energy | 2 vs 2 paired | "
+                      "+33.3% +- 0.0% |", proc.stdout)
+        self.assertNotIn("| all | energy>energy+density>energy | energy>energy+density>energy", proc.stdout)
+        # Means over other molecules (another dataset or split) are not comparable: refused, naming both.
+        for d, names in ((runs[0], ["A", "B"]), (runs[1], ["A", "C"])):
+            with open(os.path.join(d, "summary.json")) as f:
+                s = json.load(f)
+            s["molecules"] = [{"name": n, "ok": True} for n in names]
+            self.write(os.path.join(d, "summary.json"), json.dumps(s))
+        self.assert_one_line_error(run("evaluate", "--compare", *runs), 2,
+                                   runs[1] + ": evaluated on other molecules than " + runs[0])
+
 
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)

@@ -25,8 +25,9 @@ nlohmann::json write_metrics(const std::filesystem::path& dir, const std::vector
 // not installed.
 bool write_report(const std::filesystem::path& dir, const std::string& train_dir);
 
-// Markdown table of the mean metrics of several evaluation directories, the baselines, and each DI mode relative
-// to energy-only training of the same architecture. A row is an architecture, a loss mode and the training options
+// Markdown table of the mean metrics of several evaluation directories, the baselines, and each trained row
+// relative to its controls of the same architecture (energy-only and energy+density phases in place of its other
+// phases), with their uniform mean over architectures. A row is an architecture, a loss mode and the training options
 // that differ from the defaults (energy normalisation, parameter average, selection); its evaluations are seeds
 // (mean +- standard deviation over them); two of the same training (equal seeds) are refused, naming both.
 std::string comparison_table(const std::vector<std::string>& runs);
