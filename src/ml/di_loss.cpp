@@ -228,6 +228,7 @@ std::vector<torch::Tensor> atom_embedding_gradients(torch::jit::Module& model, c
     t = atom_terms(model, atoms.h, atoms.h1, m.atom_positions);
   }
   // The chunks, in parallel: parameters and the leaves a, a1.
+  if (uses_cached_maps(model, "correction", order)) separable_cache_of(model, f);  // sized before the threads
   std::vector<std::vector<torch::Tensor>> grads(calls.size());
   util::parallel_for(calls.size(), [&](std::size_t i) {
     torch::AutoGradMode enable_chunk(true);

@@ -147,9 +147,11 @@ Rows stacked_by_point(const double* v, Index nb, Index m, Index n) {
 }
 
 // Reverse pass of one block: adds the block's share of d/dtheta sum_p [alpha . f + beta : J + gamma : H].
-// beta (nb m k) and gamma (nb m k k) in the outputs' layouts, or null.
+// beta (nb m k) and gamma (nb m k k) in the outputs' layouts, or null. x_bar (nb k), unless null, receives the
+// functional's input gradient: x enters only through h1 = W1^T x + b1 (J and H hold W1 itself, not x), so it is
+// W1 z1_bar, the b1 gradient's per-point rows mapped back.
 void reverse_block(const Layers& l, const Block& b, const double* alpha, const double* beta, const double* gamma,
-                   Gradient& g) {
+                   Gradient& g, double* x_bar) {
   const Index nb = b.x.rows(), k = l.k, kk = k * k, m = l.m, hidden = l.hidden;
   const ConstRows al(alpha, nb, m);
   g.w3.noalias() += b.a2.value.transpose() * al;
@@ -217,6 +219,7 @@ void reverse_block(const Layers& l, const Block& b, const double* alpha, const d
   if (gamma) z1_bar += dd1_bar.cwiseProduct(b.a1.third);
   g.w1.noalias() += b.x.transpose() * z1_bar;
   g.b1 += z1_bar.colwise().sum();
+  if (x_bar) Eigen::Map<Rows>(x_bar, nb, k).noalias() = z1_bar * l.w1.transpose();
 }
 
 torch::Tensor contiguous_double(const torch::Tensor& t) { return t.detach().to(torch::kDouble).contiguous(); }
@@ -260,7 +263,8 @@ MlpJet mlp_jet(const MlpWeights& w, const torch::Tensor& x_in, int order) {
 }
 
 MlpWeights mlp_jet_parameter_gradient(const MlpWeights& w, const torch::Tensor& x_in, const torch::Tensor& alpha_in,
-                                      const torch::Tensor& beta_in, const torch::Tensor& gamma_in) {
+                                      const torch::Tensor& beta_in, const torch::Tensor& gamma_in,
+                                      torch::Tensor* x_gradient) {
   const Layers l(w);
   check_inputs(l, x_in);
   const torch::Tensor x = contiguous_double(x_in), alpha = contiguous_double(alpha_in);
@@ -269,12 +273,14 @@ MlpWeights mlp_jet_parameter_gradient(const MlpWeights& w, const torch::Tensor& 
   const Index np = x.size(0), k = l.k, m = l.m;
   const int order = gamma.defined() ? 2 : beta.defined() ? 1 : 0;
   Gradient g(l);
+  if (x_gradient) *x_gradient = torch::empty({np, k}, torch::kDouble);
   for (Index first = 0; first < np; first += kBlockPoints) {
     const Index nb = std::min(kBlockPoints, np - first);
     const Block b = forward_block(l, x.data_ptr<double>() + first * k, nb, order, true);
     reverse_block(l, b, alpha.data_ptr<double>() + first * m,
                   beta.defined() ? beta.data_ptr<double>() + first * m * k : nullptr,
-                  gamma.defined() ? gamma.data_ptr<double>() + first * m * k * k : nullptr, g);
+                  gamma.defined() ? gamma.data_ptr<double>() + first * m * k * k : nullptr, g,
+                  x_gradient ? x_gradient->data_ptr<double>() + first * k : nullptr);
   }
   // u(c k + d, i) = W1(c, i) W1(d, i)
   for (Index c = 0; c < k; ++c)
@@ -308,15 +314,16 @@ struct MlpJetFunction : public torch::autograd::Function<MlpJetFunction> {
         grad[0].defined() ? grad[0] : torch::zeros({s[0].size(0), s[5].size(1)}, torch::kDouble);
     const torch::Tensor beta = order >= 1 && grad[1].defined() ? grad[1] : torch::Tensor();
     const torch::Tensor gamma = order >= 2 && grad[2].defined() ? grad[2] : torch::Tensor();
-    const MlpWeights g = mlp_jet_parameter_gradient({s[1], s[2], s[3], s[4], s[5], s[6]}, s[0], alpha, beta, gamma);
-    return {torch::Tensor(), g.w1, g.b1, g.w2, g.b2, g.w3, g.b3, torch::Tensor()};
+    torch::Tensor x_gradient;
+    const MlpWeights g = mlp_jet_parameter_gradient({s[1], s[2], s[3], s[4], s[5], s[6]}, s[0], alpha, beta, gamma,
+                                                    ctx->needs_input_grad(0) ? &x_gradient : nullptr);
+    return {x_gradient, g.w1, g.b1, g.w2, g.b2, g.w3, g.b3, torch::Tensor()};
   }
 };
 
 }  // namespace
 
 MlpJet differentiable_mlp_jet(const MlpWeights& w, const torch::Tensor& x, int order) {
-  if (x.requires_grad()) throw std::invalid_argument("differentiable_mlp_jet: x must not require grad");
   const auto out = MlpJetFunction::apply(x, w.w1, w.b1, w.w2, w.b2, w.w3, w.b3, static_cast<std::int64_t>(order));
   MlpJet jet;
   jet.f = out[0];

@@ -367,12 +367,19 @@ def point_features(self, points: Tensor, atom_positions: Tensor, a: Tensor) -> T
     # f_p = sum_A c_A(p) a_A (np, features): linear in a.
     return torch.matmul(self.atom_weights(points, atom_positions), a)
 
+def inputs(self, rho_in: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
+    # the final MLP's inputs from the point's own (rho, sigma, tau); the features f_p follow them
+    return self.meta_inputs(self.safe(rho_in), sigma, tau)
+
+def prefactors(self, rho_in: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
+    return self.lda_pw92_prefactors(rho_in)
+
 def point_correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, f: Tensor) -> Tensor:
-    # The energy density from the point's own (rho, sigma, tau) and features f_p only.
-    rho = self.safe(rho_in)
-    x = torch.cat([self.meta_inputs(rho, sigma, tau), f], dim=1)
+    # The energy density from the point's own (rho, sigma, tau) and features f_p only: separable in the extended
+    # variables (rho, sigma, tau, f) with inputs (inputs(), f) (point_feature_jets.hpp).
+    x = torch.cat([self.inputs(rho_in, sigma, tau), f], dim=1)
     out = self.mlp(x, self.w1, self.b1, self.w2, self.b2, self.w3, self.b3)
-    return (self.lda_pw92_prefactors(rho_in) * out).sum(1)
+    return (self.prefactors(rho_in, sigma, tau) * out).sum(1)
 
 def local_correction(self, rho_in: Tensor, sigma: Tensor, tau: Tensor, points: Tensor, atom_positions: Tensor,
                      a: Tensor) -> Tensor:

@@ -2,6 +2,7 @@
 
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/point_feature_jets.hpp"
 
 namespace dixc::ml {
 
@@ -27,15 +28,14 @@ PointInputs points_of(const ReferenceFeatures& f, std::size_t first, std::size_t
 
 namespace {
 
-// The rows of the second derivative along each direction k, stacked over k: d/dx of sum_p first . x1_k (plus
-// first[3] . a1_k when x holds atom embeddings), one double backward per direction.
+// The rows of the second derivative along each direction k, stacked over k: d/dx of sum_p first . x1_k, one
+// double backward per direction.
 std::vector<torch::Tensor> directional_rows(const std::vector<torch::Tensor>& first,
                                             const std::vector<torch::Tensor>& x, const PointInputs& in,
-                                            const torch::Tensor& a1, bool create_graph) {
+                                            bool create_graph) {
   std::vector<std::vector<torch::Tensor>> rows(x.size());
   for (std::int64_t k = 0; k < in.rho1.size(0); ++k) {
-    torch::Tensor along = (first[0] * in.rho1[k] + first[1] * in.sigma1[k] + first[2] * in.tau1[k]).sum();
-    if (a1.defined()) along = along + (first[3] * a1[k]).sum();
+    const torch::Tensor along = (first[0] * in.rho1[k] + first[1] * in.sigma1[k] + first[2] * in.tau1[k]).sum();
     const auto h = input_gradients(along, x, create_graph, true);
     for (std::size_t i = 0; i < x.size(); ++i) rows[i].push_back(h[i]);
   }
@@ -75,38 +75,44 @@ PointDerivatives model_pass(torch::jit::Module& model, const std::string& method
     d.c1 = row_times_x1(rows[2]);
     return d;
   }
-  const auto rows = directional_rows(first, x, in, {}, create_graph);
+  const auto rows = directional_rows(first, x, in, create_graph);
   d.a1 = rows[0];
   d.s1 = rows[1];
   d.c1 = rows[2];
   return d;
 }
 
-// The same for a chunk of an atom-embedding model at fixed atom embeddings `a` (and a1_k along the directions),
-// with G_c and M_c,k; `a` (and a1, with create_graph) are leaves the caller may differentiate for.
-PointDerivatives atom_embedding_pass(torch::jit::Module& model, const PointInputs& in, const MoleculeTensors& m,
-                                     const torch::Tensor& a, const torch::Tensor& a1, ResponseOrder order,
-                                     bool create_graph) {
+// The energy of a chunk of an atom-embedding model at fixed atom embeddings `a` (a leaf the caller may
+// differentiate for); its point derivatives come from point_feature_pass.
+PointDerivatives atom_embedding_energy(torch::jit::Module& model, const PointInputs& in, const MoleculeTensors& m,
+                                       const torch::Tensor& a) {
   PointDerivatives d;
-  const bool with_inputs = order != ResponseOrder::energy;
-  auto leaf = [&](const torch::Tensor& t) { return with_inputs ? t.detach().requires_grad_(true) : t; };
-  const torch::Tensor rho = leaf(in.rho), sigma = leaf(in.sigma), tau = leaf(in.tau);
-  d.energy = (in.weights * local_correction(model, rho, sigma, tau, in.points, m.atom_positions, a)).sum();
-  if (!with_inputs) return d;
-  const std::vector<torch::Tensor> x = {rho, sigma, tau, a};
-  const auto first = input_gradients(d.energy, x, create_graph || order == ResponseOrder::hessian, true);
-  d.e_rho = first[0];
-  d.e_sigma = first[1];
-  d.e_tau = first[2];
-  d.atom_g = first[3];
-  if (order != ResponseOrder::hessian) return d;
-  const auto rows = directional_rows(first, x, in, a1, create_graph);
-  d.a1 = rows[0];
-  d.s1 = rows[1];
-  d.c1 = rows[2];
-  d.atom_m = rows[3];
+  d.energy = (in.weights * local_correction(model, in.rho, in.sigma, in.tau, in.points, m.atom_positions, a)).sum();
   return d;
 }
+
+// Point derivatives from a separable model's jets in variables r' whose first three are (rho, sigma, tau): E, the
+// weighted first derivatives w e_r' (np, n) and, for the directions' first-order variables x1 (n_dir, np, n), the
+// rows w e_r'r' x1_k (n_dir, n, np); the (rho, sigma, tau) parts go into `d`.
+struct WeightedJets {
+  torch::Tensor first, rows;
+};
+WeightedJets weighted_jets(const PointJets& jets, const PointInputs& in, const torch::Tensor& x1, PointDerivatives& d) {
+  WeightedJets w;
+  d.energy = (in.weights * jets.e).sum();
+  w.first = in.weights.unsqueeze(1) * jets.e_r;
+  d.e_rho = w.first.select(1, 0);
+  d.e_sigma = w.first.select(1, 1);
+  d.e_tau = w.first.select(1, 2);
+  if (!jets.e_rr.defined()) return w;
+  w.rows = torch::einsum("pab,kpb->kap", {in.weights.view({-1, 1, 1}) * jets.e_rr, x1});
+  d.a1 = w.rows.select(1, 0);
+  d.s1 = w.rows.select(1, 1);
+  d.c1 = w.rows.select(1, 2);
+  return w;
+}
+
+torch::Tensor local_first_order(const PointInputs& in) { return torch::stack({in.rho1, in.sigma1, in.tau1}, 2); }
 
 // The same point derivatives for a separable model from its network's jet and the fixed maps of these points
 // (separable_model.hpp): one forward-mode pass through the network, differentiable for the parameters when
@@ -115,19 +121,26 @@ PointDerivatives separable_pass(torch::jit::Module& model, const PointInputs& in
                                 ResponseOrder order, bool create_graph) {
   torch::AutoGradMode enable(create_graph);
   const bool second = order == ResponseOrder::hessian;
-  const PointJets jets = point_jets(model, maps, second);
   PointDerivatives d;
-  d.energy = (in.weights * jets.e).sum();
-  const torch::Tensor we_r = in.weights.unsqueeze(1) * jets.e_r;
-  d.e_rho = we_r.select(1, 0);
-  d.e_sigma = we_r.select(1, 1);
-  d.e_tau = we_r.select(1, 2);
-  if (!second) return d;
-  const torch::Tensor x1 = torch::stack({in.rho1, in.sigma1, in.tau1}, 2);  // (n_dir, np, 3)
-  const torch::Tensor h1 = torch::einsum("pab,kpb->kap", {in.weights.view({-1, 1, 1}) * jets.e_rr, x1});
-  d.a1 = h1.select(1, 0);
-  d.s1 = h1.select(1, 1);
-  d.c1 = h1.select(1, 2);
+  weighted_jets(point_jets(model, maps, second), in, second ? local_first_order(in) : torch::Tensor(), d);
+  return d;
+}
+
+// The same for the non-local model's point part at fixed atom embeddings (point_feature_jets.hpp), with G_c and
+// M_c,k: the jets in (rho, sigma, tau, f), f = c a; differentiable for the parameters, a and a1 with create_graph.
+PointDerivatives point_feature_pass(torch::jit::Module& model, const PointInputs& in, const SeparableMaps& maps,
+                                    const torch::Tensor& c, const AtomLeaves& atoms, ResponseOrder order,
+                                    bool create_graph) {
+  torch::AutoGradMode enable(create_graph);
+  const bool second = order == ResponseOrder::hessian;
+  const std::int64_t nf = atoms.a.size(1);
+  const PointJets jets = point_feature_jets(model, maps, c.matmul(atoms.a), second);
+  torch::Tensor x1;
+  if (second) x1 = torch::cat({local_first_order(in), torch::matmul(c, atoms.a1)}, 2);  // f1_k = c a1_k
+  PointDerivatives d;
+  const WeightedJets w = weighted_jets(jets, in, x1, d);
+  d.atom_g = c.t().matmul(w.first.narrow(1, 3, nf));
+  if (second) d.atom_m = torch::matmul(w.rows.narrow(1, 3, nf), c).transpose(1, 2);
   return d;
 }
 
@@ -149,8 +162,9 @@ PointDerivatives slice(const PointDerivatives& d, std::int64_t first, std::int64
 std::vector<ModelCall> model_calls(const torch::jit::Module& model, const ReferenceFeatures& f) {
   // A non-local model without the atom-embedding split (exported before it existed) sees all points at once.
   if (is_nonlocal(model) && !has_atom_embeddings(model)) return {{0, f.chunks.size(), 0}};
-  // A separable model's jets are per point and cheap to call: one call per (cache-sized) chunk.
-  const std::size_t per_call = is_separable(model) ? 1 : f.points_per_call;
+  // A separable model's jets (and the non-local model's point part's) are per point and cheap to call: one call
+  // per (cache-sized) chunk.
+  const std::size_t per_call = is_separable(model) || has_point_feature_jets(model) ? 1 : f.points_per_call;
   std::vector<ModelCall> calls;
   for (std::size_t i = 0; i < f.chunks.size();) {
     std::size_t end = i, points = 0;
@@ -180,6 +194,11 @@ bool uses_separable_jets(const torch::jit::Module& model, const std::string& met
   return method == "correction" && order != ResponseOrder::energy && is_separable(model);
 }
 
+bool uses_cached_maps(const torch::jit::Module& model, const std::string& method, ResponseOrder order) {
+  return uses_separable_jets(model, method, order) ||
+         (uses_atom_embeddings(model, method) && order != ResponseOrder::energy && has_point_feature_jets(model));
+}
+
 bool uses_atom_embeddings(const torch::jit::Module& model, const std::string& method) {
   return method == "correction" && has_atom_embeddings(model);
 }
@@ -198,7 +217,13 @@ PointDerivatives evaluate_call(torch::jit::Module& model, const std::string& met
   if (uses_separable_jets(model, method, order))
     return separable_pass(model, in, maps_of_call(model, separable_cache_of(model, f), call.index, in), order,
                           create_graph);
-  if (atoms) return atom_embedding_pass(model, in, m, atoms->a, atoms->a1, order, create_graph);
+  if (atoms && order == ResponseOrder::energy) return atom_embedding_energy(model, in, m, atoms->a);
+  if (atoms) {
+    if (!has_point_feature_jets(model))  // dixc train builds its models from this build's sources
+      throw std::logic_error("an atom-embedding model without the point-feature methods has no point derivatives");
+    return point_feature_pass(model, in, maps_of_call(model, separable_cache_of(model, f), call.index, in),
+                              atom_weights(model, in.points, m.atom_positions), *atoms, order, create_graph);
+  }
   // The base of a model is local (BLYP, RPBE + PBE): per-point rows, whatever the correction.
   return model_pass(model, method, in, m, order, create_graph, is_nonlocal(model) && method != "base");
 }
@@ -218,7 +243,7 @@ std::vector<PointDerivatives> evaluate_calls(torch::jit::Module& model, const st
                                              const std::vector<ModelCall>& calls, ResponseOrder order,
                                              bool create_graph, const AtomContext* atoms = nullptr) {
   std::vector<PointDerivatives> out(calls.size());
-  if (uses_separable_jets(model, method, order)) separable_cache_of(model, f);  // sized before the threads fill it
+  if (uses_cached_maps(model, method, order)) separable_cache_of(model, f);  // sized before the threads fill it
   const bool grad = torch::GradMode::is_enabled();  // thread-local: handed to the worker threads
   util::parallel_for(calls.size(), [&](std::size_t i) {
     torch::AutoGradMode enable(grad);

@@ -24,12 +24,6 @@ ColumnDerivatives column_derivatives(const torch::Tensor& y, const std::vector<t
   return {y.detach(), torch::stack(first, 1), torch::stack(second, 1)};
 }
 
-// a (np, i, j) x b (np, j, l) per point as a broadcast product: torch's batched matmul loops over the points
-// for matrices this small.
-torch::Tensor per_point_matmul(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a.unsqueeze(3) * b.unsqueeze(1)).sum(2);
-}
-
 // The weights of the model's MLP with parameters w<prefix>1, b<prefix>1, ..., b<prefix>3.
 MlpWeights mlp_weights(const torch::jit::Module& model, const std::string& prefix) {
   auto t = [&](const char* name, int layer) { return model.attr(name + prefix + std::to_string(layer)).toTensor(); };
@@ -43,13 +37,20 @@ MlpJet kernel_jet(const MlpWeights& weights, const torch::Tensor& x, bool second
   return mlp_jet(weights, x, order);
 }
 
-// The network's value, Jacobian and (when `second`) Hessians at x, its MLPs by the fused kernel
-// (mlp_jet_kernel.hpp): gga-mlp's and mgga-mlp's network is one MLP (w1, ..., b3); xcdiff's combines the jets of
-// two (combine_mlp_jets, model_sources.cpp). Other models (and files exported before combine_mlp_jets existed)
-// run their TorchScript network_jet.
+}  // namespace
+
+torch::Tensor per_point_matmul(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a.unsqueeze(3) * b.unsqueeze(1)).sum(2);
+}
+
+// The MLPs by the fused kernel (mlp_jet_kernel.hpp): gga-mlp's and mgga-mlp's network is one MLP (w1, ..., b3), as
+// is the non-local model's point part (point_feature_jets.hpp); xcdiff's combines the jets of two
+// (combine_mlp_jets, model_sources.cpp). Other models (and files exported before combine_mlp_jets existed) run
+// their TorchScript network_jet.
 MlpJet network_jet(torch::jit::Module& model, const torch::Tensor& x, bool second) {
   const std::string arch = model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
-  if (arch == "gga-mlp" || arch == "mgga-mlp") return kernel_jet(mlp_weights(model, ""), x, second);
+  if (arch == "gga-mlp" || arch == "mgga-mlp" || arch == "nonlocal")
+    return kernel_jet(mlp_weights(model, ""), x, second);
   auto tuple_jet = [](const c10::IValue& v) {
     const auto& e = v.toTupleRef().elements();
     return MlpJet{e[0].toTensor(), e[1].toTensor(), e[2].toTensor()};
@@ -64,12 +65,12 @@ MlpJet network_jet(torch::jit::Module& model, const torch::Tensor& x, bool secon
   return tuple_jet(model.get_method("network_jet")({x, second}));
 }
 
-}  // namespace
+bool has_separable_maps(const torch::jit::Module& model) {
+  return model.find_method("inputs") && model.find_method("prefactors");
+}
 
 bool is_separable(const torch::jit::Module& model) {
-  for (const char* method : {"inputs", "prefactors", "network", "network_jet"})
-    if (!model.find_method(method)) return false;
-  return true;
+  return has_separable_maps(model) && model.find_method("network") && model.find_method("network_jet");
 }
 
 std::size_t SeparableMaps::bytes() const {
@@ -89,13 +90,16 @@ SeparableMaps separable_maps(torch::jit::Module& model, const torch::Tensor& rho
 }
 
 std::size_t separable_bytes_per_point(torch::jit::Module& model) {
-  if (!is_separable(model)) return 0;
+  if (!has_separable_maps(model)) return 0;
   const torch::Tensor one = torch::ones({1}, torch::kDouble);
   return separable_maps(model, one, one, one).bytes();
 }
 
 PointJets point_jets(torch::jit::Module& model, const SeparableMaps& s, bool second) {
-  const MlpJet jet = network_jet(model, s.x, second);
+  return point_jets(s, network_jet(model, s.x, second), second);
+}
+
+PointJets point_jets(const SeparableMaps& s, const MlpJet& jet, bool second) {
   const torch::Tensor f = jet.f;                       // (np, m)
   const torch::Tensor j = jet.j;                       // (np, m, k)
   const torch::Tensor g = per_point_matmul(j, s.x_r);  // (np, m, 3): df/dr through x

@@ -1,8 +1,10 @@
 // The fused MLP jet kernel (ml/mlp_jet_kernel.hpp) against its oracle, the models' TorchScript mlp_jet (through
 // network_jet of gga-mlp and mgga-mlp, whose network is that one MLP): values, Jacobians and Hessians to 1e-12
 // relative, and the parameter gradient of sum_p [alpha . f + beta : J + gamma : H] (random weights, gamma not
-// symmetric) against autograd through the TorchScript jet, for 2 and 3 inputs, the default width and an odd one,
-// and a point count that is not a multiple of the kernel's block.
+// symmetric) and its input gradient against autograd through the TorchScript jet, for 2 and 3 inputs, the default width
+// and an odd one, and a point count that is not a multiple of the kernel's block.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "dixc/ml/mlp_jet_kernel.hpp"
@@ -106,9 +108,30 @@ TEST_P(MlpJetKernel, DifferentiableJetBackpropagatesToTheParameters) {
   expect_close(only_j[2], gj.w2, 1e-14, "w2 from J alone");
 }
 
-TEST_P(MlpJetKernel, RefusesInputsThatRequireGrad) {
+// The input gradient (the non-local model's atom features are inputs that depend on its parameters): the kernel's
+// x gradient, and the autograd function's backward to x, equal autograd through the TorchScript jet at each order.
+TEST_P(MlpJetKernel, InputGradientEqualsAutogradThroughTheTorchScriptJet) {
   torch::AutoGradMode enable(true);
-  EXPECT_THROW(ml::differentiable_mlp_jet(weights, x.clone().requires_grad_(true), 2), std::invalid_argument);
+  const torch::Tensor x0 = x;
+  x = x0.clone().requires_grad_(true);
+  for (int order = 0; order <= 2; ++order) {
+    const auto jet = script_jet(order == 2);
+    torch::Tensor s = (alpha * jet[0]).sum();
+    if (order >= 1) s = s + (beta * jet[1]).sum();
+    if (order >= 2) s = s + (gamma * jet[2]).sum();
+    const torch::Tensor expected = torch::autograd::grad({s}, {x})[0];
+    torch::Tensor actual;
+    ml::mlp_jet_parameter_gradient(weights, x0, alpha, order >= 1 ? beta : torch::Tensor(),
+                                   order >= 2 ? gamma : torch::Tensor(), &actual);
+    expect_close(actual, expected, 1e-11, "d/dx, order " + std::to_string(order));
+    const ml::MlpJet fused = ml::differentiable_mlp_jet(weights, x, std::max(order, 1));
+    torch::Tensor t = (alpha * fused.f).sum();
+    if (order >= 1) t = t + (beta * fused.j).sum();
+    if (order >= 2) t = t + (gamma * fused.h).sum();
+    expect_close(torch::autograd::grad({t}, {x})[0], actual, 1e-14,
+                 "autograd function d/dx, order " + std::to_string(order));
+  }
+  x = x0;
   EXPECT_THROW(ml::mlp_jet(weights, x.narrow(1, 0, 1), 2), std::invalid_argument);  // wrong input count
 }
 

@@ -9,6 +9,7 @@
 
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
+#include "dixc/ml/point_feature_jets.hpp"
 #include "dixc/ml/separable_model.hpp"
 
 namespace dixc {
@@ -131,12 +132,16 @@ INSTANTIATE_TEST_SUITE_P(LocalLearnedModels, SeparableModel, testing::Values("gg
                            return name;
                          });
 
-TEST(SeparableModel, NonlocalAndParameterFreeModelsUseTheGenericPath) {
+TEST(SeparableModel, NonlocalAndParameterFreeModelsAreNotSeparable) {
   EXPECT_FALSE(ml::is_separable(ml::make_model("nonlocal", 1)));
   EXPECT_FALSE(ml::is_separable(ml::make_model("pbe", 1)));
   EXPECT_FALSE(ml::is_separable(ml::make_model("blyp", 1)));
-  auto nonlocal = ml::make_model("nonlocal", 1);
-  EXPECT_EQ(ml::separable_bytes_per_point(nonlocal), 0u);
+  // The non-local model's point part has mgga-mlp's maps (point_feature_jets.hpp); parameter-free models none.
+  auto nonlocal = ml::make_model("nonlocal", 1), mgga = ml::make_model("mgga-mlp", 1), blyp = ml::make_model("blyp", 1);
+  EXPECT_TRUE(ml::has_point_feature_jets(nonlocal));
+  EXPECT_FALSE(ml::has_point_feature_jets(mgga));
+  EXPECT_EQ(ml::separable_bytes_per_point(nonlocal), ml::separable_bytes_per_point(mgga));
+  EXPECT_EQ(ml::separable_bytes_per_point(blyp), 0u);
 }
 
 }  // namespace

@@ -26,12 +26,14 @@ struct MlpJet {
 MlpJet mlp_jet(const MlpWeights& w, const torch::Tensor& x, int order);
 
 // The gradient with respect to each parameter of sum_p [alpha_p . f_p + beta_p : J_p + gamma_p : H_p], alpha
-// (np, m), beta (np, m, k) and gamma (np, m, k, k); beta and gamma may be undefined (no such term).
+// (np, m), beta (np, m, k) and gamma (np, m, k, k); beta and gamma may be undefined (no such term). With
+// x_gradient, also its gradient with respect to x (np, k), from the same reverse pass (the non-local model's atom
+// features are inputs that depend on the parameters, nonlocal_model.hpp).
 MlpWeights mlp_jet_parameter_gradient(const MlpWeights& w, const torch::Tensor& x, const torch::Tensor& alpha,
-                                      const torch::Tensor& beta, const torch::Tensor& gamma);
+                                      const torch::Tensor& beta, const torch::Tensor& gamma,
+                                      torch::Tensor* x_gradient = nullptr);
 
-// mlp_jet as an autograd function of the parameters (backward: mlp_jet_parameter_gradient); x must not require
-// grad (the DI-Loss's inputs are fixed maps of the reference densities).
+// mlp_jet as an autograd function of the parameters and of x (backward: mlp_jet_parameter_gradient).
 MlpJet differentiable_mlp_jet(const MlpWeights& w, const torch::Tensor& x, int order);
 
 }  // namespace dixc::ml

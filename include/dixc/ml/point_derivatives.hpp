@@ -6,8 +6,8 @@
 // a1 = w (d2e/drho dx) . x1 and so on, from autograd through the model (a local model's per-point 3x3 matrix from
 // three double-backward passes; a non-local model's rows from one directional double backward per direction),
 // from a separable model's network jet (separable_model.hpp), or from an atom-embedding model's chunks at fixed
-// atom embeddings with the non-local part added over all calls (nonlocal_model.hpp). With create_graph they are
-// differentiable for the parameters.
+// atom embeddings (its point part's network jet, point_feature_jets.hpp) with the non-local part added over all
+// calls (nonlocal_model.hpp). With create_graph they are differentiable for the parameters.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -77,6 +77,8 @@ bool uses_separable_jets(const torch::jit::Module& model, const std::string& met
 
 // Whether a step evaluates the points in chunks at fixed atom embeddings (nonlocal_model.hpp).
 bool uses_atom_embeddings(const torch::jit::Module& model, const std::string& method);
+// Whether a step's calls use the per-chunk maps of separable_cache_of (separable jets or point-feature jets).
+bool uses_cached_maps(const torch::jit::Module& model, const std::string& method, ResponseOrder order);
 
 // The atom embeddings of an atom-embedding model's call: leaves for the first derivatives (and, with
 // create_graph, for the parameter backward); a1 a leaf only then.

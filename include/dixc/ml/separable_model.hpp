@@ -11,11 +11,16 @@
 //   e_rr = sum_m [P_rr,m f_m + P_r,m (J X_r)_m^T + (J X_r)_m P_r,m^T + P_m (X_r^T H_m X_r + J_m . X_rr)]
 #include <torch/script.h>
 
+#include "dixc/ml/mlp_jet_kernel.hpp"
+
 namespace dixc::ml {
 
 // Whether the model's correction is separable (methods inputs, prefactors, network, network_jet); models exported
 // before these existed, and non-local models, are not.
 bool is_separable(const torch::jit::Module& model);
+// Whether the model has the maps' methods (inputs, prefactors): the separable models, and the non-local model's
+// point part (point_feature_jets.hpp).
+bool has_separable_maps(const torch::jit::Module& model);
 
 // P, x and their r-derivatives at fixed points (no autograd graph).
 struct SeparableMaps {
@@ -25,7 +30,7 @@ struct SeparableMaps {
 };
 SeparableMaps separable_maps(torch::jit::Module& model, const torch::Tensor& rho, const torch::Tensor& sigma,
                              const torch::Tensor& tau);
-// Bytes of the maps per grid point (0 for a model that is not separable).
+// Bytes of the maps per grid point (0 for a model without them).
 std::size_t separable_bytes_per_point(torch::jit::Module& model);
 
 // e (np), e_r (np, 3) and, when `second`, e_rr (np, 3, 3) of the correction at the maps' points; differentiable
@@ -34,6 +39,16 @@ struct PointJets {
   torch::Tensor e, e_r, e_rr;
 };
 PointJets point_jets(torch::jit::Module& model, const SeparableMaps& maps, bool second);
+// The same from the network's jet at maps.x (the network's value, Jacobian and, when `second`, Hessians).
+PointJets point_jets(const SeparableMaps& maps, const MlpJet& jet, bool second);
+
+// a (np, i, j) x b (np, j, l) per point as a broadcast product: torch's batched matmul loops over the points for
+// matrices this small.
+torch::Tensor per_point_matmul(const torch::Tensor& a, const torch::Tensor& b);
+
+// The network's value, Jacobian and (when `second`) Hessians at x (np, k): differentiable with respect to the
+// parameters, and to x, when grad mode is on.
+MlpJet network_jet(torch::jit::Module& model, const torch::Tensor& x, bool second);
 
 // A fixed linear functional of the point derivatives, sum_p [eps e + omega . e_r + Omega : e_rr] (the DI-Loss's
 // first variation), written on the network's jet instead: sum_p [alpha . f + beta : J + gamma : H] with
