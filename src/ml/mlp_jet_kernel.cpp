@@ -15,8 +15,7 @@ using RowArray = Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::Row
 using ConstRows = Eigen::Map<const Rows>;
 using Index = Eigen::Index;
 
-// Points per block: the stacked rows of one block (points x k x k rows of `hidden` doubles for the Hessian)
-// stay in the core's cache.
+// Points per block: the stacked rows of one block (points x k rows of `hidden` doubles) stay in the core's cache.
 constexpr Index kBlockPoints = 128;
 
 Rows rows_of(const torch::Tensor& t) {
@@ -93,7 +92,6 @@ struct Block {
   Rows x;             // (nb, k)
   Activation a1, a2;  // layers 1 and 2 at h1 = W1^T x + b1 and h2 = W2^T a1 + b2 (nb, hidden)
   Rows g1, g2, t;     // (nb k, hidden): D1 W1^T, dh2/dx = g1 W2, g2 .* D2
-  Rows q, qd;         // (nb k k, hidden): g2_c .* g2_d and that .* silu''(h2)
   Rows e2, bt, bd;    // (nb m, hidden): D2 .* W3_m, B^T = e2 W2^T, B^T .* silu''(h1)
 };
 
@@ -109,14 +107,6 @@ Block forward_block(const Layers& l, const double* x, Index nb, int order, bool 
   b.t = b.g2;
   scale_stacked(b.t, b.a2.first);
   if (order < 2) return b;
-  const Index k = l.k;
-  b.q.resize(nb * k * k, l.hidden);
-  for (Index p = 0; p < nb; ++p)
-    for (Index c = 0; c < k; ++c)
-      for (Index d = 0; d < k; ++d)
-        b.q.row((p * k + c) * k + d) = b.g2.row(p * k + c).cwiseProduct(b.g2.row(p * k + d));
-  b.qd = b.q;
-  scale_stacked(b.qd, b.a2.second);
   b.e2 = scaled_rows(b.a2.first, l.w3.transpose());
   b.bt.noalias() = b.e2 * l.w2.transpose();
   b.bd = b.bt;
@@ -170,19 +160,24 @@ void reverse_block(const Layers& l, const Block& b, const double* alpha, const d
     }
   }
   if (gamma) {
-    // Outer term: H1(p, cd, m) = sum_j qd(p cd, j) W3(j, m).
-    const Rows gs = stacked_by_point(gamma, nb, m, kk);
-    g.w3.noalias() += b.qd.transpose() * gs;
-    const Rows qd_bar = gs * l.w3.transpose();
-    for (Index p = 0; p < nb; ++p)
-      for (Index c = 0; c < k; ++c)
-        for (Index d = 0; d < k; ++d) {
-          const Index r = (p * k + c) * k + d;
-          dd2_bar.row(p) += qd_bar.row(r).cwiseProduct(b.q.row(r));
-          const Eigen::RowVectorXd q_bar = qd_bar.row(r).cwiseProduct(b.a2.second.row(p));
-          g2_bar.row(p * k + c) += q_bar.cwiseProduct(b.g2.row(p * k + d));
-          g2_bar.row(p * k + d) += q_bar.cwiseProduct(b.g2.row(p * k + c));
-        }
+    // Outer term per point and output, H1 = G2 diag(s) G2^T with s = silu''(h2) .* W3_o (G2: the point's k rows
+    // of g2), in small products that stay in cache: with T = Gamma G2 and t_j = sum_c G2_cj T_cj,
+    //   dW3_jo += silu''_j t_j,  d silu''_j += W3_jo t_j,  dG2 += (Gamma + Gamma^T) G2 diag(s).
+    Rows t_rows(k, hidden), a_rows(k, hidden);
+    for (Index p = 0; p < nb; ++p) {
+      const auto g2p = b.g2.middleRows(p * k, k);
+      for (Index o = 0; o < m; ++o) {
+        const ConstRows gpo(gamma + (p * m + o) * kk, k, k);
+        t_rows.noalias() = gpo * g2p;
+        a_rows.noalias() = gpo.transpose() * g2p;
+        a_rows += t_rows;
+        const Eigen::RowVectorXd t = g2p.cwiseProduct(t_rows).colwise().sum();
+        g.w3.col(o) += b.a2.second.row(p).cwiseProduct(t).transpose();
+        dd2_bar.row(p) += l.w3.col(o).transpose().cwiseProduct(t);
+        const Eigen::RowVectorXd so = b.a2.second.row(p).cwiseProduct(l.w3.col(o).transpose());
+        g2_bar.middleRows(p * k, k) += a_rows * so.asDiagonal();
+      }
+    }
     // Inner term: H2(p m, cd) = sum_i bd(p m, i) u(cd, i), gamma in its own layout (nb m, k k).
     const ConstRows gm(gamma, nb * m, kk);
     g.u.noalias() += gm.transpose() * b.bd;
@@ -251,13 +246,19 @@ MlpJet mlp_jet(const MlpWeights& w, const torch::Tensor& x_in, int order) {
       for (Index o = 0; o < m; ++o)
         for (Index c = 0; c < k; ++c) j[(p * m + o) * k + c] = js(p * k + c, o);
     if (order < 2) continue;
-    const Rows outer = b.qd * l.w3;             // (nb k k, m)
+    // H = outer + inner: the outer term per point and output as G2 diag(silu''(h2) .* W3_o) G2^T (small
+    // products in cache), the inner one for the whole block as one GEMM.
     const Rows inner = b.bd * l.u.transpose();  // (nb m, k k)
     double* h = out.h.data_ptr<double>() + first * m * k * k;
-    for (Index p = 0; p < nb; ++p)
-      for (Index o = 0; o < m; ++o)
-        for (Index cd = 0; cd < k * k; ++cd)
-          h[(p * m + o) * k * k + cd] = outer(p * k * k + cd, o) + inner(p * m + o, cd);
+    for (Index p = 0; p < nb; ++p) {
+      const auto g2p = b.g2.middleRows(p * k, k);
+      for (Index o = 0; o < m; ++o) {
+        const Eigen::RowVectorXd so = b.a2.second.row(p).cwiseProduct(l.w3.col(o).transpose());
+        Eigen::Map<Rows> hpo(h + (p * m + o) * k * k, k, k);
+        hpo.noalias() = (g2p * so.asDiagonal()) * g2p.transpose();
+        hpo += Eigen::Map<const Rows>(inner.row(p * m + o).data(), k, k);
+      }
+    }
   }
   return out;
 }

@@ -1,8 +1,10 @@
 #pragma once
 // The learned models' two-layer SiLU network (mlp_plain in model_sources.cpp, per point)
 //   f(x) = W3^T silu(W2^T silu(W1^T x + b1) + b2) + b3,   x (k inputs) -> f (m outputs),
-// with its input Jacobian J = df/dx and Hessians H_m = d2f_m/dx2 in one fused pass over blocks of points, all
-// per-point products written as GEMMs on the points' stacked rows (docs/theory.md section 4):
+// with its input Jacobian J = df/dx and Hessians H_m = d2f_m/dx2 in one fused pass over blocks of points, the
+// per-point products as GEMMs on the points' stacked rows, except the Hessian's outer term, one small product
+// G2 diag(silu''(h2) .* W3_m) G2^T per point (stacked, its k^2 rows per point would stream through memory: the
+// non-local model has k = 11) (docs/theory.md section 4):
 //   G2 = W2^T D1 W1^T (dh2/dx),  J = W3^T D2 G2,
 //   H_m = sum_j W3_jm [silu''(h2_j) G2_j G2_j^T + silu'(h2_j) sum_i W2_ij silu''(h1_i) W1_i W1_i^T].
 // TorchScript's mlp_jet computes the same numbers one element-wise torch operation after another (each reading
