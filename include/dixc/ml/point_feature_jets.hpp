@@ -16,7 +16,8 @@
 namespace dixc::ml {
 
 // Whether the model's point part runs through the kernel: the non-local architecture with the maps' methods
-// (inputs, prefactors) and atom_weights; models exported before those existed take autograd through the model.
+// (inputs, prefactors) and atom_weights. Files exported before those existed have no DI path (evaluate_call
+// refuses them); training always builds its model from this build's sources, so only evaluation loads them.
 bool has_point_feature_jets(const torch::jit::Module& model);
 
 // e (np), e_r' (np, 3 + F) and, when `second`, e_r'r' (np, 3 + F, 3 + F) of the point part at the local maps'
