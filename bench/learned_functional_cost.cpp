@@ -21,7 +21,7 @@
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/torch_functional.hpp"
 #include "dixc/ml/torch_runtime.hpp"
-#include "dixc/par/blas_kernels.hpp"
+#include "dixc/par/process_settings.hpp"
 #include "dixc/response/tddft.hpp"
 #include "dixc/scf/scf.hpp"
 #include "dixc/xc/factory.hpp"
@@ -61,7 +61,7 @@ Row run(const std::string& name, const dixc::chem::Molecule& molecule, const dix
 }  // namespace
 
 int main(int argc, char** argv) {
-  dixc::par::reexec_with_better_openblas_core(argv);  // the kernels dixc itself runs with
+  dixc::par::reexec_with_process_settings(argv);  // the kernels and malloc settings dixc itself runs with
   dixc::integrals::initialize_libint();
   dixc::ml::configure_torch(omp_get_max_threads());
   std::string grid = "default";

@@ -9,7 +9,7 @@
 #include "dixc/chem/xyz_reader.hpp"
 #include "dixc/integrals/jk_builder.hpp"
 #include "dixc/integrals/one_body.hpp"
-#include "dixc/par/blas_kernels.hpp"
+#include "dixc/par/process_settings.hpp"
 #include "dixc/response/orbital_hessian.hpp"
 #include "dixc/response/tddft.hpp"
 #include "dixc/scf/scf.hpp"
@@ -20,7 +20,7 @@ using dixc::bench::median_seconds;
 using dixc::bench::seconds_once;
 
 int main(int argc, char** argv) {
-  dixc::par::reexec_with_better_openblas_core(argv);  // the kernels dixc itself runs with
+  dixc::par::reexec_with_process_settings(argv);  // the kernels and malloc settings dixc itself runs with
   dixc::integrals::initialize_libint();
   std::cout
       << "molecule   nbf  scf_s  fock_direct_s  fock_incore_s  hvp16_first/fock  hvp16_direct_s  hvp16/fock_direct  "

@@ -20,7 +20,7 @@
 #include "dixc/ml/torch_runtime.hpp"
 #include "dixc/ml/training_loss.hpp"
 #include "dixc/ml/training_molecules.hpp"
-#include "dixc/par/blas_kernels.hpp"
+#include "dixc/par/process_settings.hpp"
 
 using Clock = std::chrono::steady_clock;
 
@@ -45,7 +45,7 @@ double seconds_per_step(const std::string& arch, dixc::ml::LossMode mode,
 }  // namespace
 
 int main(int argc, char** argv) {
-  dixc::par::reexec_with_better_openblas_core(argv);  // the kernels dixc itself runs with
+  dixc::par::reexec_with_process_settings(argv);  // the kernels and malloc settings dixc itself runs with
   if (argc < 2) {
     std::cerr << "usage: train_cost DATA.h5 [N_MOLECULES=8] [ARCH,...] [CHUNK_POINTS=20000] [MODE,...] "
                  "[PER_MOLECULE.csv]\n";

@@ -2,10 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "dixc/integrals/one_body.hpp"
-#include "dixc/par/blas_kernels.hpp"
+#include "dixc/par/process_settings.hpp"
 
 int main(int argc, char** argv) {
-  dixc::par::reexec_with_better_openblas_core(argv);
+  dixc::par::reexec_with_process_settings(argv);
   ::testing::InitGoogleTest(&argc, argv);
   dixc::integrals::initialize_libint();
   return RUN_ALL_TESTS();

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "dixc/app/commands.hpp"
 #include "dixc/app/learned_functional.hpp"
 #include "dixc/par/blas_kernels.hpp"
+#include "dixc/par/process_settings.hpp"
 #ifdef DIXC_ML_COMMANDS
 #include "dixc/ml/torch_runtime.hpp"
 #endif
@@ -90,7 +92,7 @@ int exec_ml_executable(char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  dixc::par::reexec_with_better_openblas_core(argv);
+  dixc::par::reexec_with_process_settings(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     print_usage(std::cerr);
@@ -104,6 +106,9 @@ int main(int argc, char** argv) {
     std::cout << "dixc " << dixc::version_string << " (git " << dixc::git_hash << ")\n";
     const std::string blas_core = dixc::par::loaded_openblas_core();
     if (!blas_core.empty()) std::cout << "OpenBLAS kernels: " << blas_core << "\n";
+    std::cout << "malloc huge pages: "
+              << (dixc::par::malloc_huge_pages_requested(std::getenv("GLIBC_TUNABLES")) ? "requested" : "not requested")
+              << " (transparent huge pages: " << dixc::par::transparent_huge_page_mode() << ")\n";
     return 0;
   }
   const auto it = commands().find(args[0]);

@@ -1,12 +1,10 @@
 #include "dixc/par/blas_kernels.hpp"
 
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdlib>
 
 namespace dixc::par {
 
@@ -40,14 +38,6 @@ std::string loaded_openblas_core() {
   const auto core_name = reinterpret_cast<CoreName>(::dlsym(RTLD_DEFAULT, "openblas_get_corename"));
   const char* name = core_name ? core_name() : nullptr;
   return name ? std::string(name) : std::string();
-}
-
-void reexec_with_better_openblas_core(char** argv) {
-  if (std::getenv("OPENBLAS_CORETYPE")) return;  // the user's choice, or this process's second start
-  const std::string core = better_openblas_core(loaded_openblas_core(), cpu_vector_features());
-  if (core.empty()) return;
-  if (::setenv("OPENBLAS_CORETYPE", core.c_str(), 1) != 0) return;
-  ::execv("/proc/self/exe", argv);
 }
 
 }  // namespace dixc::par

@@ -64,6 +64,22 @@ class Cli(unittest.TestCase):
             self.assertIn("(git %s)" % expected, version.stdout)
         self.assertNotEqual(run("no-such-command").returncode, 0)
 
+    def test_malloc_huge_pages_requested_when_the_kernel_gives_them_on_request(self):
+        # dixc restarts itself with glibc.malloc.hugetlb=1 in "madvise" mode (process_settings.hpp); a user's
+        # setting is kept, and --version says which applies.
+        try:
+            with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+                mode = f.read().split("[")[1].split("]")[0]
+        except (OSError, IndexError):
+            mode = ""
+        env = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
+        default = subprocess.run([DIXC, "--version"], capture_output=True, text=True, env=env).stdout
+        expected = "requested" if mode == "madvise" else "not requested"
+        self.assertIn("malloc huge pages: %s (transparent huge pages: %s)" % (expected, mode), default)
+        env["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=0"
+        declined = subprocess.run([DIXC, "--version"], capture_output=True, text=True, env=env).stdout
+        self.assertIn("malloc huge pages: not requested", declined)
+
     def test_scf_json_matches_nwchem_rhf(self):
         with open(os.path.join(DATA, "reference_nwchem.json")) as f:
             ref = json.load(f)["molecules"]["H2O"]

@@ -6,8 +6,8 @@
 
 #include <cstdio>
 
-#include "dixc/par/blas_kernels.hpp"
 #include "dixc/par/collectives.hpp"
+#include "dixc/par/process_settings.hpp"
 #include "dixc/par/runtime.hpp"
 
 namespace {
@@ -29,7 +29,7 @@ class FailurePrinter : public ::testing::EmptyTestEventListener {
 }  // namespace
 
 int main(int argc, char** argv) {
-  dixc::par::reexec_with_better_openblas_core(argv);
+  dixc::par::reexec_with_process_settings(argv);
   dixc::par::Runtime runtime(&argc, &argv);
   ::testing::InitGoogleTest(&argc, argv);
   const int rank = runtime.rank();

@@ -3,7 +3,8 @@
 // know CPUs newer than itself and then falls back to its generic SSE3 kernels ("Prescott"): on an Intel Xeon of
 // family 6 model 207 its dgemm ran 3-5x slower than with the AVX-512 kernels it has (docs/performance.md, "OpenBLAS
 // kernels"). The choice cannot be changed once the library is loaded, so a process that finds such a fallback sets
-// OPENBLAS_CORETYPE to the best kernel set its CPU supports and executes itself again before doing anything else.
+// OPENBLAS_CORETYPE to the best kernel set its CPU supports and executes itself again before doing anything else
+// (process_settings.hpp).
 #include <string>
 
 namespace dixc::par {
@@ -23,10 +24,5 @@ std::string better_openblas_core(const std::string& loaded_core, const CpuVector
 
 // The core of the loaded OpenBLAS ("" when the BLAS in use is not OpenBLAS).
 std::string loaded_openblas_core();
-
-// When OpenBLAS fell back to generic kernels on a CPU that has better ones and OPENBLAS_CORETYPE is not set: sets
-// it and replaces this process by /proc/self/exe with the same arguments (call first in main, before MPI or any
-// thread starts). Returns when there is nothing to do or the exec failed (the process then goes on as it is).
-void reexec_with_better_openblas_core(char** argv);
 
 }  // namespace dixc::par
