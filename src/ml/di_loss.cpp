@@ -11,6 +11,7 @@
 #include "dixc/ml/nonlocal_model.hpp"
 #include "dixc/ml/orbital_contractions.hpp"
 #include "dixc/ml/point_derivatives.hpp"
+#include "dixc/ml/point_feature_jets.hpp"
 #include "dixc/ml/separable_model.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/util/parallel_for.hpp"
@@ -186,6 +187,50 @@ torch::Tensor separable_surrogate(torch::jit::Module& model, const ReferenceFeat
   return weighted_jet(model, maps, w);
 }
 
+// The same for a chunk of the non-local model's point part (point_feature_jets.hpp): its share of the surrogate of
+// atom_embedding_gradients, L_c + alpha . G_c + sum_k beta_k . M_c,k, is sum_p [eps e + omega . e_r' + Omega :
+// e_r'r'] in r' = (rho, sigma, tau, f) with
+//   omega = w (w_rho, w_sigma, w_tau, c alpha),   Omega = sum_k u'_k x1'_k^T,   u'_k = w (u_k, c beta_k),
+// x1'_k = (rho1_k, sigma1_k, tau1_k, c a1_k), so the network's jet carries it (point_feature_jet_weights), with f = c a
+// differentiable for a through the kernel's input gradient; its dependence on a1 (through x1', bilinear) is
+// sum_k sum_p (e_r'r' u'_k)_f . (c a1_k)_p at the jet's values.
+torch::Tensor point_feature_surrogate(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
+                                      const ModelCall& call, double energy_adjoint, const AdjointWeights& a,
+                                      const torch::Tensor& alpha, const torch::Tensor& beta, const AtomLeaves& leaves,
+                                      ResponseOrder order) {
+  const OrbitalGridChunk& c = f.chunks[call.first_chunk];
+  const PointInputs in = points_of(f, call.first_chunk, call.end_chunk);
+  const SeparableMaps& maps = maps_of_call(model, separable_cache_of(model, f), call.index, in);
+  const bool hessian = order == ResponseOrder::hessian;
+  const std::int64_t nf = leaves.a.size(1);
+  torch::Tensor cw, omega, omega2, u;
+  {
+    torch::NoGradGuard no_grad;
+    cw = atom_weights(model, in.points, m.atom_positions);  // (np, atoms)
+    omega = c.weights.unsqueeze(1) * torch::cat({torch::stack({a.w_rho, a.w_sigma, a.w_tau}, 1), cw.matmul(alpha)}, 1);
+    if (hessian) {
+      u = c.weights.view({1, -1, 1}) *
+          torch::cat({torch::stack({a.u_rho, a.u_sigma, a.u_tau}, 2), torch::matmul(cw, beta)},
+                     2);  // (n_dir, np, 3 + F)
+      const torch::Tensor x1 =
+          torch::cat({torch::stack({in.rho1, in.sigma1, in.tau1}, 2), torch::matmul(cw, leaves.a1.detach())}, 2);
+      omega2 = torch::einsum("kpa,kpb->pab", {u, x1});
+    }
+  }
+  const JetWeights w = point_feature_jet_weights(maps, energy_adjoint * c.weights, omega, omega2);
+  const MlpJet jet = network_jet(model, torch::cat({maps.x, cw.matmul(leaves.a)}, 1), hessian);
+  torch::Tensor surrogate = (jet.f * w.f).sum() + (jet.j * w.j).sum();
+  if (!hessian) return surrogate;
+  surrogate = surrogate + (jet.h * w.h).sum();
+  torch::Tensor eu;  // (e_r'r' u'_k)_f (n_dir, np, F) at the jet's values
+  {
+    torch::NoGradGuard no_grad;
+    const MlpJet values{jet.f.detach(), jet.j.detach(), jet.h.detach()};
+    eu = torch::einsum("pab,kpb->kpa", {point_feature_jets(maps, values, nf, true).e_rr, u}).narrow(2, 3, nf);
+  }
+  return surrogate + (eu * torch::matmul(cw, leaves.a1)).sum();
+}
+
 // An atom-embedding model's parameter backward (nonlocal_model.hpp). The loss's first variation is
 //   S = sum_c L_c + Omega . lambda + sum_k U_k . nu_k,   Omega = sum_p w_p w_rho,p S_p,  U_k = sum_p w_p u_rho,k,p S_p
 // (L_c: the chunk's local point derivatives against the adjoint weights), and lambda, nu_k are linear in
@@ -233,10 +278,16 @@ std::vector<torch::Tensor> atom_embedding_gradients(torch::jit::Module& model, c
   util::parallel_for(calls.size(), [&](std::size_t i) {
     torch::AutoGradMode enable_chunk(true);
     const AtomLeaves leaves = atom_leaves(atoms, order, true);
-    const PointDerivatives d = evaluate_call(model, "correction", m, f, calls[i], order, true, &leaves);
-    torch::Tensor surrogate = surrogate_of(d, f, calls[i], adjoint.energy, weights, order);
-    if (alpha.defined()) surrogate = surrogate + (alpha * d.atom_g).sum();
-    if (beta.defined()) surrogate = surrogate + (beta * d.atom_m).sum();
+    torch::Tensor surrogate;
+    if (uses_cached_maps(model, "correction", order)) {  // the point part through the kernel alone
+      surrogate = point_feature_surrogate(model, m, f, calls[i], adjoint.energy, weights[calls[i].first_chunk], alpha,
+                                          beta, leaves, order);
+    } else {
+      const PointDerivatives d = evaluate_call(model, "correction", m, f, calls[i], order, true, &leaves);
+      surrogate = surrogate_of(d, f, calls[i], adjoint.energy, weights, order);
+      if (alpha.defined()) surrogate = surrogate + (alpha * d.atom_g).sum();
+      if (beta.defined()) surrogate = surrogate + (beta * d.atom_m).sum();
+    }
     std::vector<torch::Tensor> inputs = params;
     inputs.push_back(leaves.a);
     if (hessian) inputs.push_back(leaves.a1);

@@ -7,8 +7,9 @@
 // point_feature_jets). Then
 //   G_c = sum_p w_p c(p) e_f,p,   (H x1'_k)_p = w_p e_r'r',p x1'_k,p,   x1'_k = (rho1_k, sigma1_k, tau1_k, c a1_k),
 //   M_c,k = sum_p c(p) (H x1'_k)_f,p,
-// and the point derivatives are the (rho, sigma, tau) rows. With create_graph they are differentiable for the
-// parameters (the kernel's reverse pass) and for a and a1 (the kernel's input gradient; c a1_k in x1').
+// and the point derivatives are the (rho, sigma, tau) rows. The DI step's parameter backward does not differentiate
+// these formulas: it writes its weights on the network's jet (point_feature_jet_weights) and takes the kernel's
+// reverse pass, whose input gradient carries a (through f = c a).
 #include <torch/script.h>
 
 #include "dixc/ml/separable_model.hpp"
@@ -27,5 +28,18 @@ bool has_point_feature_jets(const torch::jit::Module& model);
 // Differentiable for the parameters and f when grad mode is on.
 PointJets point_feature_jets(torch::jit::Module& model, const SeparableMaps& local, const torch::Tensor& f,
                              bool second);
+// The same from the network's jet at (x, f) (nf features).
+PointJets point_feature_jets(const SeparableMaps& local, const MlpJet& jet, std::int64_t nf, bool second);
+
+// jet_weights (separable_model.hpp) in the extended variables r' = (rho, sigma, tau, f): the weights alpha, beta
+// (np, m, k + F), gamma (np, m, k + F, k + F) of the network's jet at (x, f) such that
+//   sum_p [alpha . f + beta : J + gamma : H] = sum_p [eps e + omega . e_r' + Omega : e_r'r']
+// for eps (np), omega (np, 3 + F), Omega (np, 3 + F, 3 + F) or undefined: with x_r' = diag(x_r, 1), x_r'r' and
+// P_r' zero in f, beta's x-block and gamma's xx-block are the separable ones at the (rho, sigma, tau) blocks, and
+//   beta_f = P omega_f + (Omega + Omega^T)_fr P_r,   gamma = P [[X_r Omega_rr X_r^T, X_r Omega_rf],
+//                                                            [Omega_fr X_r^T, Omega_ff]].
+// So the non-local chunk's parameter backward runs through the kernel's reverse pass alone.
+JetWeights point_feature_jet_weights(const SeparableMaps& local, const torch::Tensor& eps, const torch::Tensor& omega,
+                                     const torch::Tensor& omega2);
 
 }  // namespace dixc::ml
