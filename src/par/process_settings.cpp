@@ -11,7 +11,10 @@ namespace dixc::par {
 
 namespace {
 constexpr const char* kHugetlb = "glibc.malloc.hugetlb=";
-}
+// Set before the restart: a process started with it does not restart again, whatever the libraries did to the
+// environment (so no exec loop, and dixc-ml, started by dixc, inherits the settings as they are).
+constexpr const char* kRestarted = "DIXC_PROCESS_SETTINGS_APPLIED";
+}  // namespace
 
 std::string huge_page_mode_of(const std::string& line) {
   const auto open = line.find('['), close = line.find(']');
@@ -38,10 +41,12 @@ std::string tunables_with_malloc_huge_pages(const char* current, const std::stri
   if (thp_mode != "madvise") return "";
   const std::string tunables = current ? current : "";
   if (tunables.find(kHugetlb) != std::string::npos) return "";
-  return tunables.empty() ? "glibc.malloc.hugetlb=1" : tunables + ":glibc.malloc.hugetlb=1";
+  const std::string hugetlb = std::string(kHugetlb) + "1";
+  return tunables.empty() ? hugetlb : tunables + ":" + hugetlb;
 }
 
 void reexec_with_process_settings(char** argv) {
+  if (std::getenv(kRestarted)) return;
   bool changed = false;
   if (!std::getenv("OPENBLAS_CORETYPE")) {
     const std::string core = better_openblas_core(loaded_openblas_core(), cpu_vector_features());
@@ -50,7 +55,7 @@ void reexec_with_process_settings(char** argv) {
   const std::string tunables =
       tunables_with_malloc_huge_pages(std::getenv("GLIBC_TUNABLES"), transparent_huge_page_mode());
   changed |= !tunables.empty() && ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) == 0;
-  if (changed) ::execv("/proc/self/exe", argv);
+  if (changed && ::setenv(kRestarted, "1", 1) == 0) ::execv("/proc/self/exe", argv);
 }
 
 }  // namespace dixc::par

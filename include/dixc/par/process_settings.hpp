@@ -25,8 +25,9 @@ bool malloc_huge_pages_requested(const char* tunables);
 // leave it as it is: the mode is not "madvise" (nothing to ask for), or `current` already sets hugetlb.
 std::string tunables_with_malloc_huge_pages(const char* current, const std::string& thp_mode);
 
-// Sets what the process lacks of the above and replaces it by /proc/self/exe with the same arguments. Returns when
-// there is nothing to set (so the second start goes on) or the exec failed (the process then goes on as it is).
+// Sets what the process lacks of the above and replaces it by /proc/self/exe with the same arguments, at most once
+// (DIXC_PROCESS_SETTINGS_APPLIED marks the second start). Returns when there is nothing to set, on the second
+// start, or when the exec failed (the process then goes on as it is).
 void reexec_with_process_settings(char** argv);
 
 }  // namespace dixc::par
