@@ -2,7 +2,9 @@
 // libxc GGA (BLYP), side by side in one run, on the same molecule, basis and grid: SCF wall time and 5-root
 // TDDFT (RPA) wall time for each architecture (parameters moved off their initial values, so the learned part
 // is evaluated as after training), with the fast kernel and with the autograd kernel it replaced.
-// A tau-free model (gga-mlp) also runs as before its GGA-order integrator (":meta-gga-order", with tau on the grid).
+// A tau-free model (gga-mlp) also runs as before its GGA-order integrator (":meta-gga-order", with tau on the grid),
+// and each model whose points run natively (native_point_model.hpp) also as before that, through TorchScript and
+// autograd (":torchscript").
 // With --ri-j, BLYP and each model also run with the density-fitted Coulomb build (":ri-j", def2-universal-jfit;
 // B3LYP stays exact: it is the reference being replaced).
 // usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--ri-j] [--models a,b,...] MOLECULE.xyz [...]
@@ -122,6 +124,13 @@ int main(int argc, char** argv) {
       std::filesystem::remove(path);
       print(run(label, molecule, basis, jk, *f));
       if (jk_ri && label == arch) print(run(arch + ":ri-j", molecule, basis, *jk_ri, *f));
+      if (label == arch && f->native_points()) {
+        // The same model through TorchScript and autograd on the whole grid: the build before the native points.
+        const dixc::ml::TorchFunctional old(model, molecule, f->shared_integrator(),
+                                            dixc::ml::TorchFunctional::PointPath::torchscript);
+        print(run(arch + ":torchscript", molecule, basis, jk, old));
+        if (jk_ri) print(run(arch + ":ri-j:torchscript", molecule, basis, *jk_ri, old));
+      }
       if (label == arch && !dixc::ml::uses_tau(model)) {
         const auto meta = std::make_shared<const dixc::xc::SemilocalIntegrator>(basis, f->integrator().grid(),
                                                                                 dixc::xc::DensityOrder::meta_gga);

@@ -30,7 +30,7 @@ torch::jit::Module detached_copy(const torch::jit::Module& model) {
 }  // namespace
 
 TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule& molecule,
-                                 std::shared_ptr<const xc::SemilocalIntegrator> integrator)
+                                 std::shared_ptr<const xc::SemilocalIntegrator> integrator, PointPath path)
     : model_(detached_copy(model)), integrator_(std::move(integrator)) {
   nonlocal_ = is_nonlocal(model_);
   atom_chunks_ = nonlocal_ && has_point_features(model_);
@@ -51,6 +51,7 @@ TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule&
   }
   grid_.atom_z = torch::tensor(z, torch::kDouble);
   grid_.atom_positions = torch::tensor(pos, torch::kDouble).reshape({static_cast<std::int64_t>(z.size()), 3});
+  if (path == PointPath::native_if_equal) native_ = native_point_model(model_, integrator_);
 }
 
 std::vector<std::pair<std::int64_t, std::int64_t>> TorchFunctional::chunks(std::int64_t n) const {
@@ -99,6 +100,11 @@ InputDerivatives TorchFunctional::input_derivatives(const xc::PointDensity& d) c
 }
 
 xc::SemilocalEnergyPotential TorchFunctional::semilocal(const Eigen::MatrixXd& density) const {
+  if (native_)
+    return integrator_->energy_potential(density,
+                                         [this](const xc::PointDensity& d, Eigen::VectorXd& e, xc::PointPotential& v) {
+                                           native_->energy_potential(d, e, v);
+                                         });
   const xc::PointDensity d = integrator_->density_on_grid(density);
   const Eigen::Index n = d.rho.size();
   InputDerivatives v =

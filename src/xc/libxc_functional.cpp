@@ -91,24 +91,32 @@ LibxcFunctional::LibxcFunctional(const std::string& name, std::shared_ptr<const 
 
 LibxcFunctional::~LibxcFunctional() = default;
 
+LibxcFunctional::PointValues LibxcFunctional::point_values(const PointDensity& d) const {
+  const std::size_t np = static_cast<std::size_t>(d.rho.size());
+  PointValues out;
+  out.e = Eigen::VectorXd::Zero(np);
+  out.v_rho = Eigen::VectorXd::Zero(np);
+  out.v_sigma = Eigen::VectorXd::Zero(np);
+  Eigen::VectorXd zk(np), vrho(np), vsigma(np);
+  for (const auto& c : components_) {
+    if (c->gga)
+      xc_gga_exc_vxc(&c->func, np, d.rho.data(), d.sigma.data(), zk.data(), vrho.data(), vsigma.data());
+    else
+      xc_lda_exc_vxc(&c->func, np, d.rho.data(), zk.data(), vrho.data());
+    // libxc returns the energy per particle: e = rho * zk.
+    out.e += c->weight * d.rho.cwiseProduct(zk);
+    out.v_rho += c->weight * vrho;
+    if (c->gga) out.v_sigma += c->weight * vsigma;
+  }
+  return out;
+}
+
 SemilocalEnergyPotential LibxcFunctional::semilocal(const Eigen::MatrixXd& density) const {
   auto kernel = [this](const PointDensity& d, Eigen::VectorXd& e, PointPotential& v) {
-    const std::size_t np = static_cast<std::size_t>(d.rho.size());
-    e = Eigen::VectorXd::Zero(np);
-    v.a = Eigen::VectorXd::Zero(np);
-    Eigen::VectorXd vsigma_total = Eigen::VectorXd::Zero(np);
-    Eigen::VectorXd zk(np), vrho(np), vsigma(np);
-    for (const auto& c : components_) {
-      if (c->gga)
-        xc_gga_exc_vxc(&c->func, np, d.rho.data(), d.sigma.data(), zk.data(), vrho.data(), vsigma.data());
-      else
-        xc_lda_exc_vxc(&c->func, np, d.rho.data(), zk.data(), vrho.data());
-      // libxc returns the energy per particle: e = rho * zk.
-      e += c->weight * d.rho.cwiseProduct(zk);
-      v.a += c->weight * vrho;
-      if (c->gga) vsigma_total += c->weight * vsigma;
-    }
-    if (gga_) v.b = (2.0 * vsigma_total).asDiagonal() * d.grad;
+    PointValues values = point_values(d);
+    e = std::move(values.e);
+    v.a = std::move(values.v_rho);
+    if (gga_) v.b = (2.0 * values.v_sigma).asDiagonal() * d.grad;
   };
   return integrator_->energy_potential(density, kernel);
 }

@@ -14,6 +14,7 @@
 
 #include "dixc/chem/basis.hpp"
 #include "dixc/chem/molecule.hpp"
+#include "dixc/ml/native_point_model.hpp"
 #include "dixc/ml/nonlocal_functional.hpp"
 #include "dixc/xc/semilocal_integrator.hpp"
 #include "dixc/xc/xc_functional.hpp"
@@ -22,9 +23,15 @@ namespace dixc::ml {
 
 class TorchFunctional final : public xc::XcFunctional {
  public:
+  // How the SCF evaluates a local model's energy density and input gradient: natively, block by block inside the
+  // integrator's pass (native_point_model.hpp), when the model equals its TorchScript on the probe densities, else
+  // by TorchScript and autograd on the whole grid; `torchscript` forces the latter (the implementation the native
+  // path replaced: its oracle in the tests and the old build's row in benchmarks).
+  enum class PointPath { native_if_equal, torchscript };
   // Evaluates a copy of `model` (its parameters as they are now).
   TorchFunctional(torch::jit::Module model, const chem::Molecule& molecule,
-                  std::shared_ptr<const xc::SemilocalIntegrator> integrator);
+                  std::shared_ptr<const xc::SemilocalIntegrator> integrator,
+                  PointPath path = PointPath::native_if_equal);
 
   std::string name() const override { return name_; }
   double exact_exchange_fraction() const override { return 0.0; }
@@ -47,6 +54,8 @@ class TorchFunctional final : public xc::XcFunctional {
                                                          const std::vector<Eigen::MatrixXd>& perturbations) const;
   std::size_t grid_points() const override { return integrator_->grid().size(); }
   const xc::SemilocalIntegrator& integrator() const { return *integrator_; }
+  const std::shared_ptr<const xc::SemilocalIntegrator>& shared_integrator() const { return integrator_; }
+  bool native_points() const { return native_ != nullptr; }
 
  private:
   // Density features of grid points [first, last) as leaf tensors and their share of E = sum_p w_p e_p.
@@ -73,6 +82,7 @@ class TorchFunctional final : public xc::XcFunctional {
   std::string name_;
   std::shared_ptr<const xc::SemilocalIntegrator> integrator_;
   ModelGrid grid_;
+  std::unique_ptr<NativePointModel> native_;  // null: TorchScript path
 };
 
 namespace oracle {

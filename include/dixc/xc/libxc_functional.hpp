@@ -32,6 +32,12 @@ class LibxcFunctional final : public XcFunctional {
   bool has_semilocal_part() const override { return true; }
   std::size_t grid_points() const override { return integrator_->grid().size(); }
   SemilocalEnergyPotential semilocal(const Eigen::MatrixXd& density) const override;
+  // The energy density per volume e = rho * zk (the components' weighted sum) and its partial derivatives
+  // de/drho, de/dsigma (zero for LDAs) at the points of `d`.
+  struct PointValues {
+    Eigen::VectorXd e, v_rho, v_sigma;
+  };
+  PointValues point_values(const PointDensity& d) const;
   std::vector<Eigen::MatrixXd> semilocal_kernel(const Eigen::MatrixXd& density,
                                                 const std::vector<Eigen::MatrixXd>& perturbations) const override;
   std::vector<Eigen::MatrixXd> semilocal_kernel_ov(const Eigen::MatrixXd& density, const Eigen::MatrixXd& c_occ,
