@@ -66,18 +66,48 @@ const grid::AoBlock& SemilocalIntegrator::ao_block(std::size_t b, grid::AoBlock&
   return scratch;
 }
 
-PointDensity SemilocalIntegrator::block_density(const grid::AoBlock& ao, const Matrix& density) const {
+Matrix SemilocalIntegrator::positive_factor(const Matrix& density) {
+  const Eigen::SelfAdjointEigenSolver<Matrix> eig(density);
+  const Eigen::VectorXd& lambda = eig.eigenvalues();  // ascending
+  const double largest = lambda.cwiseAbs().maxCoeff();
+  if (largest == 0.0 || lambda(0) < -1e-12 * largest) return {};
+  Eigen::Index first = 0;
+  while (lambda(first) <= 1e-13 * largest) ++first;
+  const Eigen::Index rank = lambda.size() - first;
+  return eig.eigenvectors().rightCols(rank) * lambda.tail(rank).cwiseSqrt().asDiagonal();
+}
+
+PointDensity SemilocalIntegrator::block_density(const grid::AoBlock& ao, const Matrix& density,
+                                                const Matrix& factor) const {
   PointDensity d;
+  const Eigen::Index np = ao.value.rows(), nb = ao.value.cols(), rank = factor.cols();
+  const bool gradients = order_ != DensityOrder::lda, meta = order_ == DensityOrder::meta_gga;
+  if (factor.size() != 0 && (gradients ? 4 : 1) * rank < (meta ? 4 : 1) * nb) {
+    Matrix l(nb, rank);
+    for (Eigen::Index i = 0; i < nb; ++i) l.row(i) = factor.row(ao.functions[static_cast<std::size_t>(i)]);
+    const Matrix psi = ao.value * l;
+    d.rho = psi.rowwise().squaredNorm();
+    if (!gradients) return d;
+    d.grad.resize(np, 3);
+    if (meta) d.tau = Eigen::VectorXd::Zero(np);
+    for (int k = 0; k < 3; ++k) {
+      const Matrix grad_psi = ao.gradient[k] * l;
+      d.grad.col(k) = 2.0 * psi.cwiseProduct(grad_psi).rowwise().sum();
+      if (meta) d.tau += 0.5 * grad_psi.rowwise().squaredNorm();
+    }
+    d.sigma = d.grad.rowwise().squaredNorm();
+    return d;
+  }
   const Matrix d_sub = gather(density, ao.functions);
   const Matrix x = ao.value * d_sub;
   d.rho = ao.value.cwiseProduct(x).rowwise().sum();
-  if (order_ == DensityOrder::lda) return d;
-  d.grad.resize(ao.value.rows(), 3);
+  if (!gradients) return d;
+  d.grad.resize(np, 3);
   // grad rho = 2 sum_{mu nu} D_{mu nu} grad phi_mu phi_nu (D symmetric)
   for (int k = 0; k < 3; ++k) d.grad.col(k) = 2.0 * ao.gradient[k].cwiseProduct(x).rowwise().sum();
   d.sigma = d.grad.rowwise().squaredNorm();
-  if (order_ == DensityOrder::meta_gga) {
-    d.tau = Eigen::VectorXd::Zero(ao.value.rows());
+  if (meta) {
+    d.tau = Eigen::VectorXd::Zero(np);
     for (int k = 0; k < 3; ++k) d.tau += 0.5 * ao.gradient[k].cwiseProduct(ao.gradient[k] * d_sub).rowwise().sum();
   }
   return d;
@@ -95,9 +125,15 @@ void SemilocalIntegrator::accumulate(const grid::AoBlock& ao, const grid::GridBl
     for (int k = 0; k < 3; ++k) bmat += w.cwiseProduct(v.b.col(k)).asDiagonal() * ao.gradient[k];
   Matrix local = ao.value.transpose() * bmat;
   local += local.transpose().eval();
-  if (v.c.size() != 0)
+  if (v.c.size() != 0) {
+    // sum_k grad_k phi^T diag(w c/2) grad_k phi is symmetric: its lower triangle only (half the multiplications),
+    // mirrored once.
+    const Eigen::VectorXd half_wc = 0.5 * w.cwiseProduct(v.c);
+    Matrix tau_part = Matrix::Zero(local.rows(), local.cols());
     for (int k = 0; k < 3; ++k)
-      local += ao.gradient[k].transpose() * (0.5 * w.cwiseProduct(v.c)).asDiagonal() * ao.gradient[k];
+      tau_part.triangularView<Eigen::Lower>() += ao.gradient[k].transpose() * (half_wc.asDiagonal() * ao.gradient[k]);
+    local += tau_part.selfadjointView<Eigen::Lower>().toDenseMatrix();
+  }
   const auto& idx = ao.functions;
   for (std::size_t j = 0; j < idx.size(); ++j)
     for (std::size_t i = 0; i < idx.size(); ++i) out(idx[i], idx[j]) += local(i, j);
@@ -108,6 +144,7 @@ SemilocalEnergyPotential SemilocalIntegrator::energy_potential(const Matrix& den
   const int nt = omp_get_max_threads();
   std::vector<Matrix> v(nt, Matrix::Zero(basis_.nbf, basis_.nbf));
   std::vector<double> energy(grid_.blocks.size()), electrons(grid_.blocks.size());
+  const Matrix factor = positive_factor(density);
 #pragma omp parallel
   {
     grid::AoBlock scratch;
@@ -118,7 +155,7 @@ SemilocalEnergyPotential SemilocalIntegrator::energy_potential(const Matrix& den
     for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
       const auto& block = grid_.blocks[b];
       const auto& ao = ao_block(b, scratch);
-      const PointDensity d = block_density(ao, density);
+      const PointDensity d = block_density(ao, density, factor);
       kernel(d, e, pot);
       const Eigen::Map<const Eigen::VectorXd> w(grid_.weights.data() + block.begin, d.rho.size());
       energy[b] = w.dot(e);
@@ -418,13 +455,14 @@ PointDensity SemilocalIntegrator::density_on_grid(const Matrix& density) const {
     all.sigma.resize(n);
   }
   if (order_ == DensityOrder::meta_gga) all.tau.resize(n);
+  const Matrix factor = positive_factor(density);
 #pragma omp parallel
   {
     grid::AoBlock scratch;
 #pragma omp for schedule(dynamic)
     for (std::size_t b = 0; b < grid_.blocks.size(); ++b) {
       const auto& block = grid_.blocks[b];
-      const PointDensity d = block_density(ao_block(b, scratch), density);
+      const PointDensity d = block_density(ao_block(b, scratch), density, factor);
       const Eigen::Index first = static_cast<Eigen::Index>(block.begin), np = d.rho.size();
       all.rho.segment(first, np) = d.rho;
       if (d.grad.size()) {

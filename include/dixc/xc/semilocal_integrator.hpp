@@ -78,13 +78,21 @@ class SemilocalIntegrator {
   // weights: sum_p [a_p phi phi + b_p . grad(phi phi) + c_p/2 grad phi . grad phi]. For functionals that are
   // evaluated on the whole grid at once (non-local models), where a_p = dE/drho_p etc.
   Eigen::MatrixXd assemble(const PointPotential& weighted) const;
+  // L (nbf x r) with L L^T = density, from its eigenvalues above 1e-13 of the largest, when the density is
+  // positive semidefinite (ground-state densities: r = occupied orbitals); empty otherwise (perturbations).
+  static Eigen::MatrixXd positive_factor(const Eigen::MatrixXd& density);
 
   const grid::MolecularGrid& grid() const { return grid_; }
   DensityOrder order() const { return order_; }
 
  private:
   const grid::AoBlock& ao_block(std::size_t b, grid::AoBlock& scratch) const;
-  PointDensity block_density(const grid::AoBlock& ao, const Eigen::MatrixXd& density) const;
+  // rho, grad rho (and tau) on a block, from the density matrix (X = phi D, rho = sum phi X) or, given a factor
+  // L with L L^T = D of rank r, from the "orbitals" psi = phi L (rho = |psi|^2, grad rho = 2 psi . grad psi,
+  // tau = 1/2 |grad psi|^2) when that takes fewer multiplications: 4 r against n_block (GGA) or 4 n_block
+  // (meta-GGA, whose tau needs grad phi D) per point.
+  PointDensity block_density(const grid::AoBlock& ao, const Eigen::MatrixXd& density,
+                             const Eigen::MatrixXd& factor = Eigen::MatrixXd()) const;
   // Adds the block's matrix; `weighted` says the coefficients already include the quadrature weights.
   void accumulate(const grid::AoBlock& ao, const grid::GridBlock& block, const PointPotential& v, bool weighted,
                   Eigen::MatrixXd& out) const;
