@@ -187,7 +187,7 @@ PointPartials NativePointModel::derivatives(const xc::PointDensity& d) const {
   Eigen::MatrixXd x(m, static_cast<Eigen::Index>(inputs.size()));
   for (std::size_t k = 0; k < inputs.size(); ++k) x.col(static_cast<Eigen::Index>(k)) = inputs[k].u.matrix();
 
-  // f (m x 2) and gamma = sum_m P_m df_m/d(network outputs) for the reverse pass.
+  // The corrections f (m x 2) and gx = sum_m P_m df_m/dx (m x k) by the reverse pass.
   Eigen::MatrixXd f(m, 2), gx;
   if (kind_ == Kind::mlp) {
     const Network::Pass pass = networks_[0]->forward(x);

@@ -67,6 +67,8 @@ const grid::AoBlock& SemilocalIntegrator::ao_block(std::size_t b, grid::AoBlock&
 }
 
 Matrix SemilocalIntegrator::positive_factor(const Matrix& density) {
+  // A negative diagonal element rules it out without the O(n^3) eigensolver (typical of perturbations).
+  if ((density.diagonal().array() < 0.0).any()) return {};
   const Eigen::SelfAdjointEigenSolver<Matrix> eig(density);
   const Eigen::VectorXd& lambda = eig.eigenvalues();  // ascending
   const double largest = lambda.cwiseAbs().maxCoeff();
