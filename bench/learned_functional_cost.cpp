@@ -9,6 +9,7 @@
 // B3LYP stays exact: it is the reference being replaced).
 // usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--ri-j] [--models a,b,...] MOLECULE.xyz [...]
 //        (OMP_NUM_THREADS threads; torch configured as in dixc-ml, ml::configure_torch)
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -36,7 +37,7 @@ using dixc::bench::seconds_once;
 struct Row {
   std::string name;
   double scf_s = 0, tddft_s = 0, energy = 0, potential_s = 0;
-  int iterations = 0;
+  int iterations = 0, tddft_products = 0;
 };
 
 Row run(const std::string& name, const dixc::chem::Molecule& molecule, const dixc::chem::BasisSet& basis,
@@ -53,9 +54,14 @@ Row run(const std::string& name, const dixc::chem::Molecule& molecule, const dix
   row.potential_s = dixc::bench::median_seconds([&] { functional.semilocal(density); });
   dixc::response::TddftOptions options;
   options.n_roots = 5;
+  if (std::getenv("DIXC_BENCH_TDDFT_LOG")) options.log = &std::cerr;
   row.tddft_s = seconds_once([&] {
-    dixc::response::solve_tddft(dixc::response::OrbitalHessian(fock, scf.coefficients, scf.n_occupied),
-                                dixc::integrals::dipole(basis, {0, 0, 0}), options);
+    const auto result =
+        dixc::response::solve_tddft(dixc::response::OrbitalHessian(fock, scf.coefficients, scf.n_occupied),
+                                    dixc::integrals::dipole(basis, {0, 0, 0}), options);
+    row.tddft_products = result.n_products;
+    if (options.log)
+      for (const auto& e : result.excitations) *options.log << "  root " << std::setprecision(10) << e.energy << "\n";
   });
   return row;
 }
@@ -84,7 +90,7 @@ int main(int argc, char** argv) {
       files.push_back(arg);
   }
   std::cout << "molecule  nbf  grid_points  functional  scf_s  scf_iter  tddft5_s  scf/b3lyp  scf/blyp  "
-               "tddft/b3lyp  xc_call_s\n";
+               "tddft/b3lyp  xc_call_s  tddft_products\n";
   for (const auto& file : files) {
     const auto molecule = dixc::chem::read_xyz_file(file).front();
     const auto basis = dixc::chem::load_basis("def2-svp", molecule);
@@ -104,7 +110,8 @@ int main(int argc, char** argv) {
                 << std::setprecision(2) << std::setw(7) << r.scf_s << std::setw(9) << r.iterations << std::setw(10)
                 << r.tddft_s << std::setw(11) << r.scf_s / rows[0].scf_s << std::setw(10)
                 << r.scf_s / rows[std::min<std::size_t>(1, rows.size() - 1)].scf_s << std::setw(13)
-                << r.tddft_s / rows[0].tddft_s << std::setprecision(3) << std::setw(11) << r.potential_s << std::endl;
+                << r.tddft_s / rows[0].tddft_s << std::setprecision(3) << std::setw(11) << r.potential_s << std::setw(9)
+                << r.tddft_products << std::endl;
     };
     for (const char* name : {"b3lyp", "blyp"}) {
       const auto f = dixc::xc::make_functional({name, grid}, molecule, basis);
