@@ -7,7 +7,8 @@
 // autograd (":torchscript").
 // With --ri-j, BLYP and each model also run with the density-fitted Coulomb build (":ri-j", def2-universal-jfit;
 // B3LYP stays exact: it is the reference being replaced).
-// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--ri-j] [--models a,b,...] MOLECULE.xyz [...]
+// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--no-torchscript] [--ri-j] [--models a,b,...]
+//        MOLECULE.xyz [...]
 //        (OMP_NUM_THREADS threads; torch configured as in dixc-ml, ml::configure_torch)
 #include <cstdlib>
 #include <filesystem>
@@ -73,7 +74,7 @@ int main(int argc, char** argv) {
   dixc::integrals::initialize_libint();
   dixc::ml::configure_torch(omp_get_max_threads());
   std::string grid = "default";
-  bool autograd = true, ri_j = false;
+  bool autograd = true, ri_j = false, torchscript_rows = true;
   std::string models = ",gga-mlp,mgga-mlp,xcdiff,nonlocal,";
   std::vector<std::string> files;
   for (int a = 1; a < argc; ++a) {
@@ -82,6 +83,8 @@ int main(int argc, char** argv) {
       grid = argv[++a];
     else if (arg == "--no-autograd")
       autograd = false;
+    else if (arg == "--no-torchscript")
+      torchscript_rows = false;
     else if (arg == "--ri-j")
       ri_j = true;
     else if (arg == "--models" && a + 1 < argc)
@@ -131,7 +134,7 @@ int main(int argc, char** argv) {
       std::filesystem::remove(path);
       print(run(label, molecule, basis, jk, *f));
       if (jk_ri && label == arch) print(run(arch + ":ri-j", molecule, basis, *jk_ri, *f));
-      if (label == arch && f->native_points()) {
+      if (torchscript_rows && label == arch && f->native_points()) {
         // The same model through TorchScript and autograd on the whole grid: the build before the native points.
         const dixc::ml::TorchFunctional old(model, molecule, f->shared_integrator(),
                                             dixc::ml::TorchFunctional::PointPath::torchscript);
