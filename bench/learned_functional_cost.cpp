@@ -7,8 +7,11 @@
 // autograd (":torchscript").
 // With --ri-j, BLYP and each model also run with the density-fitted Coulomb build (":ri-j", def2-universal-jfit;
 // B3LYP stays exact: it is the reference being replaced).
-// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--no-torchscript] [--ri-j] [--models a,b,...]
-//        MOLECULE.xyz [...]
+// With --general-rpa, every functional without exact exchange also runs its TDDFT with the general two-residual
+// RPA solver (TddftOptions::reduce_semilocal_rpa = false, the solver before the reduced form), right after the
+// default one: the last two columns.
+// usage: learned_functional_cost [--grid LEVEL] [--no-autograd] [--no-torchscript] [--ri-j] [--general-rpa]
+//        [--models a,b,...] MOLECULE.xyz [...]
 //        (OMP_NUM_THREADS threads; torch configured as in dixc-ml, ml::configure_torch)
 #include <cstdlib>
 #include <filesystem>
@@ -39,7 +42,11 @@ struct Row {
   std::string name;
   double scf_s = 0, tddft_s = 0, energy = 0, potential_s = 0;
   int iterations = 0, tddft_products = 0;
+  double general_tddft_s = 0;  // general RPA solver (--general-rpa), 0: not run
+  int general_products = 0;
 };
+
+bool general_rpa = false;
 
 Row run(const std::string& name, const dixc::chem::Molecule& molecule, const dixc::chem::BasisSet& basis,
         const dixc::integrals::JKBuilder& jk, const dixc::xc::XcFunctional& functional) {
@@ -56,14 +63,21 @@ Row run(const std::string& name, const dixc::chem::Molecule& molecule, const dix
   dixc::response::TddftOptions options;
   options.n_roots = 5;
   if (std::getenv("DIXC_BENCH_TDDFT_LOG")) options.log = &std::cerr;
-  row.tddft_s = seconds_once([&] {
-    const auto result =
-        dixc::response::solve_tddft(dixc::response::OrbitalHessian(fock, scf.coefficients, scf.n_occupied),
-                                    dixc::integrals::dipole(basis, {0, 0, 0}), options);
-    row.tddft_products = result.n_products;
-    if (options.log)
-      for (const auto& e : result.excitations) *options.log << "  root " << std::setprecision(10) << e.energy << "\n";
-  });
+  auto tddft = [&](int& products) {
+    return seconds_once([&] {
+      const auto result =
+          dixc::response::solve_tddft(dixc::response::OrbitalHessian(fock, scf.coefficients, scf.n_occupied),
+                                      dixc::integrals::dipole(basis, {0, 0, 0}), options);
+      products = result.n_products;
+      if (options.log)
+        for (const auto& e : result.excitations) *options.log << "  root " << std::setprecision(10) << e.energy << "\n";
+    });
+  };
+  row.tddft_s = tddft(row.tddft_products);
+  if (general_rpa && !functional.has_exact_exchange()) {
+    options.reduce_semilocal_rpa = false;
+    row.general_tddft_s = tddft(row.general_products);
+  }
   return row;
 }
 
@@ -87,13 +101,16 @@ int main(int argc, char** argv) {
       torchscript_rows = false;
     else if (arg == "--ri-j")
       ri_j = true;
+    else if (arg == "--general-rpa")
+      general_rpa = true;
     else if (arg == "--models" && a + 1 < argc)
       models = std::string(",") + argv[++a] + ",";
     else
       files.push_back(arg);
   }
   std::cout << "molecule  nbf  grid_points  functional  scf_s  scf_iter  tddft5_s  scf/b3lyp  scf/blyp  "
-               "tddft/b3lyp  xc_call_s  tddft_products\n";
+               "tddft/b3lyp  xc_call_s  tddft_products"
+            << (general_rpa ? "  general_tddft5_s  general_products" : "") << "\n";
   for (const auto& file : files) {
     const auto molecule = dixc::chem::read_xyz_file(file).front();
     const auto basis = dixc::chem::load_basis("def2-svp", molecule);
@@ -114,7 +131,10 @@ int main(int argc, char** argv) {
                 << r.tddft_s << std::setw(11) << r.scf_s / rows[0].scf_s << std::setw(10)
                 << r.scf_s / rows[std::min<std::size_t>(1, rows.size() - 1)].scf_s << std::setw(13)
                 << r.tddft_s / rows[0].tddft_s << std::setprecision(3) << std::setw(11) << r.potential_s << std::setw(9)
-                << r.tddft_products << std::endl;
+                << r.tddft_products;
+      if (general_rpa)
+        std::cout << std::setprecision(2) << std::setw(18) << r.general_tddft_s << std::setw(18) << r.general_products;
+      std::cout << std::endl;
     };
     for (const char* name : {"b3lyp", "blyp"}) {
       const auto f = dixc::xc::make_functional({name, grid}, molecule, basis);

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <ostream>
 #include <sstream>
+#include <utility>
 
 #include "dixc/util/error.hpp"
 
@@ -51,6 +52,32 @@ double hashed_uniform(std::uint64_t stream, std::uint64_t index) {
   return static_cast<double>(z >> 11) * 0x1.0p-52 - 1.0;
 }
 
+// The orbitals in which the Davidson vectors (n_vir x n_occ, flattened) live, and the diagonal of A-B there.
+// given: the hessian's orbitals, diag = F_aa - F_ii. canonical: eigenvectors of F_vv and F_oo (U_v, U_o), in
+// which A-B without exact exchange is exactly diag = e_a - e_i.
+struct OrbitalFrame {
+  Matrix u_vir, u_occ;  // empty: the given orbitals
+  Vector diag;
+
+  static OrbitalFrame given(const Matrix& fvv, const Matrix& foo) {
+    OrbitalFrame f;
+    f.diag.resize(fvv.rows() * foo.rows());
+    for (Eigen::Index i = 0; i < foo.rows(); ++i)
+      for (Eigen::Index a = 0; a < fvv.rows(); ++a) f.diag(a + fvv.rows() * i) = fvv(a, a) - foo(i, i);
+    return f;
+  }
+  static OrbitalFrame canonical(const Matrix& fvv, const Matrix& foo) {
+    const Eigen::SelfAdjointEigenSolver<Matrix> vir(fvv), occ(foo);
+    OrbitalFrame f = given(Matrix(vir.eigenvalues().asDiagonal()), Matrix(occ.eigenvalues().asDiagonal()));
+    f.u_vir = vir.eigenvectors();
+    f.u_occ = occ.eigenvectors();
+    return f;
+  }
+  // x (n_vir x n_occ) from this frame to the given orbitals and back: U_v x U_o^T, U_v^T x U_o.
+  Matrix to_given(const Matrix& x) const { return u_vir.size() ? Matrix(u_vir * x * u_occ.transpose()) : x; }
+  Matrix from_given(const Matrix& x) const { return u_vir.size() ? Matrix(u_vir.transpose() * x * u_occ) : x; }
+};
+
 }  // namespace
 
 TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 3>& dipole_ao,
@@ -64,19 +91,29 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
   // below the last wanted root.
   const int n_roots = std::min<int>(n_wanted + std::max(3, options.extra_guesses / 2), static_cast<int>(dim));
 
-  // Diagonal of the orbital-energy part: the preconditioner and the source of guesses.
+  // Without exact exchange, A-B = F_vv v - v F_oo needs no integrals and is diagonal in canonical orbitals,
+  // (A-B) = Delta = e_a - e_i; the RPA then is the symmetric Delta^(1/2) (A+B) Delta^(1/2) y = w^2 y (Casida
+  // 1995; Furche, J. Chem. Phys. 114, 5982 (2001)), with Z = X+Y = Delta^(1/2) y / sqrt(w), X-Y = sqrt(w)
+  // Delta^(-1/2) y for |y| = 1: one (A+B) product and one residual per root instead of two.
+  const bool reduced = !options.tda && options.reduce_semilocal_rpa && !hessian.has_exact_exchange();
   const Matrix fvv = hessian.c_vir().transpose() * hessian.fock() * hessian.c_vir();
   const Matrix foo = hessian.c_occ().transpose() * hessian.fock() * hessian.c_occ();
-  Vector diag(dim);
-  for (int i = 0; i < no; ++i)
-    for (int a = 0; a < nv; ++a) diag(a + static_cast<Eigen::Index>(nv) * i) = fvv(a, a) - foo(i, i);
+  const OrbitalFrame frame = reduced ? OrbitalFrame::canonical(fvv, foo) : OrbitalFrame::given(fvv, foo);
+  const Vector& diag = frame.diag;  // the preconditioner and the source of guesses
+  if (reduced && diag.minCoeff() <= 0.0) {
+    std::ostringstream what;
+    what << "TDDFT: an orbital-energy difference e_a - e_i = " << diag.minCoeff()
+         << " Eh is not positive (not an aufbau ground state)";
+    throw ConvergenceError(what.str());
+  }
+  const Vector sqrt_diag = reduced ? Vector(diag.cwiseSqrt()) : Vector();
   std::vector<Eigen::Index> order(dim);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](auto l, auto r) { return diag(l) < diag(r); });
   Eigen::Index n_guess = std::min<Eigen::Index>(dim, n_roots + options.extra_guesses);
   while (n_guess < dim && diag(order[n_guess]) - diag(order[n_guess - 1]) < 1e-4) ++n_guess;
 
-  std::vector<Vector> basis, apb, amb;  // subspace vectors and their (A+B), (A-B) images
+  std::vector<Vector> basis, apb, amb;  // subspace vectors and their (A+B), (A-B) images (reduced: M y only)
   for (Eigen::Index g = 0; g < n_guess; ++g) {
     Vector e = Vector::Zero(dim);
     e(order[g]) = 1.0;
@@ -95,37 +132,56 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
   }
   TddftResult result;
   std::vector<double> omega(n_roots);
-  Matrix z_sub, xmy_sub;  // subspace eigenvectors (columns)
+  Matrix z_sub, xmy_sub;  // subspace eigenvectors (columns; reduced: y)
   for (int iter = 1; iter <= options.max_iter; ++iter) {
     // Images of the new vectors, all in one batched pass.
     std::vector<Matrix> fresh;
-    for (std::size_t k = apb.size(); k < basis.size(); ++k) fresh.push_back(unflat(basis[k], nv, no));
-    const auto prod = hessian.tddft_products(fresh, true, true);
+    for (std::size_t k = apb.size(); k < basis.size(); ++k)
+      fresh.push_back(frame.to_given(unflat(reduced ? Vector(sqrt_diag.cwiseProduct(basis[k])) : basis[k], nv, no)));
+    const auto prod = hessian.tddft_products(fresh, true, !reduced);
     result.n_products += static_cast<int>(fresh.size());
     for (std::size_t k = 0; k < fresh.size(); ++k) {
+      if (reduced) {
+        apb.push_back(sqrt_diag.cwiseProduct(flat(frame.from_given(prod.a_plus_b[k]))));
+        continue;
+      }
       apb.push_back(flat(prod.a_plus_b[k]));
       amb.push_back(flat(prod.a_minus_b[k]));
     }
     const Eigen::Index m = static_cast<Eigen::Index>(basis.size());
-    Matrix b(dim, m), pb(dim, m), mb(dim, m);
+    Matrix b(dim, m), pb(dim, m), mb(dim, reduced ? 0 : m);
     for (Eigen::Index k = 0; k < m; ++k) {
       b.col(k) = basis[k];
       pb.col(k) = apb[k];
-      mb.col(k) = amb[k];
+      if (!reduced) mb.col(k) = amb[k];
     }
     const Matrix mp = 0.5 * (b.transpose() * pb + (b.transpose() * pb).transpose());
-    const Matrix mm = 0.5 * (b.transpose() * mb + (b.transpose() * mb).transpose());
+    const Matrix mm = reduced ? Matrix() : Matrix(0.5 * (b.transpose() * mb + (b.transpose() * mb).transpose()));
 
     // RPA has two residuals per root, of (A+B)(X+Y) = w (X-Y) and (A-B)(X-Y) = w (X+Y); both are preconditioned
-    // and added (Stratmann et al.), which converges much faster than adding their sum. TDA has one.
+    // and added (Stratmann et al.), which converges much faster than adding their sum. TDA and the reduced RPA
+    // have one. residual_norms: what is compared with the thresholds.
     std::vector<Vector> residuals(n_roots), residuals_minus(n_roots);
+    std::vector<double> residual_norms(n_roots), residual_minus_norms(n_roots, 0.0);
     result.max_residual = result.max_guard_residual = 0.0;
-    if (options.tda) {
+    if (reduced) {
+      Eigen::SelfAdjointEigenSolver<Matrix> es(mp);
+      if (es.eigenvalues()(0) <= 0.0)
+        throw ConvergenceError("TDDFT: the ground state is unstable (negative or zero w^2 in the RPA subspace)");
+      z_sub = es.eigenvectors().leftCols(n_roots);
+      for (int r = 0; r < n_roots; ++r) {
+        omega[r] = std::sqrt(es.eigenvalues()(r));
+        residuals[r] = pb * z_sub.col(r) - es.eigenvalues()(r) * (b * z_sub.col(r));
+        // = Delta^(1/2) [(A+B)Z - w(X-Y)] sqrt(w) with the normalised Z; its (A-B) residual vanishes identically.
+        residual_norms[r] = residuals[r].cwiseQuotient(sqrt_diag).norm() / std::sqrt(omega[r]);
+      }
+    } else if (options.tda) {
       Eigen::SelfAdjointEigenSolver<Matrix> es(0.5 * (mp + mm));
       z_sub = es.eigenvectors().leftCols(n_roots);
       for (int r = 0; r < n_roots; ++r) {
         omega[r] = es.eigenvalues()(r);
         residuals[r] = 0.5 * (pb + mb) * z_sub.col(r) - omega[r] * b * z_sub.col(r);
+        residual_norms[r] = residuals[r].norm();
       }
       xmy_sub = z_sub;
     } else {
@@ -145,6 +201,8 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
         xmy_sub.col(r) = s * xmy;
         residuals[r] = pb * z_sub.col(r) - omega[r] * b * xmy_sub.col(r);
         residuals_minus[r] = mb * xmy_sub.col(r) - omega[r] * b * z_sub.col(r);
+        residual_norms[r] = residuals[r].norm();
+        residual_minus_norms[r] = residuals_minus[r].norm();
       }
     }
     int added = 0;
@@ -155,16 +213,19 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
       // of the last wanted root (a degenerate partner, a near-crossing) is converged as tightly as a wanted one.
       const bool wanted = r < n_wanted || omega[r] - omega[n_wanted - 1] < options.guard_threshold;
       const double threshold = wanted ? options.residual_threshold : options.guard_threshold;
-      for (const Vector* res : {&residuals[r], &residuals_minus[r]}) {
+      double& largest = wanted ? result.max_residual : result.max_guard_residual;
+      for (const auto& [res, norm] :
+           {std::pair{&residuals[r], residual_norms[r]}, std::pair{&residuals_minus[r], residual_minus_norms[r]}}) {
         if (res->size() == 0) continue;
-        const double norm = res->norm();
-        double& largest = wanted ? result.max_residual : result.max_guard_residual;
         largest = std::max(largest, norm);
         if (norm < threshold) continue;
+        // Diagonal preconditioner: (diag - w)^-1, reduced (diag^2 - w^2)^-1; |diag - w| kept above 1e-4 Eh.
         Vector precond = *res;
         for (Eigen::Index k = 0; k < dim; ++k) {
-          const double denom = diag(k) - omega[r];
-          precond(k) /= std::abs(denom) < 1e-4 ? (denom < 0 ? -1e-4 : 1e-4) : denom;
+          const double gap = diag(k) - omega[r];
+          double denom = std::abs(gap) < 1e-4 ? (gap < 0 ? -1e-4 : 1e-4) : gap;
+          if (reduced) denom *= diag(k) + omega[r];
+          precond(k) /= denom;
         }
         added += append_orthonormal(basis, precond) ? 1 : 0;
       }
@@ -178,15 +239,20 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
         result.max_residual < options.residual_threshold && result.max_guard_residual < options.guard_threshold;
     if (converged || added == 0 || iter == options.max_iter) {
       result.converged = converged;
-      // Final vectors from the current subspace.
-      const Matrix z_full = b * z_sub, xmy_full = b * xmy_sub;
       const Matrix& co = hessian.c_occ();
       const Matrix& cv = hessian.c_vir();
       for (int r = 0; r < n_wanted; ++r) {
         Excitation ex;
         ex.energy = omega[r];
-        ex.x_plus_y = unflat(z_full.col(r), nv, no);
-        ex.x_minus_y = unflat(xmy_full.col(r), nv, no);
+        // Final vectors from the current subspace, in the hessian's orbitals.
+        if (reduced) {
+          const Vector y = b * z_sub.col(r);
+          ex.x_plus_y = frame.to_given(unflat(sqrt_diag.cwiseProduct(y) / std::sqrt(omega[r]), nv, no));
+          ex.x_minus_y = frame.to_given(unflat(std::sqrt(omega[r]) * y.cwiseQuotient(sqrt_diag), nv, no));
+        } else {
+          ex.x_plus_y = unflat(b * z_sub.col(r), nv, no);
+          ex.x_minus_y = unflat(b * xmy_sub.col(r), nv, no);
+        }
         // Fixed phase (largest |(X+Y)_ai| positive), so stored response vectors are reproducible.
         Eigen::Index imax = 0;
         ex.x_plus_y.reshaped().cwiseAbs().maxCoeff(&imax);

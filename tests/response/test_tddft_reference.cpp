@@ -1,10 +1,14 @@
 // TDDFT singlets (B3LYP/def2-SVP, 5 roots, RPA and TDA) against NWChem 7.0.2 (tests/data/reference_nwchem.json):
 // excitation energies within 1e-3 eV, oscillator strengths within 1e-3. And the Davidson solver's loosely
-// converged guard roots against tightly converged ones, and its start vectors on a symmetric molecule.
+// converged guard roots against tightly converged ones, its start vectors on a symmetric molecule, and the reduced
+// RPA of functionals without exact exchange against the full Casida problem.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dixc/calc/molecule_calculation.hpp"
 #include "dixc/chem/xyz_reader.hpp"
@@ -88,6 +92,58 @@ TEST(TddftStartVectors, FindTheLowestRootsOfEverySymmetry) {
     missed = std::max(missed, without.excitations[r].energy - reference.excitations[r].energy);
   }
   EXPECT_GT(missed, 1e-4) << "unit guesses alone found every root: the case no longer tests the start vectors";
+}
+
+// Without exact exchange the RPA is solved in its reduced symmetric form (one (A+B) product per vector). Checked
+// against the full non-symmetric Casida problem (A-B)(A+B) Z = w^2 Z built densely from products on every unit
+// vector and solved by Eigen's general eigensolver (no reduction), and against the general two-residual Davidson
+// (energies, oscillator strengths, vectors, fewer products), also in non-canonical orbitals (the occupied and
+// virtual orbitals each rotated among themselves: the same states).
+TEST(TddftReducedRpa, EqualsTheFullCasidaProblemAndTheGeneralSolver) {
+  const calc::MoleculeCalculation calculation(test::reference_geometry("H2O"), "def2-svp", "coarse");
+  const calc::FunctionalCalculation pbe = calculation.with("pbe");
+  const scf::ScfResult ground = pbe.converged_scf();
+  const response::OrbitalHessian hessian = pbe.hessian(ground);
+  const int nv = hessian.n_vir(), no = hessian.n_occ(), dim = nv * no;
+  std::vector<Eigen::MatrixXd> units(dim, Eigen::MatrixXd::Zero(nv, no));
+  for (int k = 0; k < dim; ++k) units[k].reshaped()(k) = 1.0;
+  const auto products = hessian.tddft_products(units, true, true);
+  Eigen::MatrixXd apb(dim, dim), amb(dim, dim);
+  for (int k = 0; k < dim; ++k) {
+    apb.col(k) = products.a_plus_b[k].reshaped();
+    amb.col(k) = products.a_minus_b[k].reshaped();
+  }
+  Eigen::EigenSolver<Eigen::MatrixXd> casida(amb * apb, false);
+  std::vector<double> dense;
+  for (int k = 0; k < dim; ++k) dense.push_back(std::sqrt(casida.eigenvalues()(k).real()));
+  std::sort(dense.begin(), dense.end());
+
+  response::TddftOptions reduced, general;
+  general.reduce_semilocal_rpa = false;
+  const auto a = pbe.tddft(hessian, reduced), b = pbe.tddft(hessian, general);
+  // The same orbitals rotated within the occupied and within the virtual space (a deterministic rotation).
+  Eigen::MatrixXd coefficients = ground.coefficients;
+  for (const auto& [first, n] : {std::pair{0, no}, std::pair{no, nv}}) {
+    const Eigen::MatrixXd mix = Eigen::MatrixXd::NullaryExpr(n, n, [](Eigen::Index i, Eigen::Index j) {
+      return std::sin(1.0 + 3.0 * static_cast<double>(i) + 7.0 * static_cast<double>(j));
+    });
+    const Eigen::MatrixXd q = Eigen::HouseholderQR<Eigen::MatrixXd>(mix).householderQ();
+    coefficients.middleCols(first, n) = (coefficients.middleCols(first, n) * q).eval();
+  }
+  const response::OrbitalHessian rotated_hessian(pbe.fock_builder(), coefficients, no);
+  const auto c = pbe.tddft(rotated_hessian, reduced);
+  ASSERT_TRUE(a.converged && b.converged && c.converged);
+  for (int r = 0; r < 5; ++r) {
+    EXPECT_NEAR(a.excitations[r].energy, dense[r], 1e-9) << "root " << r + 1;
+    EXPECT_NEAR(b.excitations[r].energy, dense[r], 1e-9) << "root " << r + 1;
+    EXPECT_NEAR(c.excitations[r].energy, dense[r], 1e-9) << "root " << r + 1 << ", rotated orbitals";
+    EXPECT_NEAR(a.excitations[r].oscillator_strength, b.excitations[r].oscillator_strength, 1e-8) << "root " << r + 1;
+    EXPECT_NEAR(c.excitations[r].oscillator_strength, b.excitations[r].oscillator_strength, 1e-8) << "root " << r + 1;
+    EXPECT_LT((a.excitations[r].x_plus_y - b.excitations[r].x_plus_y).cwiseAbs().maxCoeff(), 1e-5) << "root " << r + 1;
+    EXPECT_LT((a.excitations[r].x_minus_y - b.excitations[r].x_minus_y).cwiseAbs().maxCoeff(), 1e-5)
+        << "root " << r + 1;
+  }
+  EXPECT_LT(a.n_products, b.n_products);
 }
 
 INSTANTIATE_TEST_SUITE_P(H2oNh3C2h4, TddftReference,

@@ -23,9 +23,9 @@ struct ResponseProducts {
 
 // XC-part targets of theory.md section 3 at the orbitals of this object.
 struct XcPart {
-  double energy = 0.0;              // E_xc = E_sl - (c_x/4) tr(D K[D])
-  Eigen::MatrixXd potential;        // V_xc = V_sl - (c_x/2) K[D] (AO)
-  Eigen::MatrixXd gradient;         // g_xc = 4 C_v^T V_xc C_o
+  double energy = 0.0;                            // E_xc = E_sl - (c_x/4) tr(D K[D])
+  Eigen::MatrixXd potential;                      // V_xc = V_sl - (c_x/2) K[D] (AO)
+  Eigen::MatrixXd gradient;                       // g_xc = 4 C_v^T V_xc C_o
   std::vector<Eigen::MatrixXd> hessian_products;  // h_xc(v_k)
 };
 
@@ -41,11 +41,12 @@ class OrbitalHessian {
   int n_vir() const { return static_cast<int>(c_vir_.cols()); }
   const Eigen::MatrixXd& c_occ() const { return c_occ_; }
   const Eigen::MatrixXd& c_vir() const { return c_vir_; }
+  // Whether the functional has exact exchange (else A-B = F_vv v - v F_oo needs no integrals).
+  bool has_exact_exchange() const { return fock_builder_.functional().has_exact_exchange(); }
 
   Eigen::MatrixXd gradient() const;
   std::vector<Eigen::MatrixXd> hessian_products(const std::vector<Eigen::MatrixXd>& directions) const;
-  ResponseProducts tddft_products(const std::vector<Eigen::MatrixXd>& directions, bool a_plus_b,
-                                  bool a_minus_b) const;
+  ResponseProducts tddft_products(const std::vector<Eigen::MatrixXd>& directions, bool a_plus_b, bool a_minus_b) const;
   XcPart xc_part(const std::vector<Eigen::MatrixXd>& directions) const;
 
   // D1[v] of theory.md section 2.

@@ -12,6 +12,9 @@
 // is found if it falls below the last wanted root. Unit guesses carry only their own symmetries, so `random_guesses`
 // dense pseudo-random vectors join them: without them a low state of another irreducible representation enters
 // only through rounding noise (benzene B3LYP/def2-SVP: missed roots 0.23 eV off).
+// Without exact exchange A-B is the orbital-energy difference Delta (diagonal in canonical orbitals) and the RPA is
+// solved as the symmetric Delta^(1/2) (A+B) Delta^(1/2) y = w^2 y, with (A+B) products only and one residual per
+// root (the same convergence measure: its (A-B) residual vanishes identically).
 #include <array>
 #include <iosfwd>
 #include <string>
@@ -34,6 +37,9 @@ struct TddftOptions {
   // Dense pseudo-random start vectors (deterministic), so states of every symmetry and every partner of a
   // degenerate set (up to this many) are in the subspace from the start.
   int random_guesses = 3;
+  // RPA without exact exchange as the symmetric problem Delta^(1/2) (A+B) Delta^(1/2) (one product and one
+  // residual per root); false: the general two-residual RPA (a test oracle).
+  bool reduce_semilocal_rpa = true;
   std::ostream* log = nullptr;
 };
 
@@ -51,7 +57,7 @@ struct TddftResult {
   bool converged = false;
   double max_residual = 0.0;        // largest residual norm of the wanted roots (and guards within guard_threshold)
   double max_guard_residual = 0.0;  // largest residual norm of the other guard roots
-  int n_products = 0;               // trial vectors multiplied by (A+B) and (A-B)
+  int n_products = 0;               // trial vectors multiplied by (A+B) and (A-B) (reduced RPA: (A+B) only)
 };
 
 // dipole_ao: <mu| r_k |nu> (integrals::dipole). Requires canonical-or-not orthonormal orbitals at an SCF
