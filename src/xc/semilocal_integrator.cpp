@@ -263,10 +263,11 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
   // [phi; d_x phi; d_y phi; d_z phi], so that each product below is one GEMM for all of them.
   const Eigen::Index n_stack = gradients ? 4 : 1;
   const int n_threads = omp_get_max_threads();
-  // Two accumulators per thread: C_v^T V1_x C_o column block x of out_vo, and its part built from the
+  // Two accumulators per thread: C_v^T V1_x C_o column block x of out_vo, and (GGA) its part built from the
   // virtual-side gradients, (C_v^T V1_x C_o) row block x of out_xv_o (nv*nx x no).
   std::vector<Matrix> out_vo(n_threads, Matrix::Zero(nv, no * nx)), out_xv_o(n_threads);
-  if (gradients) std::fill(out_xv_o.begin(), out_xv_o.end(), Matrix::Zero(nv * nx, no));
+  const bool vir_side = gradients && !meta;  // out_xv_o in use (meta-GGA: everything in out_vo)
+  if (vir_side) std::fill(out_xv_o.begin(), out_xv_o.end(), Matrix::Zero(nv * nx, no));
   const std::lock_guard<std::mutex> lock(kernel_mutex_);
   KernelGroundState& state = kernel_ground_state(density);
   KernelOrbitals& orbitals = kernel_orbitals(c_occ, c_vir);
@@ -311,43 +312,45 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
 
   // First-order density of S = C_v v C_o^T + transpose on block b: with t_x = psi_v v_x (np x no) and
   // q_x = psi_o v_x^T (np x nv),
-  //   rho1 = 2 sum_i t_i psi_i,   d_k rho1 = 2 [sum_a d_k psi_a q_a + sum_i t_i d_k psi_i],
-  //   tau1 = sum_k sum_a d_k psi_a (d_k psi_o v^T)_a.
-  // Two GEMMs instead of one per stacked row block (half the flops of differentiating t).
+  //   rho1 = 2 sum_i t_i psi_i,   d_k rho1 = 2 [sum_a d_k psi_a q_a + sum_i t_i d_k psi_i].
+  // LDA, GGA: two GEMMs instead of one per stacked row block (half the flops of differentiating t). Meta-GGA,
+  // which needs the stacked product anyway for tau1: t_k = d_k psi_v v (k = 0..3, one GEMM on the stacked rows)
+  // and everything elementwise on n_occ columns,
+  //   d_k rho1 = 2 sum_i [t_k,i psi_i + t_0,i d_k psi_i],   tau1 = sum_k sum_i t_k,i d_k psi_i.
   auto first_order = [&](std::size_t b, const Matrix& psi_o, const Matrix& psi_v, std::vector<PointDensity>& first) {
     const Eigen::Index np = static_cast<Eigen::Index>(grid_.blocks[b].end - grid_.blocks[b].begin);
     auto rows = [np, &rows_of](auto&& m, Eigen::Index k) { return rows_of(m, np, k); };
     const auto o0 = rows(psi_o, 0), v0 = rows(psi_v, 0);
-    const Matrix t = v0 * v_stack;
+    const Matrix t = meta ? Matrix(psi_v * v_stack) : Matrix(v0 * v_stack);
     Matrix q;
-    if (gradients) q = o0 * vt_stack;
-    std::array<Matrix, 3> u;
-    if (meta)
-      for (Eigen::Index k = 1; k < 4; ++k) u[k - 1] = rows(psi_o, k) * vt_stack;
+    if (gradients && !meta) q = o0 * vt_stack;
     const PointDensity& ground = state.ground[b];
     first.resize(nx);
     for (Eigen::Index x = 0; x < nx; ++x) {
-      const auto t_x = t.middleCols(x * no, no);
+      auto t_kx = [&](Eigen::Index k) { return rows(t, k).middleCols(x * no, no); };
+      const auto t_x = t_kx(0);
       first[x].rho = 2.0 * t_x.cwiseProduct(o0).rowwise().sum();
-      if (gradients) {
-        const auto q_x = q.middleCols(x * nv, nv);
-        first[x].grad.resize(np, 3);
-        for (Eigen::Index k = 1; k < 4; ++k)
-          first[x].grad.col(k - 1) = 2.0 * (rows(psi_v, k).cwiseProduct(q_x).rowwise().sum() +
-                                            t_x.cwiseProduct(rows(psi_o, k)).rowwise().sum());
-        first[x].sigma = 2.0 * ground.grad.cwiseProduct(first[x].grad).rowwise().sum();
+      if (!gradients) continue;
+      first[x].grad.resize(np, 3);
+      for (Eigen::Index k = 1; k < 4; ++k) {
+        const auto virtual_side =
+            meta ? Eigen::VectorXd(t_kx(k).cwiseProduct(o0).rowwise().sum())
+                 : Eigen::VectorXd(rows(psi_v, k).cwiseProduct(q.middleCols(x * nv, nv)).rowwise().sum());
+        first[x].grad.col(k - 1) = 2.0 * (virtual_side + t_x.cwiseProduct(rows(psi_o, k)).rowwise().sum());
       }
+      first[x].sigma = 2.0 * ground.grad.cwiseProduct(first[x].grad).rowwise().sum();
       if (meta) {
         first[x].tau = Eigen::VectorXd::Zero(np);
-        for (Eigen::Index k = 1; k < 4; ++k)
-          first[x].tau += rows(psi_v, k).cwiseProduct(u[k - 1].middleCols(x * nv, nv)).rowwise().sum();
+        for (Eigen::Index k = 1; k < 4; ++k) first[x].tau += t_kx(k).cwiseProduct(rows(psi_o, k)).rowwise().sum();
       }
     }
   };
 
   // C_v^T V1_x C_o = psi_v^T R_x + G_x^T psi_o + sum_k (diag(w c / 2) d_k psi_v)^T d_k psi_o with
   //   R_x = diag(w a) psi_o + sum_k diag(w b_k) d_k psi_o,   G_x = sum_k diag(w b_k) d_k psi_v,
-  // w = 1 for coefficients that already include the weights.
+  // w = 1 for coefficients that already include the weights. Meta-GGA: one GEMM on the stacked rows,
+  //   C_v^T V1_x C_o = sum_k (d_k psi_v)^T S_k,x,  S_0 = R,  S_k = diag(w b_k) psi_o + diag(w c / 2) d_k psi_o,
+  // with the elementwise work on n_occ columns (4 GEMM units instead of 5, tau's and G's n_vir-wide scaling gone).
   auto contract = [&](std::size_t b, const Matrix& psi_o, const Matrix& psi_v, const std::vector<PointPotential>& pot,
                       bool weighted) {
     const auto& block = grid_.blocks[b];
@@ -357,8 +360,24 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
         weighted ? Eigen::VectorXd::Ones(np)
                  : Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(grid_.weights.data() + block.begin, np));
     const auto o0 = rows(psi_o, 0), v0 = rows(psi_v, 0);
-    Matrix r(np, no * nx), g, h;
-    const bool has_b = gradients && pot[0].b.size() != 0, has_c = meta && pot[0].c.size() != 0;
+    if (meta) {
+      Matrix stacked(4 * np, no * nx);
+      for (Eigen::Index x = 0; x < nx; ++x) {
+        const Eigen::MatrixX3d wb =
+            pot[x].b.size() != 0 ? Eigen::MatrixX3d(w.asDiagonal() * pot[x].b) : Eigen::MatrixX3d::Zero(np, 3);
+        auto s_x = [&](Eigen::Index k) { return rows(stacked, k).middleCols(x * no, no); };
+        s_x(0) = w.cwiseProduct(pot[x].a).asDiagonal() * o0;
+        for (Eigen::Index k = 1; k < 4; ++k) {
+          s_x(0) += wb.col(k - 1).asDiagonal() * rows(psi_o, k);
+          s_x(k) = wb.col(k - 1).asDiagonal() * o0;
+          if (pot[x].c.size() != 0) s_x(k) += (0.5 * w.cwiseProduct(pot[x].c)).asDiagonal() * rows(psi_o, k);
+        }
+      }
+      out_vo[omp_get_thread_num()].noalias() += psi_v.transpose() * stacked;
+      return;
+    }
+    Matrix r(np, no * nx), g;
+    const bool has_b = gradients && pot[0].b.size() != 0;
     if (has_b) g.resize(np, nv * nx);
     for (Eigen::Index x = 0; x < nx; ++x) {
       auto r_x = r.middleCols(x * no, no);
@@ -372,14 +391,6 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
     const int thread = omp_get_thread_num();
     out_vo[thread].noalias() += v0.transpose() * r;
     if (has_b) out_xv_o[thread].noalias() += g.transpose() * o0;
-    if (has_c) {
-      h.resize(np, nv * nx);
-      for (Eigen::Index k = 1; k < 4; ++k) {
-        for (Eigen::Index x = 0; x < nx; ++x)
-          h.middleCols(x * nv, nv) = (0.5 * w.cwiseProduct(pot[x].c)).asDiagonal() * rows(psi_v, k);
-        out_xv_o[thread].noalias() += h.transpose() * rows(psi_o, k);
-      }
-    }
   };
 
   if (!kernel.whole_grid) {
@@ -424,12 +435,12 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
   }
   for (int t = 1; t < n_threads; ++t) {
     out_vo[0] += out_vo[t];
-    if (gradients) out_xv_o[0] += out_xv_o[t];
+    if (vir_side) out_xv_o[0] += out_xv_o[t];
   }
   std::vector<Matrix> result(nx);
   for (Eigen::Index x = 0; x < nx; ++x) {
     result[x] = out_vo[0].middleCols(x * no, no);
-    if (gradients) result[x] += out_xv_o[0].middleRows(x * nv, nv);
+    if (vir_side) result[x] += out_xv_o[0].middleRows(x * nv, nv);
   }
   return result;
 }
