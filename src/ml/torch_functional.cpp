@@ -42,8 +42,9 @@ TorchFunctional::TorchFunctional(torch::jit::Module model, const chem::Molecule&
   name_ = model_.hasattr("architecture") ? "torch:" + model_.attr("architecture").toStringRef() : "torch";
   const auto& g = integrator_->grid();
   const auto n = static_cast<std::int64_t>(g.size());
-  grid_.points = torch::from_blob(const_cast<double*>(g.points.data()->data()), {n, 3}, torch::kDouble).clone();
-  grid_.weights = torch::from_blob(const_cast<double*>(g.weights.data()), {n}, torch::kDouble).clone();
+  // Views of the integrator's grid (kept alive by integrator_, only read), not copies.
+  grid_.points = torch::from_blob(const_cast<double*>(g.points.data()->data()), {n, 3}, torch::kDouble);
+  grid_.weights = torch::from_blob(const_cast<double*>(g.weights.data()), {n}, torch::kDouble);
   std::vector<double> z, pos;
   for (const auto& a : molecule.atoms) {
     z.push_back(a.Z);

@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <numeric>
 #include <ostream>
+#include <random>
 #include <sstream>
 #include <utility>
 
@@ -42,14 +43,13 @@ bool append_orthonormal(std::vector<Vector>& basis, Vector candidate) {
   return true;
 }
 
-// Uniform in [-1, 1) from (stream, index) by SplitMix64 (Steele et al., OOPSLA 2014): the same numbers on every
-// platform and rank count, unlike std:: distributions.
-double hashed_uniform(std::uint64_t stream, std::uint64_t index) {
-  std::uint64_t z = stream * 0x9E3779B97F4A7C15ull + index + 0x632BE59BD9B4E019ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) * 0x1.0p-52 - 1.0;
+// n numbers uniform in [-1, 1) from std::mt19937_64 seeded with `stream`: its raw output is fixed by the C++
+// standard, so the same numbers on every platform and rank count (unlike std:: distributions).
+Vector uniform_values(std::uint64_t stream, Eigen::Index n) {
+  std::mt19937_64 engine(stream);
+  Vector v(n);
+  for (Eigen::Index k = 0; k < n; ++k) v(k) = static_cast<double>(engine() >> 11) * 0x1.0p-52 - 1.0;
+  return v;
 }
 
 // The orbitals in which the Davidson vectors (n_vir x n_occ, flattened) live, and the diagonal of A-B there.
@@ -124,10 +124,8 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
   // missed below the last wanted root (benzene B3LYP: 5 roots 8.6 mEh off). Dense pseudo-random vectors overlap
   // every state; weighted by 1/(diag - min diag + 0.1 Eh) toward the low excitations where wanted states live.
   for (int g = 0; g < options.random_guesses; ++g) {
-    Vector v(dim);
-    for (Eigen::Index k = 0; k < dim; ++k)
-      v(k) = hashed_uniform(static_cast<std::uint64_t>(g), static_cast<std::uint64_t>(k)) /
-             (diag(k) - diag(order[0]) + 0.1);
+    Vector v = uniform_values(static_cast<std::uint64_t>(g), dim);
+    v.array() /= diag.array() - diag(order[0]) + 0.1;
     append_orthonormal(basis, std::move(v));
   }
   TddftResult result;
