@@ -78,8 +78,9 @@ class SemilocalIntegrator {
   // weights: sum_p [a_p phi phi + b_p . grad(phi phi) + c_p/2 grad phi . grad phi]. For functionals that are
   // evaluated on the whole grid at once (non-local models), where a_p = dE/drho_p etc.
   Eigen::MatrixXd assemble(const PointPotential& weighted) const;
-  // L (nbf x r) with L L^T = density, from its eigenvalues above 1e-13 of the largest, when the density is
-  // positive semidefinite (ground-state densities: r = occupied orbitals); empty otherwise (perturbations).
+  // L (nbf x r) with L L^T = density (to 32 nbf eps of its largest element), by pivoted Cholesky stopped at the
+  // numerical rank, when the density is positive semidefinite (ground-state densities: r = occupied orbitals);
+  // empty otherwise (perturbations).
   static Eigen::MatrixXd positive_factor(const Eigen::MatrixXd& density);
 
   const grid::MolecularGrid& grid() const { return grid_; }
