@@ -272,12 +272,13 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
   const Eigen::Index no = c_occ.cols(), nv = c_vir.cols();
   const bool gradients = order_ != DensityOrder::lda, meta = order_ == DensityOrder::meta_gga;
   if (nx == 0) return {};
-  // All directions side by side: v_stack = [v_1 | v_2 | ...] (nv x no*nx) and vt_stack = [v_1^T | v_2^T | ...]
-  // (no x nv*nx), so that every GEMM below serves all directions at once (n_occ alone is 5-20 columns).
-  Matrix v_stack(nv, no * nx), vt_stack(no, nv * nx);
+  // All directions side by side: v_stack = [v_1 | v_2 | ...] (nv x no*nx) and (GGA) vt_stack = [v_1^T | v_2^T |
+  // ...] (no x nv*nx), so that every GEMM below serves all directions at once (n_occ alone is 5-20 columns).
+  const bool vir_side = gradients && !meta;  // GGA: q = psi_o v^T and the accumulator out_xv_o in use
+  Matrix v_stack(nv, no * nx), vt_stack(vir_side ? no : 0, vir_side ? nv * nx : 0);
   for (Eigen::Index x = 0; x < nx; ++x) {
     v_stack.middleCols(x * no, no) = directions[x];
-    vt_stack.middleCols(x * nv, nv) = directions[x].transpose();
+    if (vir_side) vt_stack.middleCols(x * nv, nv) = directions[x].transpose();
   }
   // Per block, the AO values and (GGA, meta-GGA) their three gradient components are stacked by rows,
   // [phi; d_x phi; d_y phi; d_z phi], so that each product below is one GEMM for all of them.
@@ -286,7 +287,6 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
   // Two accumulators per thread: C_v^T V1_x C_o column block x of out_vo, and (GGA) its part built from the
   // virtual-side gradients, (C_v^T V1_x C_o) row block x of out_xv_o (nv*nx x no).
   std::vector<Matrix> out_vo(n_threads, Matrix::Zero(nv, no * nx)), out_xv_o(n_threads);
-  const bool vir_side = gradients && !meta;  // out_xv_o in use (meta-GGA: everything in out_vo)
   if (vir_side) std::fill(out_xv_o.begin(), out_xv_o.end(), Matrix::Zero(nv * nx, no));
   const std::lock_guard<std::mutex> lock(kernel_mutex_);
   KernelGroundState& state = kernel_ground_state(density);
@@ -343,7 +343,7 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
     const auto o0 = rows(psi_o, 0), v0 = rows(psi_v, 0);
     const Matrix t = meta ? Matrix(psi_v * v_stack) : Matrix(v0 * v_stack);
     Matrix q;
-    if (gradients && !meta) q = o0 * vt_stack;
+    if (vir_side) q = o0 * vt_stack;
     const PointDensity& ground = state.ground[b];
     first.resize(nx);
     for (Eigen::Index x = 0; x < nx; ++x) {
