@@ -156,8 +156,8 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
     const Matrix mp = 0.5 * (b.transpose() * pb + (b.transpose() * pb).transpose());
     const Matrix mm = reduced ? Matrix() : Matrix(0.5 * (b.transpose() * mb + (b.transpose() * mb).transpose()));
 
-    // RPA has two residuals per root, of (A+B)(X+Y) = w (X-Y) and (A-B)(X-Y) = w (X+Y); both are preconditioned
-    // and added (Stratmann et al.), which converges much faster than adding their sum. TDA and the reduced RPA
+    // RPA has two residuals per root, of (A+B)(X+Y) = w (X-Y) and (A-B)(X-Y) = w (X+Y); two preconditioned
+    // corrections are added (Stratmann et al.), which converges much faster than one. TDA and the reduced RPA
     // have one. residual_norms: what is compared with the thresholds.
     std::vector<Vector> residuals(n_roots), residuals_minus(n_roots);
     std::vector<double> residual_norms(n_roots), residual_minus_norms(n_roots, 0.0);
@@ -212,21 +212,30 @@ TddftResult solve_tddft(const OrbitalHessian& hessian, const std::array<Matrix, 
       const bool wanted = r < n_wanted || omega[r] - omega[n_wanted - 1] < options.guard_threshold;
       const double threshold = wanted ? options.residual_threshold : options.guard_threshold;
       double& largest = wanted ? result.max_residual : result.max_guard_residual;
-      for (const auto& [res, norm] :
-           {std::pair{&residuals[r], residual_norms[r]}, std::pair{&residuals_minus[r], residual_minus_norms[r]}}) {
-        if (res->size() == 0) continue;
-        largest = std::max(largest, norm);
-        if (norm < threshold) continue;
-        // Diagonal preconditioner: (diag - w)^-1, reduced (diag^2 - w^2)^-1; |diag - w| kept above 1e-4 Eh.
-        Vector precond = *res;
-        for (Eigen::Index k = 0; k < dim; ++k) {
-          const double gap = diag(k) - omega[r];
-          double denom = std::abs(gap) < 1e-4 ? (gap < 0 ? -1e-4 : 1e-4) : gap;
-          if (reduced) denom *= diag(k) + omega[r];
-          precond(k) /= denom;
-        }
-        added += append_orthonormal(basis, precond) ? 1 : 0;
+      largest = std::max({largest, residual_norms[r], residual_minus_norms[r]});
+      if (std::max(residual_norms[r], residual_minus_norms[r]) < threshold) continue;
+      // Diagonal preconditioner from A ~ diag, B ~ 0, with |diag - w| kept above 1e-4 Eh: TDA dX = R / (diag - w),
+      // reduced RPA (diag^2 - w^2)^-1. General RPA: from the X and Y residuals R_X = (r+ + r-)/2 and
+      // R_Y = (r+ - r-)/2 (A X + B Y - w X and B X + A Y + w Y), dX = R_X / (diag - w) and dY = R_Y / (diag + w):
+      // only the X part is near-singular at w.
+      auto near_root = [&](Eigen::Index k) {
+        const double gap = diag(k) - omega[r];
+        return std::abs(gap) < 1e-4 ? (gap < 0 ? -1e-4 : 1e-4) : gap;
+      };
+      auto above_root = [&](Eigen::Index k) { return std::max(diag(k) + omega[r], 1e-4); };
+      if (residuals_minus[r].size() == 0) {
+        Vector correction = residuals[r];
+        for (Eigen::Index k = 0; k < dim; ++k) correction(k) /= near_root(k) * (reduced ? above_root(k) : 1.0);
+        added += append_orthonormal(basis, std::move(correction)) ? 1 : 0;
+        continue;
       }
+      Vector dx = residuals[r] + residuals_minus[r], dy = residuals[r] - residuals_minus[r];
+      for (Eigen::Index k = 0; k < dim; ++k) {
+        dx(k) /= near_root(k);
+        dy(k) /= above_root(k);
+      }
+      added += append_orthonormal(basis, std::move(dx)) ? 1 : 0;
+      added += append_orthonormal(basis, std::move(dy)) ? 1 : 0;
     }
     if (options.log)
       *options.log << "  davidson iter " << std::setw(3) << iter << "  subspace " << std::setw(4) << m
