@@ -137,8 +137,9 @@ TEST(TddftReducedRpa, EqualsTheFullCasidaProblemAndTheGeneralSolver) {
     EXPECT_NEAR(a.excitations[r].energy, dense[r], 1e-9) << "root " << r + 1;
     EXPECT_NEAR(b.excitations[r].energy, dense[r], 1e-9) << "root " << r + 1;
     EXPECT_NEAR(c.excitations[r].energy, dense[r], 1e-9) << "root " << r + 1 << ", rotated orbitals";
-    EXPECT_NEAR(a.excitations[r].oscillator_strength, b.excitations[r].oscillator_strength, 1e-8) << "root " << r + 1;
-    EXPECT_NEAR(c.excitations[r].oscillator_strength, b.excitations[r].oscillator_strength, 1e-8) << "root " << r + 1;
+    // Energies converge quadratically in the residual (1e-6), vectors and f linearly: f to 1e-6 (CI: 1.3e-8).
+    EXPECT_NEAR(a.excitations[r].oscillator_strength, b.excitations[r].oscillator_strength, 1e-6) << "root " << r + 1;
+    EXPECT_NEAR(c.excitations[r].oscillator_strength, b.excitations[r].oscillator_strength, 1e-6) << "root " << r + 1;
     EXPECT_LT((a.excitations[r].x_plus_y - b.excitations[r].x_plus_y).cwiseAbs().maxCoeff(), 1e-5) << "root " << r + 1;
     EXPECT_LT((a.excitations[r].x_minus_y - b.excitations[r].x_minus_y).cwiseAbs().maxCoeff(), 1e-5)
         << "root " << r + 1;
