@@ -340,8 +340,8 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
   auto first_order = [&](std::size_t b, const Matrix& psi_o, const Matrix& psi_v, std::vector<PointDensity>& first) {
     const Eigen::Index np = static_cast<Eigen::Index>(grid_.blocks[b].end - grid_.blocks[b].begin);
     auto rows = [np, &rows_of](auto&& m, Eigen::Index k) { return rows_of(m, np, k); };
-    const auto o0 = rows(psi_o, 0), v0 = rows(psi_v, 0);
-    const Matrix t = meta ? Matrix(psi_v * v_stack) : Matrix(v0 * v_stack);
+    const auto o0 = rows(psi_o, 0);
+    const Matrix t = psi_v.topRows((meta ? 4 : 1) * np) * v_stack;  // t_0 = psi_v v (and meta-GGA t_k)
     Matrix q;
     if (vir_side) q = o0 * vt_stack;
     const PointDensity& ground = state.ground[b];
@@ -379,38 +379,32 @@ std::vector<Matrix> SemilocalIntegrator::kernel_contraction_ov(const Matrix& den
     const Eigen::VectorXd w =
         weighted ? Eigen::VectorXd::Ones(np)
                  : Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(grid_.weights.data() + block.begin, np));
-    const auto o0 = rows(psi_o, 0), v0 = rows(psi_v, 0);
-    if (meta) {
-      Matrix stacked(4 * np, no * nx);
-      for (Eigen::Index x = 0; x < nx; ++x) {
-        const Eigen::MatrixX3d wb =
-            pot[x].b.size() != 0 ? Eigen::MatrixX3d(w.asDiagonal() * pot[x].b) : Eigen::MatrixX3d::Zero(np, 3);
-        auto s_x = [&](Eigen::Index k) { return rows(stacked, k).middleCols(x * no, no); };
-        s_x(0) = w.cwiseProduct(pot[x].a).asDiagonal() * o0;
-        for (Eigen::Index k = 1; k < 4; ++k) {
-          s_x(0) += wb.col(k - 1).asDiagonal() * rows(psi_o, k);
-          s_x(k) = wb.col(k - 1).asDiagonal() * o0;
-          if (pot[x].c.size() != 0) s_x(k) += (0.5 * w.cwiseProduct(pot[x].c)).asDiagonal() * rows(psi_o, k);
-        }
-      }
-      out_vo[omp_get_thread_num()].noalias() += psi_v.transpose() * stacked;
-      return;
-    }
-    Matrix r(np, no * nx), g;
-    const bool has_b = gradients && pot[0].b.size() != 0;
-    if (has_b) g.resize(np, nv * nx);
+    const auto o0 = rows(psi_o, 0);
+    // Row block 0 of `stacked`: R_x; meta-GGA, row blocks k = 1..3: S_k,x. GGA: G_x side by side in g.
+    const bool has_b = gradients && pot[0].b.size() != 0, has_c = meta && pot[0].c.size() != 0;
+    Matrix stacked((meta ? 4 : 1) * np, no * nx), g(vir_side && has_b ? np : 0, vir_side && has_b ? nv * nx : 0);
     for (Eigen::Index x = 0; x < nx; ++x) {
-      auto r_x = r.middleCols(x * no, no);
-      r_x = w.cwiseProduct(pot[x].a).asDiagonal() * o0;
+      auto s_x = [&](Eigen::Index k) { return rows(stacked, k).middleCols(x * no, no); };
+      s_x(0) = w.cwiseProduct(pot[x].a).asDiagonal() * o0;
+      for (Eigen::Index k = 1; k < (meta ? 4 : 1); ++k) {
+        if (has_c)
+          s_x(k) = (0.5 * w.cwiseProduct(pot[x].c)).asDiagonal() * rows(psi_o, k);
+        else
+          s_x(k).setZero();
+      }
       if (!has_b) continue;
       const Eigen::MatrixX3d wb = w.asDiagonal() * pot[x].b;
-      for (Eigen::Index k = 1; k < 4; ++k) r_x += wb.col(k - 1).asDiagonal() * rows(psi_o, k);
-      g.middleCols(x * nv, nv) = wb.col(0).asDiagonal() * rows(psi_v, 1) + wb.col(1).asDiagonal() * rows(psi_v, 2) +
-                                 wb.col(2).asDiagonal() * rows(psi_v, 3);
+      for (Eigen::Index k = 1; k < 4; ++k) {
+        s_x(0) += wb.col(k - 1).asDiagonal() * rows(psi_o, k);
+        if (meta) s_x(k) += wb.col(k - 1).asDiagonal() * o0;
+      }
+      if (vir_side)
+        g.middleCols(x * nv, nv) = wb.col(0).asDiagonal() * rows(psi_v, 1) + wb.col(1).asDiagonal() * rows(psi_v, 2) +
+                                   wb.col(2).asDiagonal() * rows(psi_v, 3);
     }
     const int thread = omp_get_thread_num();
-    out_vo[thread].noalias() += v0.transpose() * r;
-    if (has_b) out_xv_o[thread].noalias() += g.transpose() * o0;
+    out_vo[thread].noalias() += psi_v.topRows(stacked.rows()).transpose() * stacked;  // v0 (LDA, GGA), all (meta)
+    if (g.size() != 0) out_xv_o[thread].noalias() += g.transpose() * o0;
   };
 
   if (!kernel.whole_grid) {
