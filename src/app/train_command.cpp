@@ -41,6 +41,10 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
       "unit of the energy term: per-electron, (dE/N_e)^2, weighs small molecules more; total, dE^2, weighs "
       "every molecule by its error in Eh, as the total-energy MAE of dixc evaluate does")(
       "w-grad", po::value<double>()->default_value(1.0), "weight of the gradient term")(
+      "grad-metric", po::value<std::string>()->default_value("mean-square"),
+      "norm of the gradient term: mean-square, the mean of dg_ai^2 over all occupied-virtual pairs; "
+      "inverse-gap, sum dg_ai^2 / (8 (eps_a - eps_i)), the second-order estimate of the energy the density error "
+      "costs the reference functional (E_rho), which weighs low-lying pairs most and core pairs least")(
       "w-hess", po::value<double>()->default_value(1.0), "weight of the Hessian term")(
       "w-density", po::value<double>()->default_value(1.0),
       "weight of the density term sum_p w_p (rho - rho_ref)^2 of the +density modes")(
@@ -108,6 +112,7 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   o.loss.weights = {vm["w-energy"].as<double>(), vm["w-grad"].as<double>(), vm["w-hess"].as<double>(),
                     vm["w-density"].as<double>()};
   o.loss.energy_normalisation = ml::parse_energy_normalisation(vm["energy-norm"].as<std::string>());
+  o.loss.gradient_metric = ml::parse_gradient_metric(vm["grad-metric"].as<std::string>());
   o.epochs = vm["epochs"].as<int>();
   o.patience = vm["patience"].as<int>();
   o.max_steps = vm["max-steps"].as<int>();

@@ -148,11 +148,24 @@ struct ResidualTerm {
   double value, relative;
   torch::Tensor adjoint;
 };
-ResidualTerm residual_term(const torch::Tensor& x, const torch::Tensor& target, double weight) {
+// sum_ai c_ai d_ai^2 with d = x - target and per-element factors c (a tensor, or 1/numel when undefined: the mean).
+ResidualTerm residual_term(const torch::Tensor& x, const torch::Tensor& target, double weight,
+                           const torch::Tensor& factors = {}) {
   const torch::Tensor d = x - target;
-  const double n = static_cast<double>(d.numel());
-  return {d.pow(2).sum().item<double>() / n, d.norm().item<double>() / std::max(target.norm().item<double>(), 1e-300),
-          (2.0 * weight / n) * d};
+  const torch::Tensor cd = factors.defined() ? factors * d : d / static_cast<double>(d.numel());
+  return {(cd * d).sum().item<double>(), d.norm().item<double>() / std::max(target.norm().item<double>(), 1e-300),
+          (2.0 * weight) * cd};
+}
+
+// The gradient term's per-element factors (section 4): none (the mean) or 1 / (8 Delta_ai).
+torch::Tensor gradient_factors(const MoleculeTensors& m, GradientMetric metric) {
+  if (metric == GradientMetric::mean_square) return {};
+  const double smallest = m.gaps.min().item<double>();
+  if (!(smallest > 1e-6))
+    throw InputError("molecule '" + m.name + "': its reference has an occupied-virtual orbital-energy gap of " +
+                     std::to_string(smallest) + " Eh, so --grad-metric inverse-gap is undefined for it; use " +
+                     "--grad-metric mean-square or leave the molecule out");
+  return 1.0 / (8.0 * m.gaps);
 }
 
 // The loss's first variation on one call's points as a differentiable scalar: c_E E plus the point derivatives
@@ -373,6 +386,16 @@ std::string to_string(EnergyNormalisation normalisation) {
   return normalisation == EnergyNormalisation::total ? "total" : "per-electron";
 }
 
+GradientMetric parse_gradient_metric(const std::string& name) {
+  if (name == "mean-square") return GradientMetric::mean_square;
+  if (name == "inverse-gap") return GradientMetric::inverse_gap;
+  throw InputError("unknown gradient metric '" + name + "' (valid: mean-square, inverse-gap)");
+}
+
+std::string to_string(GradientMetric metric) {
+  return metric == GradientMetric::inverse_gap ? "inverse-gap" : "mean-square";
+}
+
 std::string to_string(LossMode mode) {
   switch (mode) {
     case LossMode::energy:
@@ -401,7 +424,7 @@ LossTerms loss_terms(const ModelResponse& r, const MoleculeTensors& m, const Los
   t.gradient = t.hessian = t.relative_gradient = t.relative_hessian = nan;
   if (r.gradient.defined()) {
     const double w = s.uses_gradient() ? s.weights.gradient / s.scales.gradient : 0.0;
-    const ResidualTerm term = residual_term(r.gradient, m.g_xc, w);
+    const ResidualTerm term = residual_term(r.gradient, m.g_xc, w, gradient_factors(m, s.gradient_metric));
     t.gradient = term.value;
     t.relative_gradient = term.relative;
     t.total += w * term.value;

@@ -190,6 +190,7 @@ ModelInfo model_info(const torch::jit::Module& m) {
   info.architecture = text("architecture");
   info.loss_mode = text("loss_mode");
   info.energy_normalisation = text("energy_normalisation");
+  info.gradient_metric = text("gradient_metric");
   info.parameter_average = text("parameter_average");
   info.selection = text("selection");
   info.seeds = text("seeds");

@@ -56,7 +56,7 @@ std::size_t MoleculeTensors::n_points() const {
 std::size_t MoleculeTensors::bytes() const {
   std::size_t b = 0;
   for (const auto& c : chunks) b += (c.weights.numel() + c.points.numel() + c.phi.numel() + c.dphi.numel()) * 8;
-  return b + (c_occ.numel() + c_vir.numel() + g_xc.numel() + directions.numel() + h_xc.numel()) * 8;
+  return b + (c_occ.numel() + c_vir.numel() + g_xc.numel() + gaps.numel() + directions.numel() + h_xc.numel()) * 8;
 }
 
 MoleculeTensors load_molecule_tensors(const data::MoleculeRecord& record, const std::string& basis_name,
@@ -80,6 +80,12 @@ MoleculeTensors load_molecule_tensors(const data::MoleculeRecord& record, const 
   m.c_vir = c.slice(1, no, n_mo).contiguous();
   m.e_xc = record.scalars.e_xc;
   m.g_xc = from_column_major(record.arrays.g_xc, 0, nv, no);
+  const auto& eps = record.arrays.orbital_energies;
+  if (static_cast<std::int64_t>(eps.size()) != n_mo)
+    throw InputError("molecule '" + record.name + "': the dataset holds " + std::to_string(eps.size()) +
+                     " orbital energies for " + std::to_string(n_mo) + " orbitals; regenerate it");
+  const torch::Tensor e = torch::tensor(std::vector<double>(eps.begin(), eps.end()), torch::kDouble);
+  m.gaps = e.slice(0, no, n_mo).unsqueeze(1) - e.slice(0, 0, no).unsqueeze(0);
   std::vector<torch::Tensor> dirs, hs;
   for (std::int64_t k = 0; k < nd; ++k) {
     dirs.push_back(from_column_major(record.arrays.directions, k * nv * no, nv, no));

@@ -123,6 +123,7 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
                                  {"architecture", info.architecture},
                                  {"loss_mode", info.loss_mode},
                                  {"energy_normalisation", info.energy_normalisation},
+                                 {"gradient_metric", info.gradient_metric},
                                  {"parameter_average", info.parameter_average},
                                  {"selection", info.selection},
                                  {"seeds", info.seeds},

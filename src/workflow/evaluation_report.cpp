@@ -61,8 +61,10 @@ struct CellKey {
 // The training options of a summary that differ from the defaults in any phase, e.g. "parameter_average
 // none>ema 0.98"; empty for the defaults (and for summaries that do not record them).
 std::string option_label(const nlohmann::json& summary) {
-  static const std::pair<const char*, const char*> defaults[] = {
-      {"energy_normalisation", "per-electron"}, {"parameter_average", "none"}, {"selection", "best-validation"}};
+  static const std::pair<const char*, const char*> defaults[] = {{"energy_normalisation", "per-electron"},
+                                                                 {"gradient_metric", "mean-square"},
+                                                                 {"parameter_average", "none"},
+                                                                 {"selection", "best-validation"}};
   std::string label;
   for (const auto& [key, standard] : defaults) {
     const std::string value = summary.value(key, "");

@@ -101,6 +101,7 @@ void export_model(torch::jit::Module& model, const TrainSettings& o, const Check
   label("loss_mode", init.info.loss_mode, to_string(o.loss.mode));
   label("seeds", init.info.seeds, std::to_string(o.seed));
   label("energy_normalisation", init.info.energy_normalisation, to_string(o.loss.energy_normalisation));
+  label("gradient_metric", init.info.gradient_metric, to_string(o.loss.gradient_metric));
   std::ostringstream average;
   if (o.ema_decay > 0.0)
     average << "ema " << o.ema_decay;
@@ -135,6 +136,9 @@ void check_same_run(const RunIdentity& saved, const RunIdentity& run, const fs::
   if (!saved.energy_normalisation.empty() && saved.energy_normalisation != run.energy_normalisation)
     throw InputError(file + "--energy-norm " + saved.energy_normalisation + "; resume it with --energy-norm " +
                      saved.energy_normalisation + elsewhere);
+  if (!saved.gradient_metric.empty() && saved.gradient_metric != run.gradient_metric)
+    throw InputError(file + "--grad-metric " + saved.gradient_metric + "; resume it with --grad-metric " +
+                     saved.gradient_metric + elsewhere);
   if (!saved.seed.empty() && saved.seed != run.seed)
     throw InputError(file + "--seed " + saved.seed + "; resume it with --seed " + saved.seed + elsewhere);
   if (!saved.batches.empty() && saved.batches != run.batches)
@@ -270,6 +274,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   run.batch_size = o.batch_size;
   run.loss_mode = to_string(o.loss.mode);
   run.energy_normalisation = to_string(o.loss.energy_normalisation);
+  run.gradient_metric = to_string(o.loss.gradient_metric);
   run.seed = std::to_string(o.seed);
   run.batches = batch_fingerprint(schedule, train_names, o.seed);
   std::optional<ParameterAverage> average;  // --ema: validated and exported instead of the live parameters

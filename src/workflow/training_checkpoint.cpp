@@ -39,7 +39,7 @@ void write_checkpoint(const fs::path& dir, const torch::jit::Module& model, torc
   state << " " << c.scales.energy << " " << c.scales.gradient << " " << c.scales.hessian << " " << c.best_validation
         << " " << c.best_epoch << " " << c.epochs_since_best << " " << c.scales.density << " " << c.run.group_size
         << " " << c.run.batch_size << " " << c.run.loss_mode << " " << c.run.seed << " " << c.run.batches << " "
-        << c.run.energy_normalisation << "\n";
+        << c.run.energy_normalisation << " " << c.run.gradient_metric << "\n";
   state.close();
   if (average) average->save(tmp / "average.pt");
   // Replace the previous checkpoint only once the new one is complete.
@@ -80,6 +80,7 @@ Checkpoint read_checkpoint(const fs::path& dir, const std::vector<torch::Tensor>
   if (!(in >> run.group_size >> run.batch_size)) run.group_size = run.batch_size = 0;
   if (!(in >> run.loss_mode >> run.seed >> run.batches)) run.loss_mode = run.seed = run.batches = "";
   if (!(in >> run.energy_normalisation)) run.energy_normalisation = "";
+  if (!(in >> run.gradient_metric)) run.gradient_metric = "";
   if (average) average->load(dir / "average.pt");
   if (fs::exists(dir / "best_model.pt"))
     best_params = ml::ordered_parameters(torch::jit::load((dir / "best_model.pt").string()));
@@ -108,8 +109,8 @@ InitModel init_model(const std::string& path, const std::string& architecture, c
                      ": --init model was trained on another dataset or split (its fingerprint differs); "
                      "use the same dataset, --seed, --val-fraction and --test-fraction as its run");
   ml::ModelInfo labels = info;
-  for (std::string* label :
-       {&labels.loss_mode, &labels.seeds, &labels.energy_normalisation, &labels.parameter_average, &labels.selection})
+  for (std::string* label : {&labels.loss_mode, &labels.seeds, &labels.energy_normalisation, &labels.gradient_metric,
+                             &labels.parameter_average, &labels.selection})
     if (label->empty()) *label = "?";
   return {ml::ordered_parameters(model), labels, ml::hidden_width(model)};
 }

@@ -183,6 +183,62 @@ TEST(EnergyNormalisation, TotalIsTheSquaredErrorInHartree) {
   EXPECT_THROW(ml::parse_energy_normalisation("per-atom"), InputError);
 }
 
+// --grad-metric inverse-gap: the gradient term is sum_ai dg_ai^2 / (8 (eps_a - eps_i)), element by element, with
+// the gaps oriented like g (virtual rows, occupied columns; the smallest at LUMO-HOMO); its parameter gradient equals
+// central finite differences of the term along a random parameter direction (the oracle shares loss_terms' adjoint,
+// so only differences check it).
+TEST(GradientMetric, InverseGapTermAndItsParameterGradient) {
+  const auto& m = water(true);
+  const auto f = ml::build_reference_features(m);
+  auto model = perturbed_model("mgga-mlp");
+  const std::int64_t nv = m.g_xc.size(0), no = m.g_xc.size(1);
+  ASSERT_EQ(m.gaps.sizes(), m.g_xc.sizes());
+  EXPECT_EQ(m.gaps.min().item<double>(), m.gaps[0][no - 1].item<double>());
+  EXPECT_EQ(m.gaps.max().item<double>(), m.gaps[nv - 1][0].item<double>());
+  EXPECT_GT(m.gaps.min().item<double>(), 0.1);  // H2O PBE/def2-SVP: ~0.2 Eh
+  const torch::Tensor dg = ml::model_response(model, m, f, ml::ResponseOrder::gradient).gradient - m.g_xc;
+  double by_hand = 0.0, mean_square = 0.0;
+  for (std::int64_t a = 0; a < nv; ++a)
+    for (std::int64_t i = 0; i < no; ++i) {
+      const double d = dg[a][i].item<double>();
+      by_hand += d * d / (8.0 * m.gaps[a][i].item<double>());
+      mean_square += d * d / static_cast<double>(nv * no);
+    }
+  ml::LossSettings s;
+  s.mode = ml::LossMode::energy_gradient;
+  s.weights = {0.0, 1.0, 0.0};
+  s.scales.gradient = 3e-5;
+  EXPECT_NEAR(ml::di_loss(model, m, f, s, 1.0, false).gradient, mean_square, 1e-12 * mean_square);
+  s.gradient_metric = ml::GradientMetric::inverse_gap;
+  const auto t = ml::di_loss(model, m, f, s, 1.0, false);
+  EXPECT_NEAR(t.gradient, by_hand, 1e-12 * by_hand);
+  EXPECT_NEAR(t.total, by_hand / 3e-5, 1e-12 * t.total);
+  EXPECT_GT(std::abs(by_hand - mean_square), 0.1 * mean_square);
+
+  const auto gradients = parameter_gradients(model, [&] { ml::di_loss(model, m, f, s, 1.0, true); });
+  auto params = ml::ordered_parameters(model);
+  torch::manual_seed(5);
+  std::vector<torch::Tensor> direction;
+  double along = 0.0;
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    direction.push_back(torch::randn_like(params[k]));
+    along += (gradients[k] * direction.back()).sum().item<double>();
+  }
+  auto total_at = [&](double h) {
+    torch::NoGradGuard no_grad;
+    for (std::size_t k = 0; k < params.size(); ++k) params[k].add_(h * direction[k]);
+    const double value = ml::di_loss(model, m, f, s, 1.0, false).total;
+    for (std::size_t k = 0; k < params.size(); ++k) params[k].sub_(h * direction[k]);
+    return value;
+  };
+  const double h = 1e-4;  // fourth-order central differences
+  const double fd = (-total_at(2 * h) + 8 * total_at(h) - 8 * total_at(-h) + total_at(-2 * h)) / (12 * h);
+  ASSERT_GT(std::abs(along), 0.0);
+  EXPECT_NEAR(fd, along, 1e-7 * std::abs(along));
+  EXPECT_EQ(ml::to_string(ml::parse_gradient_metric("inverse-gap")), "inverse-gap");
+  EXPECT_THROW(ml::parse_gradient_metric("diagonal"), InputError);
+}
+
 // A model's calls in a step run in parallel over the OpenMP threads and are summed in call order: with 2 and 3
 // threads the loss and every parameter gradient are bit-for-bit the same; against one thread (no parallel region,
 // so torch's own kernels take other paths) they agree to rounding. The non-local model's chunks (at fixed atom

@@ -1,7 +1,8 @@
 #pragma once
 // The DI-Loss of docs/theory.md section 4 for one molecule, with autograd through the model only:
 //   L = w_E/s_E (dE / N_e)^2 + w_g/s_g mean_ai (dg_ai)^2 + w_H/s_H mean_{k,ai} (d(Hv_k)_ai)^2,
-// dE = E_xc^theta - e_xc, dg = g^theta - g_xc, d(Hv_k) = H^theta v_k - h_xc(v_k), s the term scales (LossScales).
+// dE = E_xc^theta - e_xc, dg = g^theta - g_xc, d(Hv_k) = H^theta v_k - h_xc(v_k), s the term scales (LossScales);
+// with GradientMetric::inverse_gap the gradient term is sum_ai dg_ai^2 / (8 (eps_a - eps_i)) instead.
 // The model is evaluated on the fixed reference features (ReferenceFeatures); its first input derivatives give
 // the potential coefficients (a, b, c) and its second ones, contracted with the fixed first-order features of
 // every direction, the kernel coefficients. g and H v_k are then weighted GEMMs in the MO basis:
@@ -28,9 +29,9 @@ struct ModelResponse {
 };
 
 struct LossTerms {
-  // Raw terms (before weights and scales): (dE/N)^2, mean dg^2, mean dHv^2; NaN when the order was not computed.
-  // For the self-consistent modes (training_loss.hpp) `energy` is the SCF total-energy term and `density` the
-  // density term; density is NaN otherwise.
+  // Raw terms (before weights and scales): (dE/N)^2, mean dg^2 (or its inverse-gap sum), mean dHv^2; NaN when the order
+  // was not computed. For the self-consistent modes (training_loss.hpp) `energy` is the SCF total-energy term and
+  // `density` the density term; density is NaN otherwise.
   double energy = 0.0, gradient = 0.0, hessian = 0.0, density = std::numeric_limits<double>::quiet_NaN();
   double total = 0.0;  // sum_t w_t/s_t term_t over the terms the mode uses
   double relative_energy = 0.0, relative_gradient = 0.0, relative_hessian = 0.0;

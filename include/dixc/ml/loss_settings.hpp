@@ -40,6 +40,14 @@ inline double energy_unit(EnergyNormalisation normalisation, int n_electrons) {
   return normalisation == EnergyNormalisation::per_electron ? static_cast<double>(n_electrons) : 1.0;
 }
 
+// The gradient term's metric (section 4): mean-square, mean_ai dg_ai^2, weighs every occupied-virtual pair alike
+// (core pairs included); inverse-gap, sum_ai dg_ai^2 / (8 Delta_ai) with Delta_ai = eps_a - eps_i of the reference
+// orbitals, is the second-order estimate 1/2 dg^T H^-1 dg of the energy the model's density error costs the
+// reference functional (E_rho of section 6) with the orbital Hessian H ~ 4 Delta (section 2), in Eh.
+enum class GradientMetric { mean_square, inverse_gap };
+GradientMetric parse_gradient_metric(const std::string& name);  // "mean-square" | "inverse-gap"
+std::string to_string(GradientMetric metric);
+
 // How far a response is needed: E_xc only, E_xc and g, or E_xc, g and all H v_k.
 enum class ResponseOrder { energy, gradient, hessian };
 
@@ -48,6 +56,7 @@ struct LossSettings {
   LossWeights weights;
   LossScales scales;
   EnergyNormalisation energy_normalisation = EnergyNormalisation::per_electron;
+  GradientMetric gradient_metric = GradientMetric::mean_square;
   bool uses_gradient() const { return uses_hessian() || mode == LossMode::energy_gradient; }
   bool uses_hessian() const { return mode == LossMode::di || mode == LossMode::di_density; }
   // Whether the loss runs the model's SCF (energy and density terms of section 7).

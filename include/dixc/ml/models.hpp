@@ -79,6 +79,7 @@ struct ModelInfo {
   std::string architecture, loss_mode, dataset_fingerprint;
   // Per training phase, the --init model's first, like loss_mode ("energy>di"); empty for models of older dixc:
   std::string energy_normalisation;  // of the energy term: "per-electron" or "total"
+  std::string gradient_metric;       // of the gradient term: "mean-square" or "inverse-gap"
   std::string parameter_average;     // "ema D" (dixc train --ema D) or "none"
   std::string selection;             // "best-validation" or "last" epoch (--select)
   std::string seeds;                 // --seed ("12>12")

@@ -25,6 +25,7 @@ struct MoleculeTensors {
   torch::Tensor atom_z, atom_positions;  // (natoms), (natoms, 3)
   double e_xc = 0.0;                     // target E_xc
   torch::Tensor g_xc;                    // (n_vir, n_occ)
+  torch::Tensor gaps;                    // (n_vir, n_occ): eps_a - eps_i of the reference orbitals
   torch::Tensor directions, h_xc;        // (n_dir, n_vir, n_occ)
   std::vector<GridChunk> chunks;
   std::size_t n_points() const;

@@ -35,6 +35,7 @@ struct RunIdentity {
   int group_size = 0, batch_size = 0;    // par::BatchSchedule
   std::string loss_mode, seed, batches;  // batches: batch_fingerprint of the run's schedule
   std::string energy_normalisation;      // ml::to_string(EnergyNormalisation); empty in older checkpoints
+  std::string gradient_metric;           // ml::to_string(GradientMetric); empty in older checkpoints
 };
 
 struct Checkpoint {
