@@ -118,9 +118,9 @@ class Train(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn(os.path.join(split, "checkpoint", "state.txt"), r.stderr)
         self.assertIn("--batch-size 4 --balance-group 2", r.stderr)
-        # So is resuming with another --loss, --energy-norm or --seed, or with batches that differ otherwise (a
-        # state.txt whose batch fingerprint, its last field but one, does not match: other molecules or another
-        # cost estimate).
+        # So is resuming with another --loss, --energy-norm, --grad-metric or --seed, or with batches that differ
+        # otherwise (a state.txt whose batch fingerprint, its last field but two, does not match: other molecules or
+        # another cost estimate).
         def refused(*options):
             r = subprocess.run(["mpirun", "-np", "1", DIXC, "train", DATA, "-o", split, *options, "--max-steps", "5",
                                 "--epochs", "5", "--resume"], capture_output=True, text=True, env=ENV, timeout=600)
@@ -129,6 +129,8 @@ class Train(unittest.TestCase):
         self.assertIn("started with --loss di; resume it with --loss di", refused(*COMMON, "--loss", "energy"))
         self.assertIn("started with --energy-norm per-electron; resume it with --energy-norm per-electron",
                       refused(*COMMON, "--energy-norm", "total"))
+        self.assertIn("started with --grad-metric mean-square; resume it with --grad-metric mean-square",
+                      refused(*COMMON, "--grad-metric", "inverse-gap"))
         self.assertIn("started with --seed 5; resume it with --seed 5",
                       refused(*without(COMMON, "--seed"), "--seed", "6"))
         state_file = os.path.join(split, "checkpoint", "state.txt")
@@ -136,7 +138,7 @@ class Train(unittest.TestCase):
             state = f.read()
         fields = state.split()
         with open(state_file, "w") as f:
-            f.write(" ".join(fields[:-2] + ["12345", fields[-1]]) + "\n")
+            f.write(" ".join(fields[:-3] + ["12345"] + fields[-2:]) + "\n")
         self.assertIn("the batches differ from the checkpoint's", refused(*COMMON))
         with open(state_file, "w") as f:
             f.write(state)
@@ -228,6 +230,7 @@ class Train(unittest.TestCase):
         self.assertEqual(model.loss_mode, "energy>di")
         self.assertEqual(model.seeds, "5>5")  # each phase's --seed, chained like the loss mode
         self.assertEqual(model.energy_normalisation, "per-electron>per-electron")
+        self.assertEqual(model.gradient_metric, "mean-square>mean-square")
         # the term scales are the untrained model's (the loss of a fresh DI run), not the pre-trained model's
         fresh = os.path.join(TMP, "init_fresh")
         mpirun(2, "train", DATA, "-o", fresh, *no_lr, "--lr", "0", "--max-steps", "1", "--loss", "di")
