@@ -106,6 +106,17 @@ def main():
                   f"{summary['mean'].get('e_rho_mEh', float('nan')):.4g} |"]
         for name, b in baselines.items():
             lines.append(f"| {name} | {b['energy_error_mEh']:.4g} | {b['e_rho_mEh']:.4g} |")
+    covered = summary.get("well_covered")
+    if covered:
+        lines += ["", f"{len(covered['excluded'])} of these molecules have an element that fewer than two training "
+                  "parents contain, so their errors measure extrapolation to that element more than the learned "
+                  "functional: " + "; ".join(covered["excluded"]) + ". Without them "
+                  f"({covered['n_ok']} molecules):", "",
+                  "| functional | abs(E_tot - E_ref) (mEh) | E_rho (mEh) |", "|---|---|---|",
+                  f"| learned | {covered['mean'].get('energy_error_mEh', float('nan')):.4g} | "
+                  f"{covered['mean'].get('e_rho_mEh', float('nan')):.4g} |"]
+        for name, b in covered.get("baseline_mean", {}).items():
+            lines.append(f"| {name} | {b['energy_error_mEh']:.4g} | {b['e_rho_mEh']:.4g} |")
     failed = [m for m in summary["molecules"] if not m["ok"]]
     if failed:
         lines += ["", "Failed molecules:", ""] + [f"- {m['name']}: {m['message']}" for m in failed]

@@ -74,7 +74,8 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
       "seed", po::value<unsigned long long>()->default_value(0), "seed of initial parameters, split and order")(
       "split-seed", po::value<unsigned long long>(),
       "seed of the train/validation/test split only (default: --seed); fixing it while --seed varies trains "
-      "seeds of one cell on the same molecules and evaluates them on the same held-out split")(
+      "seeds of one cell on the same molecules and evaluates them on the same held-out split; the log lists held-out "
+      "molecules with an element in fewer than two training parents and split seeds that leave none")(
       "val-fraction", po::value<double>()->default_value(0.2), "validation share of molecules")(
       "test-fraction", po::value<double>()->default_value(0.2), "test share (held out for evaluate)")(
       "chunk-points", po::value<std::size_t>()->default_value(20000),

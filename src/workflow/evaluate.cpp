@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "dixc/calc/cost_model.hpp"
@@ -9,6 +10,7 @@
 #include "dixc/data/dataset_reader.hpp"
 #include "dixc/data/schema.hpp"
 #include "dixc/ml/dataset_split.hpp"
+#include "dixc/ml/element_coverage.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/torch_functional.hpp"
 #include "dixc/par/collectives.hpp"
@@ -28,6 +30,7 @@ namespace {
 struct Row {
   std::size_t index;
   double cost;
+  std::string rare_elements;  // its elements that training barely has (ml/element_coverage.hpp); empty if none
 };
 
 // Dataset rows of the requested split: the trainer's split, recomputed from the same names (only meaningful on
@@ -38,11 +41,12 @@ std::vector<Row> rows_of_split(const data::DatasetReader& dataset, const ml::Mod
   if (split != "test" && split != "validation" && split != "train" && split != "all")
     throw InputError("--split must be test, validation, train or all");
   std::vector<Row> usable_rows;
-  std::vector<std::string> usable_names;
+  std::vector<std::string> usable_names, usable_formulas;
   for (std::size_t i = 0; i < dataset.size(); ++i)
     if (const auto r = dataset.read_index(i); r.status == data::RecordStatus::ok) {
-      usable_rows.push_back({i, calc::scf_cost(static_cast<double>(r.dims.nbf))});
+      usable_rows.push_back({i, calc::scf_cost(static_cast<double>(r.dims.nbf)), {}});
       usable_names.push_back(r.name);
+      usable_formulas.push_back(r.formula);
     }
   const ml::DatasetSplit trainer_split(usable_names, info.split_seed, info.validation_fraction, info.test_fraction);
   if (split != "all" && !info.dataset_fingerprint.empty()) {
@@ -54,9 +58,17 @@ std::vector<Row> rows_of_split(const data::DatasetReader& dataset, const ml::Mod
   const ml::Split wanted = split == "test"         ? ml::Split::test
                            : split == "validation" ? ml::Split::validation
                                                    : ml::Split::train;
+  // Coverage only where the trainer's split is known to be this dataset's.
+  const bool held_out = (split == "test" || split == "validation") && !info.dataset_fingerprint.empty();
+  const auto coverage =
+      held_out ? std::optional<ml::ElementCoverage>(std::in_place, usable_names, usable_formulas, trainer_split)
+               : std::nullopt;
   std::vector<Row> rows;
   for (std::size_t k = 0; k < usable_rows.size(); ++k)
-    if (split == "all" || trainer_split.of(usable_names[k]) == wanted) rows.push_back(usable_rows[k]);
+    if (split == "all" || trainer_split.of(usable_names[k]) == wanted) {
+      rows.push_back(usable_rows[k]);
+      if (coverage) rows.back().rare_elements = ml::describe(coverage->rare_elements(usable_formulas[k]));
+    }
   if (s.max_molecules > 0 && static_cast<int>(rows.size()) > s.max_molecules) rows.resize(s.max_molecules);
   if (rows.empty()) throw InputError(s.dataset + ": no molecules in the '" + split + "' split");
   return rows;
@@ -91,12 +103,12 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
   // Largest first, to whichever rank is free: a few large molecules no longer decide the wall time.
   std::vector<double> cost;
   for (const Row& row : rows) cost.push_back(row.cost);
-  std::vector<std::size_t> ordered;
-  for (const std::size_t i : par::largest_first(cost)) ordered.push_back(rows[i].index);
+  const std::vector<std::size_t> ordered = par::largest_first(cost);  // positions in rows
   par::TieredSchedule schedule(runtime.world(), 0, static_cast<long>(ordered.size()), 1, 1);
   std::string mine;
   for (long k; (k = schedule.next(true)) != par::TieredSchedule::kExhausted;) {
-    const auto m = evaluate_molecule(dataset.read(ordered[k]), settings);
+    const Row& row = rows[ordered[k]];
+    const auto m = evaluate_molecule(dataset.read(row.index), settings);
     std::ostringstream line;
     line << "[rank " << rank << "] " << m.name << ": "
          << (m.ok ? "dE = " + std::to_string(m.energy_error_mEh) + " mEh, E_rho = " + std::to_string(m.e_rho_mEh) +
@@ -104,7 +116,9 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
                   : "FAILED: " + m.message)
          << "\n";
     progress << line.str() << std::flush;
-    mine += to_json(m).dump() + "\n";
+    nlohmann::json metrics = to_json(m);
+    metrics["rare_elements"] = row.rare_elements;
+    mine += metrics.dump() + "\n";
   }
   // Every rank's lines on rank 0, in name order.
   const std::string all = par::gather_text(mine, 0, runtime.world());

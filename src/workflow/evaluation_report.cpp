@@ -14,6 +14,7 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
+#include "dixc/ml/element_coverage.hpp"
 #include "dixc/util/error.hpp"
 
 namespace fs = std::filesystem;
@@ -173,6 +174,50 @@ RelativeChange uniform_mean(const std::vector<RelativeChange>& changes) {
   return mean;
 }
 
+// The means of the metrics over the molecules that succeeded (n_ok, mean) and of the baselines over the same
+// molecules (baseline_mean); only those without rare elements when `well_covered_only`.
+nlohmann::json means_over(const std::vector<nlohmann::json>& results, bool well_covered_only) {
+  nlohmann::json mean = nlohmann::json::object(), baseline_mean = nlohmann::json::object();
+  int n_ok = 0;
+  for (const auto& r : results) {
+    if (!r["ok"].get<bool>() || (well_covered_only && !r.value("rare_elements", "").empty())) continue;
+    ++n_ok;
+    // A metric without a number (unconverged TDDFT: null) is left out of its mean, not counted as zero.
+    for (const auto& [key, label] : metric_columns())
+      if (r[key].is_number()) {
+        mean[key] = mean.value(key, 0.0) + r[key].get<double>();
+        mean["n_" + key] = mean.value("n_" + key, 0) + 1;
+      }
+    for (const auto& [name, b] : r["baselines"].items()) {
+      if (!b["ok"].get<bool>()) continue;
+      auto& sum = baseline_mean[name];
+      if (!sum.is_object()) sum = {{"energy_error_mEh", 0.0}, {"e_rho_mEh", 0.0}, {"n", 0}};
+      for (const char* key : {"energy_error_mEh", "e_rho_mEh"})
+        sum[key] = sum[key].get<double>() + b[key].get<double>();
+      sum["n"] = sum["n"].get<int>() + 1;
+    }
+  }
+  for (const auto& [key, label] : metric_columns()) {
+    const int n = mean.value("n_" + key, 0);
+    mean[key] = n ? mean.value(key, 0.0) / n : std::nan("");
+    mean.erase("n_" + key);
+  }
+  for (auto& [name, b] : baseline_mean.items())
+    for (const char* key : {"energy_error_mEh", "e_rho_mEh"}) b[key] = b[key].get<double>() / b["n"].get<int>();
+  return {{"n_ok", n_ok}, {"mean", mean}, {"baseline_mean", baseline_mean}};
+}
+
+void print_means(std::ostream& log, const std::string& indent, const nlohmann::json& means) {
+  log << indent << "mean over " << means["n_ok"].get<int>() << " molecules:";
+  for (const auto& [key, label] : metric_columns())
+    log << "  " << label << " " << std::setprecision(4) << means["mean"][key].get<double>();
+  log << "\n";
+  for (const auto& [name, b] : means["baseline_mean"].items())
+    log << indent << "baseline " << name << " (libxc, own SCF) on the same " << b["n"].get<int>()
+        << " molecules:  abs dE_tot (mEh) " << std::setprecision(4) << b["energy_error_mEh"].get<double>()
+        << "  E_rho (mEh) " << b["e_rho_mEh"].get<double>() << "\n";
+}
+
 }  // namespace
 
 nlohmann::json to_json(const MoleculeMetrics& m) {
@@ -207,9 +252,7 @@ nlohmann::json write_metrics(const fs::path& out, const std::vector<nlohmann::js
   csv << "name,ok";
   for (const auto& [key, label] : metric_columns()) csv << "," << key;
   csv << ",energy_model,energy_reference,model_scf_iterations,target_iterations_default,"
-         "target_iterations_from_model,message\n";
-  nlohmann::json mean = nlohmann::json::object(), baseline_mean = nlohmann::json::object();
-  int n_ok = 0;
+         "target_iterations_from_model,rare_elements,message\n";
   for (const auto& r : results) {
     csv << r["name"].get<std::string>() << "," << (r["ok"].get<bool>() ? 1 : 0) << std::setprecision(12);
     for (const auto& [key, label] : metric_columns()) {
@@ -218,47 +261,29 @@ nlohmann::json write_metrics(const fs::path& out, const std::vector<nlohmann::js
     }
     csv << "," << r["energy_model"].get<double>() << "," << r["energy_reference"].get<double>() << ","
         << r["model_scf_iterations"] << "," << r["target_iterations_default"] << ","
-        << r["target_iterations_from_model"] << ",\"" << r["message"].get<std::string>() << "\"\n";
-    if (!r["ok"].get<bool>()) continue;
-    ++n_ok;
-    // A metric without a number (unconverged TDDFT: null) is left out of its mean, not counted as zero.
-    for (const auto& [key, label] : metric_columns())
-      if (r[key].is_number()) {
-        mean[key] = mean.value(key, 0.0) + r[key].get<double>();
-        mean["n_" + key] = mean.value("n_" + key, 0) + 1;
-      }
-    for (const auto& [name, b] : r["baselines"].items()) {
-      if (!b["ok"].get<bool>()) continue;
-      auto& sum = baseline_mean[name];
-      if (!sum.is_object()) sum = {{"energy_error_mEh", 0.0}, {"e_rho_mEh", 0.0}, {"n", 0}};
-      for (const char* key : {"energy_error_mEh", "e_rho_mEh"})
-        sum[key] = sum[key].get<double>() + b[key].get<double>();
-      sum["n"] = sum["n"].get<int>() + 1;
-    }
+        << r["target_iterations_from_model"] << ",\"" << r.value("rare_elements", "") << "\",\""
+        << r["message"].get<std::string>() << "\"\n";
   }
-  for (const auto& [key, label] : metric_columns()) {
-    const int n = mean.value("n_" + key, 0);
-    mean[key] = n ? mean.value(key, 0.0) / n : std::nan("");
-    mean.erase("n_" + key);
-  }
-  for (auto& [name, b] : baseline_mean.items())
-    for (const char* key : {"energy_error_mEh", "e_rho_mEh"}) b[key] = b[key].get<double>() / b["n"].get<int>();
   nlohmann::json summary = std::move(header);
   summary["n_molecules"] = results.size();
-  summary["n_ok"] = n_ok;
-  summary["mean"] = mean;
-  summary["baseline_mean"] = baseline_mean;
+  const nlohmann::json all = means_over(results, false);
+  summary.update(all);
   summary["molecules"] = results;
+  print_means(log, "", all);
+  // Held-out molecules with an element training barely has measure extrapolation to that element more than the
+  // learned functional (ml/element_coverage.hpp): the means without them, beside the means over all.
+  std::vector<std::string> rare;
+  for (const auto& r : results)
+    if (!r.value("rare_elements", "").empty())
+      rare.push_back(r["name"].get<std::string>() + " (" + r["rare_elements"].get<std::string>() + ")");
+  if (!rare.empty()) {
+    summary["well_covered"] = means_over(results, true);
+    summary["well_covered"]["excluded"] = rare;
+    log << "without the " << rare.size() << " molecules with an element in fewer than " << ml::well_covered_parents
+        << " training parents:\n";
+    print_means(log, "  ", summary["well_covered"]);
+  }
   std::ofstream(out / "summary.json") << std::setw(2) << summary << "\n";
-  log << "mean over " << n_ok << " molecules:";
-  for (const auto& [key, label] : metric_columns())
-    log << "  " << label << " " << std::setprecision(4) << mean[key].get<double>();
-  log << "\n";
-  for (const auto& [name, b] : baseline_mean.items())
-    log << "baseline " << name << " (libxc, own SCF) on the same " << b["n"].get<int>()
-        << " molecules:  abs dE_tot (mEh) " << std::setprecision(4) << b["energy_error_mEh"].get<double>()
-        << "  E_rho (mEh) " << b["e_rho_mEh"].get<double>() << "\n";
-
   return summary;
 }
 

@@ -20,6 +20,7 @@
 #include "dixc/data/dataset_reader.hpp"
 #include "dixc/ml/dataset_split.hpp"
 #include "dixc/ml/di_loss.hpp"
+#include "dixc/ml/element_coverage.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/parameter_average.hpp"
 #include "dixc/ml/parameter_sync.hpp"
@@ -158,12 +159,13 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   const data::DatasetReader dataset(o.dataset);
   const std::string basis = dataset.attribute(data::attribute::basis), grid = dataset.attribute(data::attribute::grid);
 
-  std::vector<std::string> usable_names;
+  std::vector<std::string> usable_names, usable_formulas;
   std::map<std::string, double> cost;
   const grid::GridSettings grid_settings = grid::grid_level(grid);
   for (std::size_t i = 0; i < dataset.size(); ++i)
     if (const auto rec = dataset.read_index(i); rec.status == data::RecordStatus::ok) {
       usable_names.push_back(rec.name);
+      usable_formulas.push_back(rec.formula);
       try {
         cost[rec.name] =
             calc::training_step_cost(rec, grid_settings, o.loss.orbital_rhs(static_cast<int>(rec.dims.n_dir)));
@@ -181,6 +183,17 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
            << " validation, " << n_test << " test molecules from " << split.parent_count(Split::train) << ", "
            << split.parent_count(Split::validation) << ", " << split.parent_count(Split::test) << " parent molecules\n"
            << std::flush;
+    if (const std::string rare = rare_element_report(usable_names, usable_formulas, split); !rare.empty()) {
+      *o.log << "held-out molecules with an element in fewer than " << well_covered_parents
+             << " training parents (their errors measure extrapolation to that element; dixc evaluate also reports "
+                "its means without them):\n"
+             << rare;
+      const auto seeds = covering_split_seeds(usable_names, usable_formulas, o.validation_fraction, o.test_fraction, 5);
+      *o.log << "  split seeds whose held-out elements are all covered: ";
+      for (std::size_t i = 0; i < seeds.size(); ++i) *o.log << (i ? ", " : "") << seeds[i];
+      *o.log << (seeds.empty() ? "none below 10000 (too few training parents per element)" : " (--split-seed)") << "\n"
+             << std::flush;
+    }
   }
 
   // Checked before the molecules are loaded, so that a wrong --init fails at once.

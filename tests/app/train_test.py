@@ -18,6 +18,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
   hidden layers (recorded in the model; --init's width is taken unless another is asked for, which is refused);
 - evaluate reports and refuses a held-out split on a dataset the model was not trained on; a molecule that fails
   is recorded and named, and the job exits 3 after the report;
+- held-out molecules with an element in fewer than two training parents are listed by train and marked by
+  evaluate, which also reports the means without them (the split recomputed here in Python);
 - a dataset made on another definition of its grid level is refused;
 - a molecule that fails on one rank of np 2 ends the whole job with its name (no hang);
 - the self-consistent modes (energy+density through the model's SCF, di+density): np 1 and np 2 give the same
@@ -68,6 +70,34 @@ def without(options, *flags):
 def parameters(directory):
     model = torch.jit.load(os.path.join(directory, "model.pt"))
     return dict(model.named_parameters()), model
+
+
+def fnv1a(text):
+    """util/stable_hash.hpp's FNV-1a (with its offset basis), written again here so that the split is checked."""
+    h = 1469598103934665603
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x100000001b3) % 2**64
+    return h
+
+
+def split_of(names, seed, val_fraction, test_fraction):
+    """Each name's split (ml/dataset_split.hpp: parents by seeded hash, test first, then validation)."""
+    parent = lambda n: re.sub(r"_r\d+$", "", n)
+    parents = sorted({parent(n) for n in names}, key=lambda p: (fnv1a(f"{seed}:{p}"), p))
+    share = lambda f: max(int(f * len(parents) + 0.5), 1)
+    n_test, n_val = share(test_fraction), share(val_fraction)
+    of_parent = {p: "test" if i < n_test else "validation" if i < n_test + n_val else "train"
+                 for i, p in enumerate(parents)}
+    return {n: of_parent[parent(n)] for n in names}
+
+
+def index_formulas(path):
+    """name -> the element symbols of its formula, for the molecules the dataset computed."""
+    with h5py.File(path, "r") as f:
+        names = [n.decode() for n in f["index/name"][()]]
+        formulas = [x.decode() for x in f["index/formula"][()]]
+        ok = f["index/status"][()] == 0
+    return {n: set(re.findall(r"[A-Z][a-z]?", x)) for n, x, good in zip(names, formulas, ok) if good}
 
 
 def setUpModule():
@@ -427,6 +457,49 @@ class Train(unittest.TestCase):
         r = subprocess.run([DIXC, "scf", path, "--functional", bad], capture_output=True, text=True, env=ENV)
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn("not_a_model.pt", r.stderr)
+
+    def test_evaluate_separates_held_out_molecules_with_elements_training_barely_has(self):
+        # A split seed whose test split has both kinds of molecule (the shipped set has HCl, LiH, PH3, SH2, SiH4,
+        # each the only parent of its heavy element).
+        elements = index_formulas(DATA)
+        for seed in range(100):
+            split = split_of(elements, seed, 0.15, 0.15)
+            trained = [e for n, e in elements.items() if split[n] == "train" and not re.search(r"_r\d+$", n)]
+            rare = {n: sorted((x, sum(x in t for t in trained)) for x in e if sum(x in t for t in trained) < 2)
+                    for n, e in elements.items() if split[n] == "test"}
+            if any(rare.values()) and not all(rare.values()):
+                break
+        out = os.path.join(TMP, "coverage")
+        log = mpirun(1, "train", DATA, "-o", out, *without(COMMON, "--seed"), "--loss", "energy", "--max-steps", "1",
+                     "--split-seed", str(seed)).stdout
+        for name, r in rare.items():
+            self.assertEqual(f"  test {name}:" in log, bool(r), log)
+        ev = os.path.join(TMP, "coverage_eval")
+        mpirun(2, "evaluate", DATA, "--model", os.path.join(out, "model.pt"), "-o", ev, "--split", "test",
+               "--baselines", "blyp")
+        with open(os.path.join(ev, "summary.json")) as f:
+            summary = json.load(f)
+        self.assertEqual(summary["n_ok"], len(rare), summary)
+        symbol_in = lambda x, n: f"{x} in {n} training parent" + ("" if n == 1 else "s")
+        for m in summary["molecules"]:
+            self.assertEqual(set(m["rare_elements"].split(", ")) - {""}, {symbol_in(x, n) for x, n in rare[m["name"]]},
+                             m["name"])
+        covered = [m for m in summary["molecules"] if not rare[m["name"]]]
+        well = summary["well_covered"]
+        self.assertEqual(well["n_ok"], len(covered))
+        self.assertEqual(sorted(well["excluded"]),
+                         sorted(f"{n} ({m})" for n, m in ((m["name"], m["rare_elements"])
+                                                         for m in summary["molecules"]) if m))
+        mean = lambda values: sum(values) / len(values)
+        self.assertAlmostEqual(well["mean"]["energy_error_mEh"], mean([m["energy_error_mEh"] for m in covered]),
+                               places=12)
+        self.assertAlmostEqual(well["baseline_mean"]["blyp"]["e_rho_mEh"],
+                               mean([m["baselines"]["blyp"]["e_rho_mEh"] for m in covered]), places=12)
+        with open(os.path.join(ev, "report.md")) as f:
+            self.assertIn(f"Without them ({len(covered)} molecules)", f.read())
+        with open(os.path.join(ev, "metrics.csv")) as f:
+            self.assertEqual({r["name"]: r["rare_elements"] for r in csv.DictReader(f)},
+                             {m["name"]: m["rare_elements"] for m in summary["molecules"]})
 
     def test_loss_decreases_and_evaluate_reports(self):
         out = self.run_training("decrease", 2, "--epochs", "4")
