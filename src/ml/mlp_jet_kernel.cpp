@@ -32,7 +32,7 @@ torch::Tensor tensor_of(const Rows& m, const torch::Tensor& like) {
 // The weights as Eigen matrices (hidden x hidden at most: copies are cheap) and the products of W1's rows,
 // u(c k + d, i) = W1(c, i) W1(d, i), that the Hessian's inner term contracts with.
 struct Layers {
-  Rows w1, b1, w2, b2, w3, b3, u;
+  Rows w1, b1, w2, b2, w3, b3, u, w3t;  // w3t = W3^T
   Index k = 0, hidden = 0, m = 0;
   explicit Layers(const MlpWeights& w)
       : w1(rows_of(w.w1)),
@@ -50,6 +50,7 @@ struct Layers {
     u.resize(k * k, hidden);
     for (Index c = 0; c < k; ++c)
       for (Index d = 0; d < k; ++d) u.row(c * k + d) = w1.row(c).cwiseProduct(w1.row(d));
+    w3t = w3.transpose();
   }
 };
 
@@ -58,27 +59,26 @@ struct Layers {
 //   silu''' = s (1 - s) [(1 - 2 s)(3 + z (1 - 2 s)) - 2 z s (1 - s)].
 struct Activation {
   Rows value, first, second, third;
+  RowArray s, s1, t;  // workspace: s, s (1 - s), 1 - 2 s
 };
-Activation activation(const Rows& z, int order) {
+// Into `a`, whose buffers are reused from block to block (same sizes: no allocation).
+void activation(const Rows& z, int order, Activation& a) {
   const auto zz = z.array();
-  const RowArray s = (1.0 + (-zz).exp()).inverse();
-  const RowArray s1 = s * (1.0 - s);
-  const RowArray t = 1.0 - 2.0 * s;
-  Activation a;
-  a.value = (zz * s).matrix();
-  if (order >= 1) a.first = (s * (1.0 + zz * (1.0 - s))).matrix();
-  if (order >= 2) a.second = (s1 * (2.0 + zz * t)).matrix();
-  if (order >= 3) a.third = (s1 * (t * (3.0 + zz * t) - 2.0 * zz * s1)).matrix();
-  return a;
+  a.s = (1.0 + (-zz).exp()).inverse();
+  a.s1 = a.s * (1.0 - a.s);
+  a.t = 1.0 - 2.0 * a.s;
+  a.value = (zz * a.s).matrix();
+  if (order >= 1) a.first = (a.s * (1.0 + zz * (1.0 - a.s))).matrix();
+  if (order >= 2) a.second = (a.s1 * (2.0 + zz * a.t)).matrix();
+  if (order >= 3) a.third = (a.s1 * (a.t * (3.0 + zz * a.t) - 2.0 * zz * a.s1)).matrix();
 }
 
 // rows(p n + c) = left.row(p) .* right.row(c) for the n rows of `right`: per-point scaling of shared rows.
-Rows scaled_rows(const Rows& left, const Rows& right) {
+void scaled_rows(const Rows& left, const Rows& right, Rows& out) {
   const Index n = right.rows();
-  Rows out(left.rows() * n, left.cols());
+  out.resize(left.rows() * n, left.cols());
   for (Index p = 0; p < left.rows(); ++p)
     for (Index c = 0; c < n; ++c) out.row(p * n + c) = left.row(p).cwiseProduct(right.row(c));
-  return out;
 }
 
 // rows(p n + c) = stacked.row(p n + c) .* scale.row(p): stacked rows of point p scaled by that point's row.
@@ -87,31 +87,35 @@ void scale_stacked(Rows& stacked, const Rows& scale) {
   for (Index r = 0; r < stacked.rows(); ++r) stacked.row(r).array() *= scale.row(r / n).array();
 }
 
-// One block's forward quantities, kept for its reverse pass.
+// One block's forward quantities, kept for its reverse pass; one Block serves every block of a call, so that its
+// buffers are allocated once (glibc's malloc was ~8 % of a DI step when each block allocated its own).
 struct Block {
   Rows x;             // (nb, k)
-  Activation a1, a2;  // layers 1 and 2 at h1 = W1^T x + b1 and h2 = W2^T a1 + b2 (nb, hidden)
+  Rows z1, z2;        // pre-activations h1 = W1^T x + b1, h2 = W2^T a1 + b2 (nb, hidden)
+  Activation a1, a2;  // layers 1 and 2 at h1 and h2
   Rows g1, g2, t;     // (nb k, hidden): D1 W1^T, dh2/dx = g1 W2, g2 .* D2
   Rows e2, bt, bd;    // (nb m, hidden): D2 .* W3_m, B^T = e2 W2^T, B^T .* silu''(h1)
 };
 
-Block forward_block(const Layers& l, const double* x, Index nb, int order, bool reverse) {
-  Block b;
+void forward_block(const Layers& l, const double* x, Index nb, int order, bool reverse, Block& b) {
   b.x = ConstRows(x, nb, l.k);
   const int derivatives = order + (reverse ? 1 : 0);
-  b.a1 = activation((b.x * l.w1).rowwise() + l.b1.row(0), derivatives);
-  b.a2 = activation((b.a1.value * l.w2).rowwise() + l.b2.row(0), derivatives);
-  if (order < 1) return b;
-  b.g1 = scaled_rows(b.a1.first, l.w1);
+  b.z1.noalias() = b.x * l.w1;
+  b.z1.rowwise() += l.b1.row(0);
+  activation(b.z1, derivatives, b.a1);
+  b.z2.noalias() = b.a1.value * l.w2;
+  b.z2.rowwise() += l.b2.row(0);
+  activation(b.z2, derivatives, b.a2);
+  if (order < 1) return;
+  scaled_rows(b.a1.first, l.w1, b.g1);
   b.g2.noalias() = b.g1 * l.w2;
   b.t = b.g2;
   scale_stacked(b.t, b.a2.first);
-  if (order < 2) return b;
-  b.e2 = scaled_rows(b.a2.first, l.w3.transpose());
+  if (order < 2) return;
+  scaled_rows(b.a2.first, l.w3t, b.e2);
   b.bt.noalias() = b.e2 * l.w2.transpose();
   b.bd = b.bt;
   scale_stacked(b.bd, b.a1.second);
-  return b;
 }
 
 struct Gradient {
@@ -128,93 +132,102 @@ struct Gradient {
 
 // An output's adjoint v (nb, m, n) (J: n = k, H: n = k k) as rows (p n + c, o) = v(p, o, c), the layout of the
 // stacked per-point rows.
-Rows stacked_by_point(const double* v, Index nb, Index m, Index n) {
-  Rows out(nb * n, m);
+void stacked_by_point(const double* v, Index nb, Index m, Index n, Rows& out) {
+  out.resize(nb * n, m);
   for (Index p = 0; p < nb; ++p)
     for (Index o = 0; o < m; ++o)
       for (Index c = 0; c < n; ++c) out(p * n + c, o) = v[(p * m + o) * n + c];
-  return out;
 }
+
+// The reverse pass's intermediate rows, reused from block to block as Block is.
+struct ReverseWork {
+  Rows a2_bar, d2_bar, dd2_bar, d1_bar, dd1_bar, g2_bar, bs, t_bar, t_rows, a_rows, bd_bar, bt_bar, e2_bar, g1_bar;
+  Rows z2_bar, a1_bar, z1_bar;
+  Eigen::RowVectorXd t, so;
+};
 
 // Reverse pass of one block: adds the block's share of d/dtheta sum_p [alpha . f + beta : J + gamma : H].
 // beta (nb m k) and gamma (nb m k k) in the outputs' layouts, or null. x_bar (nb k), unless null, receives the
 // functional's input gradient: x enters only through h1 = W1^T x + b1 (J and H hold W1 itself, not x), so it is
 // W1 z1_bar, the b1 gradient's per-point rows mapped back.
 void reverse_block(const Layers& l, const Block& b, const double* alpha, const double* beta, const double* gamma,
-                   Gradient& g, double* x_bar) {
+                   Gradient& g, double* x_bar, ReverseWork& w) {
   const Index nb = b.x.rows(), k = l.k, kk = k * k, m = l.m, hidden = l.hidden;
   const ConstRows al(alpha, nb, m);
   g.w3.noalias() += b.a2.value.transpose() * al;
   g.b3 += al.colwise().sum();
-  Rows a2_bar = al * l.w3.transpose();
-  Rows d2_bar = Rows::Zero(nb, hidden), dd2_bar = Rows::Zero(nb, hidden);
-  Rows d1_bar = Rows::Zero(nb, hidden), dd1_bar = Rows::Zero(nb, hidden);
-  Rows g2_bar = Rows::Zero(nb * k, hidden);
+  w.a2_bar.noalias() = al * l.w3t;
+  w.d2_bar.setZero(nb, hidden);
+  w.dd2_bar.setZero(nb, hidden);
+  w.d1_bar.setZero(nb, hidden);
+  w.dd1_bar.setZero(nb, hidden);
+  w.g2_bar.setZero(nb * k, hidden);
   if (beta) {  // J = W3^T (g2 .* D2)
-    const Rows bs = stacked_by_point(beta, nb, m, k);
-    g.w3.noalias() += b.t.transpose() * bs;
-    const Rows t_bar = bs * l.w3.transpose();
+    stacked_by_point(beta, nb, m, k, w.bs);
+    g.w3.noalias() += b.t.transpose() * w.bs;
+    w.t_bar.noalias() = w.bs * l.w3t;
     for (Index r = 0; r < nb * k; ++r) {
-      g2_bar.row(r) += t_bar.row(r).cwiseProduct(b.a2.first.row(r / k));
-      d2_bar.row(r / k) += t_bar.row(r).cwiseProduct(b.g2.row(r));
+      w.g2_bar.row(r) += w.t_bar.row(r).cwiseProduct(b.a2.first.row(r / k));
+      w.d2_bar.row(r / k) += w.t_bar.row(r).cwiseProduct(b.g2.row(r));
     }
   }
   if (gamma) {
     // Outer term per point and output, H1 = G2 diag(s) G2^T with s = silu''(h2) .* W3_o (G2: the point's k rows
     // of g2), in small products that stay in cache: with T = Gamma G2 and t_j = sum_c G2_cj T_cj,
     //   dW3_jo += silu''_j t_j,  d silu''_j += W3_jo t_j,  dG2 += (Gamma + Gamma^T) G2 diag(s).
-    Rows t_rows(k, hidden), a_rows(k, hidden);
+    w.t_rows.resize(k, hidden);
+    w.a_rows.resize(k, hidden);
     for (Index p = 0; p < nb; ++p) {
       const auto g2p = b.g2.middleRows(p * k, k);
       for (Index o = 0; o < m; ++o) {
         const ConstRows gpo(gamma + (p * m + o) * kk, k, k);
-        t_rows.noalias() = gpo * g2p;
-        a_rows.noalias() = gpo.transpose() * g2p;
-        a_rows += t_rows;
-        const Eigen::RowVectorXd t = g2p.cwiseProduct(t_rows).colwise().sum();
-        g.w3.col(o) += b.a2.second.row(p).cwiseProduct(t).transpose();
-        dd2_bar.row(p) += l.w3.col(o).transpose().cwiseProduct(t);
-        const Eigen::RowVectorXd so = b.a2.second.row(p).cwiseProduct(l.w3.col(o).transpose());
-        g2_bar.middleRows(p * k, k) += a_rows * so.asDiagonal();
+        w.t_rows.noalias() = gpo * g2p;
+        w.a_rows.noalias() = gpo.transpose() * g2p;
+        w.a_rows += w.t_rows;
+        w.t = g2p.cwiseProduct(w.t_rows).colwise().sum();
+        g.w3.col(o) += b.a2.second.row(p).cwiseProduct(w.t).transpose();
+        w.dd2_bar.row(p) += l.w3t.row(o).cwiseProduct(w.t);
+        w.so = b.a2.second.row(p).cwiseProduct(l.w3t.row(o));
+        w.g2_bar.middleRows(p * k, k) += w.a_rows * w.so.asDiagonal();
       }
     }
     // Inner term: H2(p m, cd) = sum_i bd(p m, i) u(cd, i), gamma in its own layout (nb m, k k).
     const ConstRows gm(gamma, nb * m, kk);
     g.u.noalias() += gm.transpose() * b.bd;
-    const Rows bd_bar = gm * l.u;
-    Rows bt_bar(nb * m, hidden);
+    w.bd_bar.noalias() = gm * l.u;
+    w.bt_bar.resize(nb * m, hidden);
     for (Index r = 0; r < nb * m; ++r) {
-      dd1_bar.row(r / m) += bd_bar.row(r).cwiseProduct(b.bt.row(r));
-      bt_bar.row(r) = bd_bar.row(r).cwiseProduct(b.a1.second.row(r / m));
+      w.dd1_bar.row(r / m) += w.bd_bar.row(r).cwiseProduct(b.bt.row(r));
+      w.bt_bar.row(r) = w.bd_bar.row(r).cwiseProduct(b.a1.second.row(r / m));
     }
-    g.w2.noalias() += bt_bar.transpose() * b.e2;  // bt = e2 W2^T
-    const Rows e2_bar = bt_bar * l.w2;
+    g.w2.noalias() += w.bt_bar.transpose() * b.e2;  // bt = e2 W2^T
+    w.e2_bar.noalias() = w.bt_bar * l.w2;
     for (Index r = 0; r < nb * m; ++r) {  // e2(p m + o, j) = D2(p, j) W3(j, o)
       const Index p = r / m, o = r % m;
-      d2_bar.row(p) += e2_bar.row(r).cwiseProduct(l.w3.col(o).transpose());
-      g.w3.col(o) += e2_bar.row(r).cwiseProduct(b.a2.first.row(p)).transpose();
+      w.d2_bar.row(p) += w.e2_bar.row(r).cwiseProduct(l.w3t.row(o));
+      g.w3.col(o) += w.e2_bar.row(r).cwiseProduct(b.a2.first.row(p)).transpose();
     }
   }
   if (beta || gamma) {  // g2 = g1 W2, g1(p k + c, i) = D1(p, i) W1(c, i)
-    g.w2.noalias() += b.g1.transpose() * g2_bar;
-    const Rows g1_bar = g2_bar * l.w2.transpose();
+    g.w2.noalias() += b.g1.transpose() * w.g2_bar;
+    w.g1_bar.noalias() = w.g2_bar * l.w2.transpose();
     for (Index r = 0; r < nb * k; ++r) {
-      d1_bar.row(r / k) += g1_bar.row(r).cwiseProduct(l.w1.row(r % k));
-      g.w1.row(r % k) += g1_bar.row(r).cwiseProduct(b.a1.first.row(r / k));
+      w.d1_bar.row(r / k) += w.g1_bar.row(r).cwiseProduct(l.w1.row(r % k));
+      g.w1.row(r % k) += w.g1_bar.row(r).cwiseProduct(b.a1.first.row(r / k));
     }
   }
-  Rows z2_bar = a2_bar.cwiseProduct(b.a2.first);
-  if (beta || gamma) z2_bar += d2_bar.cwiseProduct(b.a2.second);
-  if (gamma) z2_bar += dd2_bar.cwiseProduct(b.a2.third);
-  g.w2.noalias() += b.a1.value.transpose() * z2_bar;
-  g.b2 += z2_bar.colwise().sum();
-  const Rows a1_bar = z2_bar * l.w2.transpose();
-  Rows z1_bar = a1_bar.cwiseProduct(b.a1.first);
-  if (beta || gamma) z1_bar += d1_bar.cwiseProduct(b.a1.second);
-  if (gamma) z1_bar += dd1_bar.cwiseProduct(b.a1.third);
-  g.w1.noalias() += b.x.transpose() * z1_bar;
-  g.b1 += z1_bar.colwise().sum();
-  if (x_bar) Eigen::Map<Rows>(x_bar, nb, k).noalias() = z1_bar * l.w1.transpose();
+  w.z2_bar = w.a2_bar.cwiseProduct(b.a2.first);
+  if (beta || gamma) w.z2_bar += w.d2_bar.cwiseProduct(b.a2.second);
+  if (gamma) w.z2_bar += w.dd2_bar.cwiseProduct(b.a2.third);
+  g.w2.noalias() += b.a1.value.transpose() * w.z2_bar;
+  g.b2 += w.z2_bar.colwise().sum();
+  w.a1_bar.noalias() = w.z2_bar * l.w2.transpose();
+  w.z1_bar = w.a1_bar.cwiseProduct(b.a1.first);
+  if (beta || gamma) w.z1_bar += w.d1_bar.cwiseProduct(b.a1.second);
+  if (gamma) w.z1_bar += w.dd1_bar.cwiseProduct(b.a1.third);
+  g.w1.noalias() += b.x.transpose() * w.z1_bar;
+  g.b1 += w.z1_bar.colwise().sum();
+  if (x_bar) Eigen::Map<Rows>(x_bar, nb, k).noalias() = w.z1_bar * l.w1.transpose();
 }
 
 torch::Tensor contiguous_double(const torch::Tensor& t) { return t.detach().to(torch::kDouble).contiguous(); }
@@ -235,12 +248,17 @@ MlpJet mlp_jet(const MlpWeights& w, const torch::Tensor& x_in, int order) {
   if (order >= 1) out.j = torch::empty({np, m, k}, torch::kDouble);
   if (order >= 2) out.h = torch::empty({np, m, k, k}, torch::kDouble);
   double* f = out.f.data_ptr<double>();
+  Block b;
+  Rows js, inner, g2s;
+  Eigen::RowVectorXd so;
   for (Index first = 0; first < np; first += kBlockPoints) {
     const Index nb = std::min(kBlockPoints, np - first);
-    const Block b = forward_block(l, x.data_ptr<double>() + first * k, nb, order, false);
-    Eigen::Map<Rows>(f + first * m, nb, m) = (b.a2.value * l.w3).rowwise() + l.b3.row(0);
+    forward_block(l, x.data_ptr<double>() + first * k, nb, order, false, b);
+    Eigen::Map<Rows> fb(f + first * m, nb, m);
+    fb.noalias() = b.a2.value * l.w3;
+    fb.rowwise() += l.b3.row(0);
     if (order < 1) continue;
-    const Rows js = b.t * l.w3;  // js(p k + c, o) = J(p, o, c)
+    js.noalias() = b.t * l.w3;  // js(p k + c, o) = J(p, o, c)
     double* j = out.j.data_ptr<double>() + first * m * k;
     for (Index p = 0; p < nb; ++p)
       for (Index o = 0; o < m; ++o)
@@ -248,14 +266,15 @@ MlpJet mlp_jet(const MlpWeights& w, const torch::Tensor& x_in, int order) {
     if (order < 2) continue;
     // H = outer + inner: the outer term per point and output as G2 diag(silu''(h2) .* W3_o) G2^T (small
     // products in cache), the inner one for the whole block as one GEMM.
-    const Rows inner = b.bd * l.u.transpose();  // (nb m, k k)
+    inner.noalias() = b.bd * l.u.transpose();  // (nb m, k k)
     double* h = out.h.data_ptr<double>() + first * m * k * k;
     for (Index p = 0; p < nb; ++p) {
       const auto g2p = b.g2.middleRows(p * k, k);
       for (Index o = 0; o < m; ++o) {
-        const Eigen::RowVectorXd so = b.a2.second.row(p).cwiseProduct(l.w3.col(o).transpose());
+        so = b.a2.second.row(p).cwiseProduct(l.w3t.row(o));
+        g2s.noalias() = g2p * so.asDiagonal();
         Eigen::Map<Rows> hpo(h + (p * m + o) * k * k, k, k);
-        hpo.noalias() = (g2p * so.asDiagonal()) * g2p.transpose();
+        hpo.noalias() = g2s * g2p.transpose();
         hpo += Eigen::Map<const Rows>(inner.row(p * m + o).data(), k, k);
       }
     }
@@ -275,13 +294,15 @@ MlpWeights mlp_jet_parameter_gradient(const MlpWeights& w, const torch::Tensor& 
   const int order = gamma.defined() ? 2 : beta.defined() ? 1 : 0;
   Gradient g(l);
   if (x_gradient) *x_gradient = torch::empty({np, k}, torch::kDouble);
+  Block b;
+  ReverseWork work;
   for (Index first = 0; first < np; first += kBlockPoints) {
     const Index nb = std::min(kBlockPoints, np - first);
-    const Block b = forward_block(l, x.data_ptr<double>() + first * k, nb, order, true);
+    forward_block(l, x.data_ptr<double>() + first * k, nb, order, true, b);
     reverse_block(l, b, alpha.data_ptr<double>() + first * m,
                   beta.defined() ? beta.data_ptr<double>() + first * m * k : nullptr,
                   gamma.defined() ? gamma.data_ptr<double>() + first * m * k * k : nullptr, g,
-                  x_gradient ? x_gradient->data_ptr<double>() + first * k : nullptr);
+                  x_gradient ? x_gradient->data_ptr<double>() + first * k : nullptr, work);
   }
   // u(c k + d, i) = W1(c, i) W1(d, i)
   for (Index c = 0; c < k; ++c)

@@ -2,6 +2,7 @@
 
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/mlp_jet_kernel.hpp"
+#include "dixc/ml/separable_point_kernel.hpp"
 
 namespace dixc::ml {
 
@@ -100,6 +101,9 @@ PointJets point_jets(torch::jit::Module& model, const SeparableMaps& s, bool sec
 }
 
 PointJets point_jets(const SeparableMaps& s, const MlpJet& jet, bool second) {
+  const bool differentiable = torch::GradMode::is_enabled() &&
+                              (jet.f.requires_grad() || jet.j.requires_grad() || (second && jet.h.requires_grad()));
+  if (!differentiable) return point_jets_kernel(s, jet, second);
   const torch::Tensor f = jet.f;                       // (np, m)
   const torch::Tensor j = jet.j;                       // (np, m, k)
   const torch::Tensor g = per_point_matmul(j, s.x_r);  // (np, m, 3): df/dr through x
@@ -115,23 +119,6 @@ PointJets point_jets(const SeparableMaps& s, const MlpJet& jet, bool second) {
              per_point_matmul(per_point_matmul(s.x_r.transpose(1, 2), ph), s.x_r) +
              (pj.unsqueeze(2).unsqueeze(3) * s.x_rr).sum(1);
   return out;
-}
-
-JetWeights jet_weights(const SeparableMaps& s, const torch::Tensor& eps, const torch::Tensor& omega,
-                       const torch::Tensor& omega2) {
-  torch::NoGradGuard no_grad;
-  JetWeights w;
-  w.f = eps.unsqueeze(1) * s.p + (s.p_r * omega.unsqueeze(1)).sum(2);
-  w.j = s.p.unsqueeze(2) * (s.x_r * omega.unsqueeze(1)).sum(2).unsqueeze(1);
-  if (!omega2.defined()) return w;
-  const std::vector<std::int64_t> last_two = {2, 3};
-  w.f = w.f + (s.p_rr * omega2.unsqueeze(1)).sum(last_two);
-  const torch::Tensor x_sym = per_point_matmul(s.x_r, omega2 + omega2.transpose(1, 2));  // (np, k, 3)
-  w.j = w.j + per_point_matmul(s.p_r, x_sym.transpose(1, 2)) +
-        s.p.unsqueeze(2) * (s.x_rr * omega2.unsqueeze(1)).sum(last_two).unsqueeze(1);
-  const torch::Tensor x_omega_x = per_point_matmul(per_point_matmul(s.x_r, omega2), s.x_r.transpose(1, 2));
-  w.h = s.p.unsqueeze(2).unsqueeze(3) * x_omega_x.unsqueeze(1);
-  return w;
 }
 
 torch::Tensor weighted_jet(torch::jit::Module& model, const SeparableMaps& s, const JetWeights& w) {

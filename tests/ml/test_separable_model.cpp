@@ -57,28 +57,36 @@ TEST_P(SeparableModel, JetsEqualAutogradOfTheCorrection) {
   const std::int64_t n = 400;
   const Features f = random_features(n);
   const ml::SeparableMaps maps = ml::separable_maps(model, f.rho, f.sigma, f.tau);
-  torch::NoGradGuard no_grad;
-  const ml::PointJets jets = ml::point_jets(model, maps, true);
-
-  torch::AutoGradMode enable(true);
   const std::vector<torch::Tensor> r = leaves(f);
   const torch::Tensor e = correction_of(model, r);
-  EXPECT_LE(max_abs(jets.e - e.detach()), 1e-12 * max_abs(e));
   const auto first = ml::input_gradients(e.sum(), r, true, true);
   ASSERT_GT(max_abs(torch::stack(first, 1)), 0.0);  // the perturbed network contributes
-  for (int a = 0; a < 3; ++a) {
-    const torch::Tensor expected = first[a].detach();
-    EXPECT_LE(max_abs(jets.e_r.select(1, a) - expected), 1e-10 * max_abs(expected) + 1e-300) << "r index " << a;
-    const auto row = ml::input_gradients(first[a].sum(), r, false, true);
-    for (int b = 0; b < 3; ++b) {
-      const double scale = max_abs(row[b]);
-      EXPECT_LE(max_abs(jets.e_rr.select(1, a).select(1, b) - row[b]), 1e-10 * scale + 1e-300)
-          << "second derivative " << a << "," << b;
+  std::vector<std::vector<torch::Tensor>> second(3);
+  for (int a = 0; a < 3; ++a) second[a] = ml::input_gradients(first[a].sum(), r, false, true);
+  // Without autograd (the per-point kernel, separable_point_kernel.hpp) and with it (the torch form, for the
+  // parameters' graph).
+  for (const bool differentiable : {false, true}) {
+    ml::PointJets jets;
+    {
+      torch::AutoGradMode mode(differentiable);
+      jets = ml::point_jets(model, maps, true);
+      ASSERT_EQ(jets.e_rr.requires_grad(), differentiable);
     }
+    EXPECT_LE(max_abs(jets.e.detach() - e.detach()), 1e-12 * max_abs(e)) << "differentiable " << differentiable;
+    for (int a = 0; a < 3; ++a) {
+      const torch::Tensor expected = first[a].detach();
+      EXPECT_LE(max_abs(jets.e_r.detach().select(1, a) - expected), 1e-10 * max_abs(expected) + 1e-300)
+          << "r index " << a << ", differentiable " << differentiable;
+      for (int b = 0; b < 3; ++b) {
+        const double scale = max_abs(second[a][b]);
+        EXPECT_LE(max_abs(jets.e_rr.detach().select(1, a).select(1, b) - second[a][b]), 1e-10 * scale + 1e-300)
+            << "second derivative " << a << "," << b << ", differentiable " << differentiable;
+      }
+    }
+    // Masked points: no contribution at all.
+    EXPECT_EQ(max_abs(jets.e_r.detach().narrow(0, 0, 2)), 0.0);
+    EXPECT_EQ(max_abs(jets.e_rr.detach().narrow(0, 0, 2)), 0.0);
   }
-  // Masked points: no contribution at all.
-  EXPECT_EQ(max_abs(jets.e_r.narrow(0, 0, 2)), 0.0);
-  EXPECT_EQ(max_abs(jets.e_rr.narrow(0, 0, 2)), 0.0);
 }
 
 // jet_weights + weighted_jet (the DI-Loss's backward) equal the same linear functional of point_jets' e, e_r and

@@ -1,0 +1,154 @@
+#include "dixc/ml/separable_point_kernel.hpp"
+
+#include <vector>
+
+namespace dixc::ml {
+
+namespace {
+
+// A contiguous float64 tensor's data (the maps and jets are contiguous already; contiguous() then costs nothing).
+struct Data {
+  torch::Tensor kept;
+  const double* p = nullptr;
+  explicit Data(const torch::Tensor& t) : kept(t.defined() ? t.contiguous() : t) {
+    if (kept.defined()) p = kept.data_ptr<double>();
+  }
+};
+
+}  // namespace
+
+// Per point, with g = J X_r (m x 3), ph = sum_m P_m H_m (k x k), pj = sum_m P_m J_m (k), cross = P_r^T g (3 x 3):
+//   e = P . f,   e_r = P_r^T f + g^T P,
+//   e_rr = sum_m P_rr,m f_m + cross + cross^T + X_r^T ph X_r + sum_k pj_k X_rr,k.
+PointJets point_jets_kernel(const SeparableMaps& s, const MlpJet& jet, bool second) {
+  const std::int64_t np = s.x.size(0), k = s.x.size(1), m = s.p.size(1);
+  const Data x_r(s.x_r), x_rr(s.x_rr), p(s.p), p_r(s.p_r), p_rr(s.p_rr), f(jet.f), j(jet.j), h(jet.h);
+  const auto options = torch::TensorOptions().dtype(torch::kDouble);
+  PointJets out;
+  out.e = torch::empty({np}, options);
+  out.e_r = torch::empty({np, 3}, options);
+  if (second) out.e_rr = torch::empty({np, 3, 3}, options);
+  double* e = out.e.data_ptr<double>();
+  double* e_r = out.e_r.data_ptr<double>();
+  double* e_rr = second ? out.e_rr.data_ptr<double>() : nullptr;
+  std::vector<double> g(static_cast<std::size_t>(m * 3)), ph(static_cast<std::size_t>(k * k)),
+      pj(static_cast<std::size_t>(k)), xph(static_cast<std::size_t>(3 * k));
+  for (std::int64_t q = 0; q < np; ++q) {
+    const double* xr = x_r.p + q * k * 3;  // xr[a * 3 + c] = dx_a/dr_c
+    const double* P = p.p + q * m;
+    const double* Pr = p_r.p + q * m * 3;
+    const double* F = f.p + q * m;
+    const double* J = j.p + q * m * k;
+    double value = 0.0, first[3] = {0.0, 0.0, 0.0};
+    for (std::int64_t i = 0; i < m; ++i) {
+      value += P[i] * F[i];
+      for (int c = 0; c < 3; ++c) {
+        double gic = 0.0;
+        for (std::int64_t a = 0; a < k; ++a) gic += J[i * k + a] * xr[a * 3 + c];
+        g[i * 3 + c] = gic;
+        first[c] += Pr[i * 3 + c] * F[i] + P[i] * gic;
+      }
+    }
+    e[q] = value;
+    for (int c = 0; c < 3; ++c) e_r[q * 3 + c] = first[c];
+    if (!second) continue;
+    const double* Prr = p_rr.p + q * m * 9;
+    const double* H = h.p + q * m * k * k;
+    const double* xrr = x_rr.p + q * k * 9;
+    std::fill(ph.begin(), ph.end(), 0.0);
+    std::fill(pj.begin(), pj.end(), 0.0);
+    double out2[9] = {};
+    for (std::int64_t i = 0; i < m; ++i) {
+      for (std::int64_t ab = 0; ab < k * k; ++ab) ph[ab] += P[i] * H[i * k * k + ab];
+      for (std::int64_t a = 0; a < k; ++a) pj[a] += P[i] * J[i * k + a];
+      for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b)
+          out2[a * 3 + b] +=
+              Prr[i * 9 + a * 3 + b] * F[i] + Pr[i * 3 + a] * g[i * 3 + b] + g[i * 3 + a] * Pr[i * 3 + b];
+    }
+    // X_r^T ph X_r: xph = X_r^T ph (3 x k) first.
+    for (int c = 0; c < 3; ++c)
+      for (std::int64_t l = 0; l < k; ++l) {
+        double sum = 0.0;
+        for (std::int64_t a = 0; a < k; ++a) sum += xr[a * 3 + c] * ph[a * k + l];
+        xph[c * k + l] = sum;
+      }
+    for (int a = 0; a < 3; ++a)
+      for (int b = 0; b < 3; ++b) {
+        double sum = out2[a * 3 + b];
+        for (std::int64_t l = 0; l < k; ++l) sum += xph[a * k + l] * xr[l * 3 + b] + pj[l] * xrr[l * 9 + a * 3 + b];
+        e_rr[q * 9 + a * 3 + b] = sum;
+      }
+  }
+  return out;
+}
+
+// Per point, with xo = X_r omega (k), S = Omega + Omega^T, x_sym = X_r S (k x 3), xox = X_r Omega X_r^T (k x k):
+//   alpha_m = eps P_m + omega . P_r,m [+ Omega : P_rr,m]
+//   beta_m  = P_m xo [+ x_sym P_r,m + P_m (Omega : X_rr)]
+//   gamma_m = P_m xox.
+JetWeights jet_weights(const SeparableMaps& s, const torch::Tensor& eps_in, const torch::Tensor& omega_in,
+                       const torch::Tensor& omega2_in) {
+  const std::int64_t np = s.x.size(0), k = s.x.size(1), m = s.p.size(1);
+  const bool second = omega2_in.defined();
+  const Data x_r(s.x_r), x_rr(s.x_rr), p(s.p), p_r(s.p_r), p_rr(s.p_rr), eps(eps_in), omega(omega_in),
+      omega2(omega2_in);
+  const auto options = torch::TensorOptions().dtype(torch::kDouble);
+  JetWeights w;
+  w.f = torch::empty({np, m}, options);
+  w.j = torch::empty({np, m, k}, options);
+  if (second) w.h = torch::empty({np, m, k, k}, options);
+  double* wf = w.f.data_ptr<double>();
+  double* wj = w.j.data_ptr<double>();
+  double* wh = second ? w.h.data_ptr<double>() : nullptr;
+  std::vector<double> xo(static_cast<std::size_t>(k)), x_sym(static_cast<std::size_t>(k * 3)),
+      xrr_omega(static_cast<std::size_t>(k)), x_omega(static_cast<std::size_t>(k * 3)),
+      xox(static_cast<std::size_t>(k * k));
+  for (std::int64_t q = 0; q < np; ++q) {
+    const double* xr = x_r.p + q * k * 3;
+    const double* P = p.p + q * m;
+    const double* Pr = p_r.p + q * m * 3;
+    const double* o = omega.p + q * 3;
+    for (std::int64_t a = 0; a < k; ++a) xo[a] = xr[a * 3] * o[0] + xr[a * 3 + 1] * o[1] + xr[a * 3 + 2] * o[2];
+    const double* O = second ? omega2.p + q * 9 : nullptr;
+    if (second) {
+      const double* xrr = x_rr.p + q * k * 9;
+      for (std::int64_t a = 0; a < k; ++a) {
+        double contracted = 0.0;
+        for (int c = 0; c < 9; ++c) contracted += xrr[a * 9 + c] * O[c];
+        xrr_omega[a] = contracted;
+        for (int c = 0; c < 3; ++c) {
+          double sym = 0.0, xo2 = 0.0;
+          for (int b = 0; b < 3; ++b) {
+            sym += xr[a * 3 + b] * (O[b * 3 + c] + O[c * 3 + b]);
+            xo2 += xr[a * 3 + b] * O[b * 3 + c];
+          }
+          x_sym[a * 3 + c] = sym;
+          x_omega[a * 3 + c] = xo2;
+        }
+      }
+      for (std::int64_t a = 0; a < k; ++a)
+        for (std::int64_t l = 0; l < k; ++l)
+          xox[a * k + l] =
+              x_omega[a * 3] * xr[l * 3] + x_omega[a * 3 + 1] * xr[l * 3 + 1] + x_omega[a * 3 + 2] * xr[l * 3 + 2];
+    }
+    for (std::int64_t i = 0; i < m; ++i) {
+      double alpha = eps.p[q] * P[i] + Pr[i * 3] * o[0] + Pr[i * 3 + 1] * o[1] + Pr[i * 3 + 2] * o[2];
+      double* beta = wj + (q * m + i) * k;
+      for (std::int64_t a = 0; a < k; ++a) beta[a] = P[i] * xo[a];
+      if (second) {
+        const double* Prr = p_rr.p + (q * m + i) * 9;
+        for (int c = 0; c < 9; ++c) alpha += Prr[c] * O[c];
+        for (std::int64_t a = 0; a < k; ++a)
+          beta[a] += x_sym[a * 3] * Pr[i * 3] + x_sym[a * 3 + 1] * Pr[i * 3 + 1] + x_sym[a * 3 + 2] * Pr[i * 3 + 2] +
+                     P[i] * xrr_omega[a];
+        double* gamma = wh + (q * m + i) * k * k;
+        for (std::int64_t al = 0; al < k * k; ++al) gamma[al] = P[i] * xox[al];
+      }
+      wf[q * m + i] = alpha;
+    }
+  }
+  return w;
+}
+
+}  // namespace dixc::ml
