@@ -188,10 +188,14 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
              << " training parents (their errors measure extrapolation to that element; dixc evaluate also reports "
                 "its means without them):\n"
              << rare;
-      const auto seeds = covering_split_seeds(usable_names, usable_formulas, o.validation_fraction, o.test_fraction, 5);
+      // Each seed tried costs a split of every name: the search is bounded to ~2e6 names hashed (seconds).
+      const std::uint64_t tried =
+          std::clamp<std::uint64_t>(2'000'000 / std::max<std::size_t>(usable_names.size(), 1), 20, 10000);
+      const auto seeds = covering_split_seeds(usable_names, usable_formulas, o.validation_fraction, o.test_fraction, 5,
+                                              well_covered_parents, tried);
       *o.log << "  split seeds whose held-out elements are all covered: ";
       for (std::size_t i = 0; i < seeds.size(); ++i) *o.log << (i ? ", " : "") << seeds[i];
-      *o.log << (seeds.empty() ? "none below 10000 (too few training parents per element)" : " (--split-seed)") << "\n"
+      *o.log << (seeds.empty() ? "none below " + std::to_string(tried) : std::string(" (--split-seed)")) << "\n"
              << std::flush;
     }
   }
