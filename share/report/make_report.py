@@ -110,13 +110,17 @@ def main():
     if covered:
         lines += ["", f"{len(covered['excluded'])} of these molecules have an element that fewer than two training "
                   "parents contain, so their errors measure extrapolation to that element more than the learned "
-                  "functional: " + "; ".join(covered["excluded"]) + ". Without them "
-                  f"({covered['n_ok']} molecules):", "",
-                  "| functional | abs(E_tot - E_ref) (mEh) | E_rho (mEh) |", "|---|---|---|",
-                  f"| learned | {covered['mean'].get('energy_error_mEh', float('nan')):.4g} | "
-                  f"{covered['mean'].get('e_rho_mEh', float('nan')):.4g} |"]
-        for name, b in covered.get("baseline_mean", {}).items():
-            lines.append(f"| {name} | {b['energy_error_mEh']:.4g} | {b['e_rho_mEh']:.4g} |")
+                  "functional: " + "; ".join(covered["excluded"]) + "."]
+        if covered["n_ok"] == 0:
+            lines[-1] += " No evaluated molecule is without such an element."
+        else:
+            number = lambda v: "-" if v is None else format(v, ".4g")  # JSON null: a mean without numbers
+            lines += ["", f"Without them ({covered['n_ok']} molecules):", "",
+                      "| functional | abs(E_tot - E_ref) (mEh) | E_rho (mEh) |", "|---|---|---|",
+                      f"| learned | {number(covered['mean'].get('energy_error_mEh'))} | "
+                      f"{number(covered['mean'].get('e_rho_mEh'))} |"]
+            for name, b in covered.get("baseline_mean", {}).items():
+                lines.append(f"| {name} | {number(b['energy_error_mEh'])} | {number(b['e_rho_mEh'])} |")
     failed = [m for m in summary["molecules"] if not m["ok"]]
     if failed:
         lines += ["", "Failed molecules:", ""] + [f"- {m['name']}: {m['message']}" for m in failed]
