@@ -182,22 +182,35 @@ torch::Tensor surrogate_of(const PointDerivatives& d, const ReferenceFeatures& f
 
 // The same for a separable model's call (one chunk), on the network's jet alone: the adjoint weights become
 // eps = c_E w, omega = w (w_rho, w_sigma, w_tau), Omega = w sum_k u_k x1_k^T (jet_weights).
-torch::Tensor separable_surrogate(torch::jit::Module& model, const ReferenceFeatures& f, const ModelCall& call,
-                                  const LossAdjoint& adjoint, const AdjointWeights& a, ResponseOrder order) {
+JetWeights separable_jet_weights(const SeparableMaps& maps, const ReferenceFeatures& f, const ModelCall& call,
+                                 const LossAdjoint& adjoint, const AdjointWeights& a, ResponseOrder order) {
+  torch::NoGradGuard no_grad;
   const OrbitalGridChunk& c = f.chunks[call.first_chunk];
   torch::Tensor omega2;
-  {
-    torch::NoGradGuard no_grad;
-    if (order == ResponseOrder::hessian)
-      omega2 =
-          c.weights.view({-1, 1, 1}) * torch::einsum("kpa,kpb->pab", {torch::stack({a.u_rho, a.u_sigma, a.u_tau}, 2),
-                                                                      torch::stack({c.rho1, c.sigma1, c.tau1}, 2)});
-  }
+  if (order == ResponseOrder::hessian)
+    omega2 = c.weights.view({-1, 1, 1}) * torch::einsum("kpa,kpb->pab", {torch::stack({a.u_rho, a.u_sigma, a.u_tau}, 2),
+                                                                         torch::stack({c.rho1, c.sigma1, c.tau1}, 2)});
+  return jet_weights(maps, adjoint.energy * c.weights,
+                     c.weights.unsqueeze(1) * torch::stack({a.w_rho, a.w_sigma, a.w_tau}, 1), omega2);
+}
+
+// A separable model's parameter gradient of scale * (its call's surrogate): straight from the jet kernel's reverse
+// pass for a one-MLP network, else by autograd through weighted_jet.
+std::vector<torch::Tensor> separable_gradient(torch::jit::Module& model, const ReferenceFeatures& f,
+                                              const ModelCall& call, const LossAdjoint& adjoint,
+                                              const AdjointWeights& a, ResponseOrder order, double scale,
+                                              const std::vector<torch::Tensor>& params) {
   const SeparableMaps& maps =
       maps_of_call(model, separable_cache_of(model, f), call.index, points_of(f, call.first_chunk, call.end_chunk));
-  const JetWeights w = jet_weights(maps, adjoint.energy * c.weights,
-                                   c.weights.unsqueeze(1) * torch::stack({a.w_rho, a.w_sigma, a.w_tau}, 1), omega2);
-  return weighted_jet(model, maps, w);
+  const JetWeights w = separable_jet_weights(maps, f, call, adjoint, a, order);
+  std::vector<torch::Tensor> direct = weighted_jet_parameter_gradient(model, maps, w);
+  if (!direct.empty()) {
+    for (auto& g : direct)
+      if (g.defined()) g.mul_(scale);
+    return direct;
+  }
+  torch::AutoGradMode enable(true);
+  return torch::autograd::grad({scale * weighted_jet(model, maps, w)}, params, {}, false, false, true);
 }
 
 // The same for a chunk of the non-local model's point part (point_feature_jets.hpp): its share of the surrogate of
@@ -340,12 +353,11 @@ void add_parameter_gradients(torch::jit::Module& model, const std::string& metho
   // Each call's parameter gradient on its own graph, the calls in parallel (one graph per thread alive at a
   // time). Added to the parameters' gradients in call order: the same sums for any thread count.
   auto call_gradient = [&](const ModelCall& call) {
+    if (uses_separable_jets(model, method, order))
+      return separable_gradient(model, f, call, adjoint, weights[call.first_chunk], order, scale, params);
     torch::AutoGradMode enable(true);
-    const torch::Tensor surrogate =
-        uses_separable_jets(model, method, order)
-            ? separable_surrogate(model, f, call, adjoint, weights[call.first_chunk], order)
-            : surrogate_of(kept ? *kept : evaluate_call(model, method, m, f, call, order, true), f, call,
-                           adjoint.energy, weights, order);
+    const torch::Tensor surrogate = surrogate_of(kept ? *kept : evaluate_call(model, method, m, f, call, order, true),
+                                                 f, call, adjoint.energy, weights, order);
     return torch::autograd::grad({scale * surrogate}, params, {}, false, false, true);
   };
   std::vector<std::vector<torch::Tensor>> grads(calls.size());

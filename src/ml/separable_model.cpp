@@ -1,5 +1,7 @@
 #include "dixc/ml/separable_model.hpp"
 
+#include <map>
+
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/mlp_jet_kernel.hpp"
 #include "dixc/ml/separable_point_kernel.hpp"
@@ -118,6 +120,23 @@ PointJets point_jets(const SeparableMaps& s, const MlpJet& jet, bool second) {
   out.e_rr = (s.p_rr * f.unsqueeze(2).unsqueeze(3)).sum(1) + cross + cross.transpose(1, 2) +
              per_point_matmul(per_point_matmul(s.x_r.transpose(1, 2), ph), s.x_r) +
              (pj.unsqueeze(2).unsqueeze(3) * s.x_rr).sum(1);
+  return out;
+}
+
+std::vector<torch::Tensor> weighted_jet_parameter_gradient(torch::jit::Module& model, const SeparableMaps& s,
+                                                           const JetWeights& w) {
+  const std::string arch = model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
+  if (arch != "gga-mlp" && arch != "mgga-mlp") return {};
+  const MlpWeights g = mlp_jet_parameter_gradient(mlp_weights(model, ""), s.x, w.f, w.j, w.h);
+  const std::map<std::string, torch::Tensor> by_name = {{"w1", g.w1}, {"b1", g.b1}, {"w2", g.w2},
+                                                        {"b2", g.b2}, {"w3", g.w3}, {"b3", g.b3}};
+  std::map<std::string, torch::Tensor> ordered;  // ordered_parameters: the parameters by name
+  for (const auto& p : model.named_parameters(false)) {
+    const auto it = by_name.find(p.name);
+    ordered[p.name] = it == by_name.end() ? torch::Tensor() : it->second;
+  }
+  std::vector<torch::Tensor> out;
+  for (auto& [name, t] : ordered) out.push_back(t);
   return out;
 }
 

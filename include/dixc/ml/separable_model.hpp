@@ -67,4 +67,11 @@ JetWeights jet_weights(const SeparableMaps& maps, const torch::Tensor& eps, cons
 // to the parameters.
 torch::Tensor weighted_jet(torch::jit::Module& model, const SeparableMaps& maps, const JetWeights& weights);
 
+// The gradient of weighted_jet with respect to each parameter (ordered_parameters' order; undefined for parameters
+// it does not depend on) without autograd, when the model's network is one MLP of the fused kernel (gga-mlp,
+// mgga-mlp): the kernel's reverse pass takes the weights as they are, so no forward jet and no graph are built.
+// Empty for other networks (xcdiff combines two MLPs in TorchScript: use autograd through weighted_jet).
+std::vector<torch::Tensor> weighted_jet_parameter_gradient(torch::jit::Module& model, const SeparableMaps& maps,
+                                                           const JetWeights& weights);
+
 }  // namespace dixc::ml
