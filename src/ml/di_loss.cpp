@@ -213,48 +213,51 @@ std::vector<torch::Tensor> separable_gradient(torch::jit::Module& model, const R
   return torch::autograd::grad({scale * weighted_jet(model, maps, w)}, params, {}, false, false, true);
 }
 
-// The same for a chunk of the non-local model's point part (point_feature_jets.hpp): its share of the surrogate of
-// atom_embedding_gradients, L_c + alpha . G_c + sum_k beta_k . M_c,k, is sum_p [eps e + omega . e_r' + Omega :
-// e_r'r'] in r' = (rho, sigma, tau, f) with
+// The same for a chunk of the non-local model's point part (point_feature_jets.hpp): the gradient of scale * (its
+// share of the surrogate of atom_embedding_gradients, L_c + alpha . G_c + sum_k beta_k . M_c,k) with respect to the
+// parameters (ordered_parameters' order) and to the leaves a and, for the Hessian, a1 (appended in that order). The
+// share is sum_p [eps e + omega . e_r' + Omega : e_r'r'] in r' = (rho, sigma, tau, f) with
 //   omega = w (w_rho, w_sigma, w_tau, c alpha),   Omega = sum_k u'_k x1'_k^T,   u'_k = w (u_k, c beta_k),
-// x1'_k = (rho1_k, sigma1_k, tau1_k, c a1_k), so the network's jet carries it (point_feature_jet_weights), with f = c a
-// differentiable for a through the kernel's input gradient; its dependence on a1 (through x1', bilinear) is
-// sum_k sum_p (e_r'r' u'_k)_f . (c a1_k)_p at the jet's values.
-torch::Tensor point_feature_surrogate(torch::jit::Module& model, const MoleculeTensors& m, const ReferenceFeatures& f,
-                                      const ModelCall& call, double energy_adjoint, const AdjointWeights& a,
-                                      const torch::Tensor& alpha, const torch::Tensor& beta, const AtomLeaves& leaves,
-                                      ResponseOrder order) {
+// x1'_k = (rho1_k, sigma1_k, tau1_k, c a1_k), so the network's jet carries it (point_feature_jet_weights) and the
+// kernel's reverse pass gives its gradient for the parameters and for the inputs (x, f = c a): d/da = c^T (d/df).
+// Its dependence on a1 (through x1', bilinear) is sum_k sum_p (e_r'r' u'_k)_f . (c a1_k)_p at the jet's values:
+// d/da1_k = c^T (e_r'r' u'_k)_f.
+std::vector<torch::Tensor> point_feature_gradients(torch::jit::Module& model, const MoleculeTensors& m,
+                                                   const ReferenceFeatures& f, const ModelCall& call,
+                                                   double energy_adjoint, const AdjointWeights& a,
+                                                   const torch::Tensor& alpha, const torch::Tensor& beta,
+                                                   const AtomLeaves& leaves, ResponseOrder order, double scale) {
+  torch::NoGradGuard no_grad;
   const OrbitalGridChunk& c = f.chunks[call.first_chunk];
   const PointInputs in = points_of(f, call.first_chunk, call.end_chunk);
   const SeparableMaps& maps = maps_of_call(model, separable_cache_of(model, f), call.index, in);
   const bool hessian = order == ResponseOrder::hessian;
   const std::int64_t nf = leaves.a.size(1);
-  torch::Tensor cw, omega, omega2, u;
-  {
-    torch::NoGradGuard no_grad;
-    cw = atom_weights(model, in.points, m.atom_positions);  // (np, atoms)
-    omega = c.weights.unsqueeze(1) * torch::cat({torch::stack({a.w_rho, a.w_sigma, a.w_tau}, 1), cw.matmul(alpha)}, 1);
-    if (hessian) {
-      u = c.weights.view({1, -1, 1}) *
-          torch::cat({torch::stack({a.u_rho, a.u_sigma, a.u_tau}, 2), torch::matmul(cw, beta)},
-                     2);  // (n_dir, np, 3 + F)
-      const torch::Tensor x1 =
-          torch::cat({torch::stack({in.rho1, in.sigma1, in.tau1}, 2), torch::matmul(cw, leaves.a1.detach())}, 2);
-      omega2 = torch::einsum("kpa,kpb->pab", {u, x1});
-    }
+  const torch::Tensor cw = atom_weights(model, in.points, m.atom_positions);  // (np, atoms)
+  const torch::Tensor omega =
+      c.weights.unsqueeze(1) * torch::cat({torch::stack({a.w_rho, a.w_sigma, a.w_tau}, 1), cw.matmul(alpha)}, 1);
+  torch::Tensor omega2, u;
+  if (hessian) {
+    u = c.weights.view({1, -1, 1}) *
+        torch::cat({torch::stack({a.u_rho, a.u_sigma, a.u_tau}, 2), torch::matmul(cw, beta)}, 2);  // (n_dir, np, 3 + F)
+    const torch::Tensor x1 =
+        torch::cat({torch::stack({in.rho1, in.sigma1, in.tau1}, 2), torch::matmul(cw, leaves.a1.detach())}, 2);
+    omega2 = torch::einsum("kpa,kpb->pab", {u, x1});
   }
   const JetWeights w = point_feature_jet_weights(maps, energy_adjoint * c.weights, omega, omega2);
-  const MlpJet jet = network_jet(model, torch::cat({maps.x, cw.matmul(leaves.a)}, 1), hessian);
-  torch::Tensor surrogate = (jet.f * w.f).sum() + (jet.j * w.j).sum();
-  if (!hessian) return surrogate;
-  surrogate = surrogate + (jet.h * w.h).sum();
-  torch::Tensor eu;  // (e_r'r' u'_k)_f (n_dir, np, F) at the jet's values
-  {
-    torch::NoGradGuard no_grad;
-    const MlpJet values{jet.f.detach(), jet.j.detach(), jet.h.detach()};
-    eu = torch::einsum("pab,kpb->kpa", {point_feature_jets(maps, values, nf, true).e_rr, u}).narrow(2, 3, nf);
-  }
-  return surrogate + (eu * torch::matmul(cw, leaves.a1)).sum();
+  const torch::Tensor inputs = torch::cat({maps.x, cw.matmul(leaves.a.detach())}, 1);
+  torch::Tensor input_gradient;
+  std::vector<torch::Tensor> grads = network_jet_parameter_gradient(model, inputs, w, &input_gradient);
+  if (grads.empty()) throw std::logic_error("the non-local model's point part is not one MLP of the jet kernel");
+  for (auto& g : grads)
+    if (g.defined()) g.mul_(scale);
+  grads.push_back(scale * cw.t().matmul(input_gradient.narrow(1, maps.x.size(1), nf)));
+  if (!hessian) return grads;
+  const MlpJet jet = network_jet(model, inputs, true);
+  const torch::Tensor eu =  // (e_r'r' u'_k)_f (n_dir, np, F)
+      torch::einsum("pab,kpb->kpa", {point_feature_jets(maps, jet, nf, true).e_rr, u}).narrow(2, 3, nf);
+  grads.push_back(scale * torch::matmul(cw.t(), eu));
+  return grads;
 }
 
 // An atom-embedding model's parameter backward (nonlocal_model.hpp). The loss's first variation is
@@ -304,16 +307,15 @@ std::vector<torch::Tensor> atom_embedding_gradients(torch::jit::Module& model, c
   util::parallel_for(calls.size(), [&](std::size_t i) {
     torch::AutoGradMode enable_chunk(true);
     const AtomLeaves leaves = atom_leaves(atoms, order, true);
-    torch::Tensor surrogate;
     if (uses_cached_maps(model, "correction", order)) {  // the point part through the kernel alone
-      surrogate = point_feature_surrogate(model, m, f, calls[i], adjoint.energy, weights[calls[i].first_chunk], alpha,
-                                          beta, leaves, order);
-    } else {
-      const PointDerivatives d = evaluate_call(model, "correction", m, f, calls[i], order, true, &leaves);
-      surrogate = surrogate_of(d, f, calls[i], adjoint.energy, weights, order);
-      if (alpha.defined()) surrogate = surrogate + (alpha * d.atom_g).sum();
-      if (beta.defined()) surrogate = surrogate + (beta * d.atom_m).sum();
+      grads[i] = point_feature_gradients(model, m, f, calls[i], adjoint.energy, weights[calls[i].first_chunk], alpha,
+                                         beta, leaves, order, scale);
+      return;
     }
+    const PointDerivatives d = evaluate_call(model, "correction", m, f, calls[i], order, true, &leaves);
+    torch::Tensor surrogate = surrogate_of(d, f, calls[i], adjoint.energy, weights, order);
+    if (alpha.defined()) surrogate = surrogate + (alpha * d.atom_g).sum();
+    if (beta.defined()) surrogate = surrogate + (beta * d.atom_m).sum();
     std::vector<torch::Tensor> inputs = params;
     inputs.push_back(leaves.a);
     if (hessian) inputs.push_back(leaves.a1);

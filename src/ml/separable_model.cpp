@@ -1,9 +1,10 @@
 #include "dixc/ml/separable_model.hpp"
 
-#include <map>
+#include <utility>
 
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/mlp_jet_kernel.hpp"
+#include "dixc/ml/models.hpp"
 #include "dixc/ml/separable_point_kernel.hpp"
 
 namespace dixc::ml {
@@ -40,6 +41,17 @@ MlpJet kernel_jet(const MlpWeights& weights, const torch::Tensor& x, bool second
   return mlp_jet(weights, x, order);
 }
 
+// The model's "architecture" attribute ("" for files without one).
+std::string architecture_of(const torch::jit::Module& model) {
+  return model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
+}
+
+// Whether the network whose jet the separable chain rule needs is one MLP w1, ..., b3 (the fused kernel's case):
+// gga-mlp's and mgga-mlp's whole network, the non-local model's point part.
+bool is_one_kernel_mlp(const std::string& architecture) {
+  return architecture == "gga-mlp" || architecture == "mgga-mlp" || architecture == "nonlocal";
+}
+
 }  // namespace
 
 torch::Tensor per_point_matmul(const torch::Tensor& a, const torch::Tensor& b) {
@@ -51,9 +63,8 @@ torch::Tensor per_point_matmul(const torch::Tensor& a, const torch::Tensor& b) {
 // (combine_mlp_jets, model_sources.cpp). Other models (and files exported before combine_mlp_jets existed) run
 // their TorchScript network_jet.
 MlpJet network_jet(torch::jit::Module& model, const torch::Tensor& x, bool second) {
-  const std::string arch = model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
-  if (arch == "gga-mlp" || arch == "mgga-mlp" || arch == "nonlocal")
-    return kernel_jet(mlp_weights(model, ""), x, second);
+  const std::string arch = architecture_of(model);
+  if (is_one_kernel_mlp(arch)) return kernel_jet(mlp_weights(model, ""), x, second);
   auto tuple_jet = [](const c10::IValue& v) {
     const auto& e = v.toTupleRef().elements();
     return MlpJet{e[0].toTensor(), e[1].toTensor(), e[2].toTensor()};
@@ -123,21 +134,29 @@ PointJets point_jets(const SeparableMaps& s, const MlpJet& jet, bool second) {
   return out;
 }
 
+std::vector<torch::Tensor> network_jet_parameter_gradient(torch::jit::Module& model, const torch::Tensor& x,
+                                                          const JetWeights& w, torch::Tensor* x_gradient) {
+  if (!is_one_kernel_mlp(architecture_of(model))) return {};
+  const MlpWeights weights = mlp_weights(model, "");
+  const MlpWeights g = mlp_jet_parameter_gradient(weights, x, w.f, w.j, w.h, x_gradient);
+  const std::pair<const torch::Tensor*, const torch::Tensor*> by_parameter[] = {
+      {&weights.w1, &g.w1}, {&weights.b1, &g.b1}, {&weights.w2, &g.w2},
+      {&weights.b2, &g.b2}, {&weights.w3, &g.w3}, {&weights.b3, &g.b3}};
+  std::vector<torch::Tensor> out;  // in ordered_parameters' order, matched by tensor identity
+  for (const torch::Tensor& p : ordered_parameters(model)) {
+    torch::Tensor grad;
+    for (const auto& [param, param_grad] : by_parameter)
+      if (p.is_same(*param)) grad = *param_grad;
+    out.push_back(grad);
+  }
+  return out;
+}
+
 std::vector<torch::Tensor> weighted_jet_parameter_gradient(torch::jit::Module& model, const SeparableMaps& s,
                                                            const JetWeights& w) {
-  const std::string arch = model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
-  if (arch != "gga-mlp" && arch != "mgga-mlp") return {};
-  const MlpWeights g = mlp_jet_parameter_gradient(mlp_weights(model, ""), s.x, w.f, w.j, w.h);
-  const std::map<std::string, torch::Tensor> by_name = {{"w1", g.w1}, {"b1", g.b1}, {"w2", g.w2},
-                                                        {"b2", g.b2}, {"w3", g.w3}, {"b3", g.b3}};
-  std::map<std::string, torch::Tensor> ordered;  // ordered_parameters: the parameters by name
-  for (const auto& p : model.named_parameters(false)) {
-    const auto it = by_name.find(p.name);
-    ordered[p.name] = it == by_name.end() ? torch::Tensor() : it->second;
-  }
-  std::vector<torch::Tensor> out;
-  for (auto& [name, t] : ordered) out.push_back(t);
-  return out;
+  // The non-local model's network also takes atom features (point_feature_jets.hpp): its inputs are not s.x alone.
+  if (architecture_of(model) == "nonlocal") return {};
+  return network_jet_parameter_gradient(model, s.x, w);
 }
 
 torch::Tensor weighted_jet(torch::jit::Module& model, const SeparableMaps& s, const JetWeights& w) {

@@ -74,4 +74,11 @@ torch::Tensor weighted_jet(torch::jit::Module& model, const SeparableMaps& maps,
 std::vector<torch::Tensor> weighted_jet_parameter_gradient(torch::jit::Module& model, const SeparableMaps& maps,
                                                            const JetWeights& weights);
 
+// The same for the network's jet at inputs x (np, k), for any one-MLP network (also the non-local model's point
+// part, whose inputs are (x, f)), and with x_gradient its gradient with respect to x from the same reverse pass.
+// Empty for other networks.
+std::vector<torch::Tensor> network_jet_parameter_gradient(torch::jit::Module& model, const torch::Tensor& x,
+                                                          const JetWeights& weights,
+                                                          torch::Tensor* x_gradient = nullptr);
+
 }  // namespace dixc::ml
