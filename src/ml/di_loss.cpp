@@ -221,12 +221,13 @@ std::vector<torch::Tensor> separable_gradient(torch::jit::Module& model, const R
 // x1'_k = (rho1_k, sigma1_k, tau1_k, c a1_k), so the network's jet carries it (point_feature_jet_weights) and the
 // kernel's reverse pass gives its gradient for the parameters and for the inputs (x, f = c a): d/da = c^T (d/df).
 // Its dependence on a1 (through x1', bilinear) is sum_k sum_p (e_r'r' u'_k)_f . (c a1_k)_p at the jet's values:
-// d/da1_k = c^T (e_r'r' u'_k)_f.
+// d/da1_k = c^T (e_r'r' u'_k)_f, with e_r'r' from the value pass (`e_rr`).
 std::vector<torch::Tensor> point_feature_gradients(torch::jit::Module& model, const MoleculeTensors& m,
                                                    const ReferenceFeatures& f, const ModelCall& call,
                                                    double energy_adjoint, const AdjointWeights& a,
                                                    const torch::Tensor& alpha, const torch::Tensor& beta,
-                                                   const AtomLeaves& leaves, ResponseOrder order, double scale) {
+                                                   const AtomLeaves& leaves, const torch::Tensor& e_rr,
+                                                   ResponseOrder order, double scale) {
   torch::NoGradGuard no_grad;
   const OrbitalGridChunk& c = f.chunks[call.first_chunk];
   const PointInputs in = points_of(f, call.first_chunk, call.end_chunk);
@@ -253,9 +254,8 @@ std::vector<torch::Tensor> point_feature_gradients(torch::jit::Module& model, co
     if (g.defined()) g.mul_(scale);
   grads.push_back(scale * cw.t().matmul(input_gradient.narrow(1, maps.x.size(1), nf)));
   if (!hessian) return grads;
-  const MlpJet jet = network_jet(model, inputs, true);
-  const torch::Tensor eu =  // (e_r'r' u'_k)_f (n_dir, np, F)
-      torch::einsum("pab,kpb->kpa", {point_feature_jets(maps, jet, nf, true).e_rr, u}).narrow(2, 3, nf);
+  if (!e_rr.defined()) throw std::logic_error("the Hessian-order value pass keeps e_r'r' for the parameter backward");
+  const torch::Tensor eu = torch::einsum("pab,kpb->kpa", {e_rr, u}).narrow(2, 3, nf);  // (e_r'r' u'_k)_f
   grads.push_back(scale * torch::matmul(cw.t(), eu));
   return grads;
 }
@@ -308,8 +308,9 @@ std::vector<torch::Tensor> atom_embedding_gradients(torch::jit::Module& model, c
     torch::AutoGradMode enable_chunk(true);
     const AtomLeaves leaves = atom_leaves(atoms, order, true);
     if (uses_cached_maps(model, "correction", order)) {  // the point part through the kernel alone
-      grads[i] = point_feature_gradients(model, m, f, calls[i], adjoint.energy, weights[calls[i].first_chunk], alpha,
-                                         beta, leaves, order, scale);
+      grads[i] = point_feature_gradients(
+          model, m, f, calls[i], adjoint.energy, weights[calls[i].first_chunk], alpha, beta, leaves,
+          hessian && calls[i].index < atoms.e_rr.size() ? atoms.e_rr[calls[i].index] : torch::Tensor(), order, scale);
       return;
     }
     const PointDerivatives d = evaluate_call(model, "correction", m, f, calls[i], order, true, &leaves);

@@ -140,7 +140,10 @@ PointDerivatives point_feature_pass(torch::jit::Module& model, const PointInputs
   PointDerivatives d;
   const WeightedJets w = weighted_jets(jets, in, x1, d);
   d.atom_g = c.t().matmul(w.first.narrow(1, 3, nf));
-  if (second) d.atom_m = torch::matmul(w.rows.narrow(1, 3, nf), c).transpose(1, 2);
+  if (second) {
+    d.atom_m = torch::matmul(w.rows.narrow(1, 3, nf), c).transpose(1, 2);
+    d.point_e_rr = jets.e_rr.detach();
+  }
   return d;
 }
 
@@ -232,8 +235,8 @@ namespace {
 
 PointDerivatives detached(const PointDerivatives& d) {
   auto detach = [](const torch::Tensor& t) { return t.defined() ? t.detach() : t; };
-  return {detach(d.energy), detach(d.e_rho), detach(d.e_sigma), detach(d.e_tau), detach(d.a1),
-          detach(d.s1),     detach(d.c1),    detach(d.atom_g),  detach(d.atom_m)};
+  return {detach(d.energy), detach(d.e_rho), detach(d.e_sigma), detach(d.e_tau),  detach(d.a1),
+          detach(d.s1),     detach(d.c1),    detach(d.atom_g),  detach(d.atom_m), detach(d.point_e_rr)};
 }
 
 // The point derivatives of every call; with `create_graph` (a single call whose graph the backward pass keeps)
@@ -299,6 +302,7 @@ std::vector<PointDerivatives> value_pass(torch::jit::Module& model, const std::s
   if (!uses_atom_embeddings(model, method)) return evaluate_calls(model, method, m, f, calls, order, keep_graph);
   atoms = atom_context(model, m, f, calls, order);
   std::vector<PointDerivatives> d = evaluate_calls(model, method, m, f, calls, order, false, &atoms);
+  for (auto& call : d) atoms.e_rr.push_back(std::move(call.point_e_rr));
   add_nonlocal_terms(model, m, f, calls, order, atoms, d);
   return d;
 }

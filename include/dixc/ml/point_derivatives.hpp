@@ -40,6 +40,9 @@ struct PointDerivatives {
   // derivative along (x1_k, a1_k); the point derivatives above are then the local part until the caller adds the
   // non-local one (add_nonlocal_terms).
   torch::Tensor atom_g, atom_m;  // (atoms, features), (n_dir, atoms, features)
+  // Its point part's e_r'r' (np, 3 + F, 3 + F) at these a (point_feature_jets.hpp), without graph: the parameter
+  // backward's a1-term needs it at the same parameters (value_pass moves it into AtomContext::e_rr).
+  torch::Tensor point_e_rr;
 };
 
 // The atom graph's inputs of one step of an atom-embedding model (nonlocal_model.hpp): the shell sums h and h1_k
@@ -48,6 +51,7 @@ struct AtomContext {
   torch::Tensor h, h1;
   AtomTerms terms;
   torch::Tensor g, m;
+  std::vector<torch::Tensor> e_rr;  // per call: PointDerivatives::point_e_rr of the Hessian-order value pass
 };
 
 // The points of chunks [first, end) as one input.
