@@ -13,6 +13,7 @@
 #include "dixc/ml/point_derivatives.hpp"
 #include "dixc/ml/point_feature_jets.hpp"
 #include "dixc/ml/separable_model.hpp"
+#include "dixc/ml/separable_point_kernel.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/util/parallel_for.hpp"
 
@@ -188,8 +189,8 @@ JetWeights separable_jet_weights(const SeparableMaps& maps, const ReferenceFeatu
   const OrbitalGridChunk& c = f.chunks[call.first_chunk];
   torch::Tensor omega2;
   if (order == ResponseOrder::hessian)
-    omega2 = c.weights.view({-1, 1, 1}) * torch::einsum("kpa,kpb->pab", {torch::stack({a.u_rho, a.u_sigma, a.u_tau}, 2),
-                                                                         torch::stack({c.rho1, c.sigma1, c.tau1}, 2)});
+    omega2 = c.weights.view({-1, 1, 1}) * per_point_outer_sum(torch::stack({a.u_rho, a.u_sigma, a.u_tau}, 2),
+                                                              torch::stack({c.rho1, c.sigma1, c.tau1}, 2));
   return jet_weights(maps, adjoint.energy * c.weights,
                      c.weights.unsqueeze(1) * torch::stack({a.w_rho, a.w_sigma, a.w_tau}, 1), omega2);
 }
@@ -243,7 +244,7 @@ std::vector<torch::Tensor> point_feature_gradients(torch::jit::Module& model, co
         torch::cat({torch::stack({a.u_rho, a.u_sigma, a.u_tau}, 2), torch::matmul(cw, beta)}, 2);  // (n_dir, np, 3 + F)
     const torch::Tensor x1 =
         torch::cat({torch::stack({in.rho1, in.sigma1, in.tau1}, 2), torch::matmul(cw, leaves.a1.detach())}, 2);
-    omega2 = torch::einsum("kpa,kpb->pab", {u, x1});
+    omega2 = per_point_outer_sum(u, x1);
   }
   const JetWeights w = point_feature_jet_weights(maps, energy_adjoint * c.weights, omega, omega2);
   const torch::Tensor inputs = torch::cat({maps.x, cw.matmul(leaves.a.detach())}, 1);
@@ -255,7 +256,7 @@ std::vector<torch::Tensor> point_feature_gradients(torch::jit::Module& model, co
   grads.push_back(scale * cw.t().matmul(input_gradient.narrow(1, maps.x.size(1), nf)));
   if (!hessian) return grads;
   if (!e_rr.defined()) throw std::logic_error("the Hessian-order value pass keeps e_r'r' for the parameter backward");
-  const torch::Tensor eu = torch::einsum("pab,kpb->kpa", {e_rr, u}).narrow(2, 3, nf);  // (e_r'r' u'_k)_f
+  const torch::Tensor eu = per_point_matvec(e_rr, u).narrow(2, 3, nf);  // (e_r'r' u'_k)_f (n_dir, np, F)
   grads.push_back(scale * torch::matmul(cw.t(), eu));
   return grads;
 }

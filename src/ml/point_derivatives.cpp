@@ -3,6 +3,7 @@
 #include "dixc/ml/input_gradients.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/point_feature_jets.hpp"
+#include "dixc/ml/separable_point_kernel.hpp"
 
 namespace dixc::ml {
 
@@ -105,7 +106,9 @@ WeightedJets weighted_jets(const PointJets& jets, const PointInputs& in, const t
   d.e_sigma = w.first.select(1, 1);
   d.e_tau = w.first.select(1, 2);
   if (!jets.e_rr.defined()) return w;
-  w.rows = torch::einsum("pab,kpb->kap", {in.weights.view({-1, 1, 1}) * jets.e_rr, x1});
+  const bool differentiable = torch::GradMode::is_enabled() && (jets.e_rr.requires_grad() || x1.requires_grad());
+  w.rows = differentiable ? torch::einsum("pab,kpb->kap", {in.weights.view({-1, 1, 1}) * jets.e_rr, x1})
+                          : (in.weights.view({1, -1, 1}) * per_point_matvec(jets.e_rr, x1)).transpose(1, 2);
   d.a1 = w.rows.select(1, 0);
   d.s1 = w.rows.select(1, 1);
   d.c1 = w.rows.select(1, 2);

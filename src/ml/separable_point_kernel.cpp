@@ -151,4 +151,39 @@ JetWeights jet_weights(const SeparableMaps& s, const torch::Tensor& eps_in, cons
   return w;
 }
 
+torch::Tensor per_point_matvec(const torch::Tensor& m, const torch::Tensor& v) {
+  const std::int64_t np = m.size(0), a = m.size(1), b = m.size(2), nk = v.size(0);
+  const Data mat(m), vec(v);
+  torch::Tensor out = torch::empty({nk, np, a}, torch::TensorOptions().dtype(torch::kDouble));
+  double* o = out.data_ptr<double>();
+  for (std::int64_t k = 0; k < nk; ++k)
+    for (std::int64_t q = 0; q < np; ++q) {
+      const double* M = mat.p + q * a * b;
+      const double* V = vec.p + (k * np + q) * b;
+      double* O = o + (k * np + q) * a;
+      for (std::int64_t i = 0; i < a; ++i) {
+        double sum = 0.0;
+        for (std::int64_t j = 0; j < b; ++j) sum += M[i * b + j] * V[j];
+        O[i] = sum;
+      }
+    }
+  return out;
+}
+
+torch::Tensor per_point_outer_sum(const torch::Tensor& u, const torch::Tensor& x) {
+  const std::int64_t nk = u.size(0), np = u.size(1), a = u.size(2), b = x.size(2);
+  const Data left(u), right(x);
+  torch::Tensor out = torch::zeros({np, a, b}, torch::TensorOptions().dtype(torch::kDouble));
+  double* o = out.data_ptr<double>();
+  for (std::int64_t k = 0; k < nk; ++k)
+    for (std::int64_t q = 0; q < np; ++q) {
+      const double* U = left.p + (k * np + q) * a;
+      const double* X = right.p + (k * np + q) * b;
+      double* O = o + q * a * b;
+      for (std::int64_t i = 0; i < a; ++i)
+        for (std::int64_t j = 0; j < b; ++j) O[i * b + j] += U[i] * X[j];
+    }
+  return out;
+}
+
 }  // namespace dixc::ml

@@ -11,6 +11,7 @@
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/point_feature_jets.hpp"
 #include "dixc/ml/separable_model.hpp"
+#include "dixc/ml/separable_point_kernel.hpp"
 
 namespace dixc {
 namespace {
@@ -163,6 +164,19 @@ TEST(SeparableModel, NonlocalAndParameterFreeModelsAreNotSeparable) {
   EXPECT_FALSE(ml::has_point_feature_jets(mgga));
   EXPECT_EQ(ml::separable_bytes_per_point(nonlocal), ml::separable_bytes_per_point(mgga));
   EXPECT_EQ(ml::separable_bytes_per_point(blyp), 0u);
+}
+
+// The per-point products of the non-local backward and the adjoint weights equal torch's einsum (non-square
+// blocks and a non-contiguous input, so a transposed index or a stride assumption shows).
+TEST(SeparablePointKernel, PerPointProductsEqualEinsum) {
+  torch::manual_seed(3);
+  const auto options = torch::TensorOptions().dtype(torch::kDouble);
+  const torch::Tensor m = torch::randn({7, 5, 4}, options);
+  const torch::Tensor v = torch::randn({3, 4, 7}, options).transpose(1, 2);  // (3, 7, 4), strided
+  ASSERT_FALSE(v.is_contiguous());
+  EXPECT_TRUE(torch::allclose(ml::per_point_matvec(m, v), torch::einsum("pab,kpb->kpa", {m, v}), 1e-14, 1e-14));
+  const torch::Tensor u = torch::randn({3, 7, 5}, options);
+  EXPECT_TRUE(torch::allclose(ml::per_point_outer_sum(u, v), torch::einsum("kpa,kpb->pab", {u, v}), 1e-14, 1e-14));
 }
 
 }  // namespace

@@ -11,4 +11,13 @@ namespace dixc::ml {
 // point_jets(maps, jet, second) (separable_model.hpp), no autograd graph.
 PointJets point_jets_kernel(const SeparableMaps& maps, const MlpJet& jet, bool second);
 
+// out[k, p, :] = m[p] v[k, p, :] for m (np, a, b) and v (K, np, b) (torch::einsum("pab,kpb->kpa"), which runs as
+// np batched products of one tiny matrix), no autograd graph: the point Hessians e_r'r' applied to the directions'
+// first-order variables.
+torch::Tensor per_point_matvec(const torch::Tensor& m, const torch::Tensor& v);
+
+// out[p] = sum_k u[k, p, :] x[k, p, :]^T (np, a, b) for u (K, np, a) and x (K, np, b) (torch::einsum("kpa,kpb->pab")),
+// no autograd graph: the adjoint's second-order weights Omega = sum_k u_k x1_k^T per point.
+torch::Tensor per_point_outer_sum(const torch::Tensor& u, const torch::Tensor& x);
+
 }  // namespace dixc::ml
