@@ -1,5 +1,6 @@
 #include "dixc/ml/separable_point_kernel.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace dixc::ml {
@@ -17,70 +18,89 @@ struct Data {
 
 }  // namespace
 
-// Per point, with g = J X_r (m x 3), ph = sum_m P_m H_m (k x k), pj = sum_m P_m J_m (k), cross = P_r^T g (3 x 3):
-//   e = P . f,   e_r = P_r^T f + g^T P,
-//   e_rr = sum_m P_rr,m f_m + cross + cross^T + X_r^T ph X_r + sum_k pj_k X_rr,k.
-PointJets point_jets_kernel(const SeparableMaps& s, const MlpJet& jet, bool second) {
-  const std::int64_t np = s.x.size(0), k = s.x.size(1), m = s.p.size(1);
+// Per point, in r' = (rho, sigma, tau, f) with nf features f after the network's k x-inputs (nf = 0: the local
+// models; point_feature_jets.hpp), with g = J_x X_r (m x 3), ph = sum_m P_m H_m ((k + nf) x (k + nf)),
+// pj = sum_m P_m J_x,m (k), cross = P_r^T g (3 x 3):
+//   e = P . f,   e_r = P_r^T f + g^T P,   e_f = sum_m P_m J_f,m,
+//   e_rr = sum_m P_rr,m f_m + cross + cross^T + X_r^T ph_xx X_r + sum_k pj_k X_rr,k,
+//   e_rf = sum_m P_r,m J_f,m^T + X_r^T ph_xf,   e_ff = ph_ff.
+PointJets point_feature_jets_kernel(const SeparableMaps& s, const MlpJet& jet, std::int64_t nf, bool second) {
+  const std::int64_t np = s.x.size(0), k = s.x.size(1), m = s.p.size(1), n = k + nf, nr = 3 + nf;
   const Data x_r(s.x_r), x_rr(s.x_rr), p(s.p), p_r(s.p_r), p_rr(s.p_rr), f(jet.f), j(jet.j), h(jet.h);
   const auto options = torch::TensorOptions().dtype(torch::kDouble);
   PointJets out;
   out.e = torch::empty({np}, options);
-  out.e_r = torch::empty({np, 3}, options);
-  if (second) out.e_rr = torch::empty({np, 3, 3}, options);
+  out.e_r = torch::empty({np, nr}, options);
+  if (second) out.e_rr = torch::empty({np, nr, nr}, options);
   double* e = out.e.data_ptr<double>();
   double* e_r = out.e_r.data_ptr<double>();
   double* e_rr = second ? out.e_rr.data_ptr<double>() : nullptr;
-  std::vector<double> g(static_cast<std::size_t>(m * 3)), ph(static_cast<std::size_t>(k * k)),
-      pj(static_cast<std::size_t>(k)), xph(static_cast<std::size_t>(3 * k));
+  std::vector<double> g(static_cast<std::size_t>(m * 3)), ph(static_cast<std::size_t>(n * n)),
+      pj(static_cast<std::size_t>(k)), xph(static_cast<std::size_t>(3 * n));
   for (std::int64_t q = 0; q < np; ++q) {
     const double* xr = x_r.p + q * k * 3;  // xr[a * 3 + c] = dx_a/dr_c
     const double* P = p.p + q * m;
     const double* Pr = p_r.p + q * m * 3;
     const double* F = f.p + q * m;
-    const double* J = j.p + q * m * k;
-    double value = 0.0, first[3] = {0.0, 0.0, 0.0};
+    const double* J = j.p + q * m * n;
+    double* first = e_r + q * nr;
+    std::fill(first, first + nr, 0.0);
+    double value = 0.0;
     for (std::int64_t i = 0; i < m; ++i) {
       value += P[i] * F[i];
       for (int c = 0; c < 3; ++c) {
         double gic = 0.0;
-        for (std::int64_t a = 0; a < k; ++a) gic += J[i * k + a] * xr[a * 3 + c];
+        for (std::int64_t a = 0; a < k; ++a) gic += J[i * n + a] * xr[a * 3 + c];
         g[i * 3 + c] = gic;
         first[c] += Pr[i * 3 + c] * F[i] + P[i] * gic;
       }
+      for (std::int64_t t = 0; t < nf; ++t) first[3 + t] += P[i] * J[i * n + k + t];
     }
     e[q] = value;
-    for (int c = 0; c < 3; ++c) e_r[q * 3 + c] = first[c];
     if (!second) continue;
     const double* Prr = p_rr.p + q * m * 9;
-    const double* H = h.p + q * m * k * k;
+    const double* H = h.p + q * m * n * n;
     const double* xrr = x_rr.p + q * k * 9;
+    double* hess = e_rr + q * nr * nr;
     std::fill(ph.begin(), ph.end(), 0.0);
     std::fill(pj.begin(), pj.end(), 0.0);
     double out2[9] = {};
     for (std::int64_t i = 0; i < m; ++i) {
-      for (std::int64_t ab = 0; ab < k * k; ++ab) ph[ab] += P[i] * H[i * k * k + ab];
-      for (std::int64_t a = 0; a < k; ++a) pj[a] += P[i] * J[i * k + a];
+      for (std::int64_t ab = 0; ab < n * n; ++ab) ph[ab] += P[i] * H[i * n * n + ab];
+      for (std::int64_t a = 0; a < k; ++a) pj[a] += P[i] * J[i * n + a];
       for (int a = 0; a < 3; ++a)
         for (int b = 0; b < 3; ++b)
           out2[a * 3 + b] +=
               Prr[i * 9 + a * 3 + b] * F[i] + Pr[i * 3 + a] * g[i * 3 + b] + g[i * 3 + a] * Pr[i * 3 + b];
     }
-    // X_r^T ph X_r: xph = X_r^T ph (3 x k) first.
+    // X_r^T ph: xph (3 x (k + nf)) first.
     for (int c = 0; c < 3; ++c)
-      for (std::int64_t l = 0; l < k; ++l) {
+      for (std::int64_t l = 0; l < n; ++l) {
         double sum = 0.0;
-        for (std::int64_t a = 0; a < k; ++a) sum += xr[a * 3 + c] * ph[a * k + l];
-        xph[c * k + l] = sum;
+        for (std::int64_t a = 0; a < k; ++a) sum += xr[a * 3 + c] * ph[a * n + l];
+        xph[c * n + l] = sum;
       }
     for (int a = 0; a < 3; ++a)
       for (int b = 0; b < 3; ++b) {
         double sum = out2[a * 3 + b];
-        for (std::int64_t l = 0; l < k; ++l) sum += xph[a * k + l] * xr[l * 3 + b] + pj[l] * xrr[l * 9 + a * 3 + b];
-        e_rr[q * 9 + a * 3 + b] = sum;
+        for (std::int64_t l = 0; l < k; ++l) sum += xph[a * n + l] * xr[l * 3 + b] + pj[l] * xrr[l * 9 + a * 3 + b];
+        hess[a * nr + b] = sum;
       }
+    for (int c = 0; c < 3; ++c)
+      for (std::int64_t t = 0; t < nf; ++t) {
+        double sum = xph[c * n + k + t];
+        for (std::int64_t i = 0; i < m; ++i) sum += Pr[i * 3 + c] * J[i * n + k + t];
+        hess[c * nr + 3 + t] = sum;
+        hess[(3 + t) * nr + c] = sum;
+      }
+    for (std::int64_t t = 0; t < nf; ++t)
+      for (std::int64_t u = 0; u < nf; ++u) hess[(3 + t) * nr + 3 + u] = ph[(k + t) * n + k + u];
   }
   return out;
+}
+
+PointJets point_jets_kernel(const SeparableMaps& s, const MlpJet& jet, bool second) {
+  return point_feature_jets_kernel(s, jet, 0, second);
 }
 
 // Per point, with xo = X_r omega (k), S = Omega + Omega^T, x_sym = X_r S (k x 3), xox = X_r Omega X_r^T (k x k):

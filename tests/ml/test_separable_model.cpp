@@ -166,6 +166,34 @@ TEST(SeparableModel, NonlocalAndParameterFreeModelsAreNotSeparable) {
   EXPECT_EQ(ml::separable_bytes_per_point(blyp), 0u);
 }
 
+// The non-local model's point jets in r' = (rho, sigma, tau, f) by the per-point kernel equal their torch form
+// (the differentiable path, which the oracle tests validated before the kernel existed), for every block: rr, rf,
+// fr, ff; a jet with random values, so no block is zero by construction.
+TEST(SeparablePointKernel, PointFeatureJetsEqualTheirTorchForm) {
+  auto model = ml::make_model("nonlocal", 5);
+  const std::int64_t n = 300, nf = 5;
+  const Features f = random_features(n);
+  const ml::SeparableMaps maps = ml::separable_maps(model, f.rho, f.sigma, f.tau);
+  const std::int64_t m = maps.p.size(1), k = maps.x.size(1) + nf;
+  torch::manual_seed(4);
+  const ml::MlpJet jet{torch::randn({n, m}, torch::kDouble), torch::randn({n, m, k}, torch::kDouble),
+                       torch::randn({n, m, k, k}, torch::kDouble)};
+  ml::PointJets fast;
+  {
+    torch::NoGradGuard no_grad;
+    fast = ml::point_feature_jets(maps, jet, nf, true);
+  }
+  torch::AutoGradMode enable(true);
+  const ml::MlpJet leaves{jet.f.clone().requires_grad_(true), jet.j.clone().requires_grad_(true),
+                          jet.h.clone().requires_grad_(true)};
+  const ml::PointJets torch_form = ml::point_feature_jets(maps, leaves, nf, true);
+  ASSERT_TRUE(torch_form.e_rr.requires_grad());  // the torch path, not the kernel
+  EXPECT_LT(max_abs(fast.e - torch_form.e.detach()), 1e-12 * max_abs(torch_form.e));
+  EXPECT_LT(max_abs(fast.e_r - torch_form.e_r.detach()), 1e-12 * max_abs(torch_form.e_r));
+  EXPECT_LT(max_abs(fast.e_rr - torch_form.e_rr.detach()), 1e-12 * max_abs(torch_form.e_rr));
+  EXPECT_EQ(fast.e_rr.sizes(), (std::vector<std::int64_t>{n, 3 + nf, 3 + nf}));
+}
+
 // The per-point products of the non-local backward and the adjoint weights equal torch's einsum (non-square
 // blocks and a non-contiguous input, so a transposed index or a stride assumption shows).
 TEST(SeparablePointKernel, PerPointProductsEqualEinsum) {

@@ -11,6 +11,10 @@ namespace dixc::ml {
 // point_jets(maps, jet, second) (separable_model.hpp), no autograd graph.
 PointJets point_jets_kernel(const SeparableMaps& maps, const MlpJet& jet, bool second);
 
+// point_feature_jets(maps, jet, nf, second) (point_feature_jets.hpp): the same in the extended variables
+// r' = (rho, sigma, tau, f) of a network whose inputs are (x, f) with nf features, no autograd graph.
+PointJets point_feature_jets_kernel(const SeparableMaps& maps, const MlpJet& jet, std::int64_t nf, bool second);
+
 // out[k, p, :] = m[p] v[k, p, :] for m (np, a, b) and v (K, np, b) (torch::einsum("pab,kpb->kpa"), which runs as
 // np batched products of one tiny matrix), no autograd graph: the point Hessians e_r'r' applied to the directions'
 // first-order variables.
