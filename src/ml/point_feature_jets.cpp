@@ -38,25 +38,7 @@ PointJets point_feature_jets(const SeparableMaps& s, const MlpJet& jet, std::int
 
 JetWeights point_feature_jet_weights(const SeparableMaps& s, const torch::Tensor& eps, const torch::Tensor& omega,
                                      const torch::Tensor& omega2) {
-  torch::NoGradGuard no_grad;
-  const std::int64_t nf = omega.size(1) - 3;
-  auto r_part = [](const torch::Tensor& t, std::int64_t dim) { return t.narrow(dim, 0, 3); };
-  auto f_part = [nf](const torch::Tensor& t, std::int64_t dim) { return t.narrow(dim, 3, nf); };
-  const bool second = omega2.defined();
-  JetWeights w = jet_weights(s, eps, r_part(omega, 1), second ? r_part(r_part(omega2, 1), 2) : torch::Tensor());
-  // beta_f,m = P_m omega_f + (Omega + Omega^T)_fr P_r,m
-  torch::Tensor beta_f = s.p.unsqueeze(2) * f_part(omega, 1).unsqueeze(1);  // (np, m, F)
-  if (second) beta_f = beta_f + per_point_matmul(s.p_r, f_part(r_part(omega2 + omega2.transpose(1, 2), 1), 2));
-  w.j = torch::cat({w.j, beta_f}, 2);
-  if (!second) return w;
-  // gamma_m = P_m X_r' Omega X_r'^T by blocks: xx from jet_weights, xf = X_r Omega_rf, fx = Omega_fr X_r^T, ff.
-  const torch::Tensor p = s.p.unsqueeze(2).unsqueeze(3);                                           // (np, m, 1, 1)
-  const torch::Tensor xf = per_point_matmul(s.x_r, f_part(r_part(omega2, 1), 2));                  // (np, k, F)
-  const torch::Tensor fx = per_point_matmul(f_part(r_part(omega2, 2), 1), s.x_r.transpose(1, 2));  // (np, F, k)
-  const torch::Tensor ff = f_part(f_part(omega2, 1), 2);                                           // (np, F, F)
-  w.h = torch::cat(
-      {torch::cat({w.h, p * xf.unsqueeze(1)}, 3), torch::cat({p * fx.unsqueeze(1), p * ff.unsqueeze(1)}, 3)}, 2);
-  return w;
+  return point_feature_jet_weights_kernel(s, eps, omega, omega2, omega.size(1) - 3);
 }
 
 }  // namespace dixc::ml

@@ -103,72 +103,100 @@ PointJets point_jets_kernel(const SeparableMaps& s, const MlpJet& jet, bool seco
   return point_feature_jets_kernel(s, jet, 0, second);
 }
 
-// Per point, with xo = X_r omega (k), S = Omega + Omega^T, x_sym = X_r S (k x 3), xox = X_r Omega X_r^T (k x k):
-//   alpha_m = eps P_m + omega . P_r,m [+ Omega : P_rr,m]
-//   beta_m  = P_m xo [+ x_sym P_r,m + P_m (Omega : X_rr)]
-//   gamma_m = P_m xox.
-JetWeights jet_weights(const SeparableMaps& s, const torch::Tensor& eps_in, const torch::Tensor& omega_in,
-                       const torch::Tensor& omega2_in) {
-  const std::int64_t np = s.x.size(0), k = s.x.size(1), m = s.p.size(1);
+// Per point, in r' = (rho, sigma, tau, f) with nf features after the network's k x-inputs (nf = 0: jet_weights),
+// omega = (omega_r, omega_f), Omega with blocks rr, rf, fr, ff, and xo = X_r omega_r (k), S = Omega_rr + Omega_rr^T,
+// x_sym = X_r S (k x 3), xox = X_r Omega_rr X_r^T (k x k):
+//   alpha_m = eps P_m + omega_r . P_r,m [+ Omega_rr : P_rr,m]
+//   beta_x,m = P_m xo [+ x_sym P_r,m + P_m (Omega_rr : X_rr)],   beta_f,m = P_m omega_f [+ (Omega + Omega^T)_fr P_r,m]
+//   gamma_m = P_m [[xox, X_r Omega_rf], [Omega_fr X_r^T, Omega_ff]].
+JetWeights point_feature_jet_weights_kernel(const SeparableMaps& s, const torch::Tensor& eps_in,
+                                            const torch::Tensor& omega_in, const torch::Tensor& omega2_in,
+                                            std::int64_t nf) {
+  const std::int64_t np = s.x.size(0), k = s.x.size(1), m = s.p.size(1), n = k + nf, nr = 3 + nf;
   const bool second = omega2_in.defined();
   const Data x_r(s.x_r), x_rr(s.x_rr), p(s.p), p_r(s.p_r), p_rr(s.p_rr), eps(eps_in), omega(omega_in),
       omega2(omega2_in);
   const auto options = torch::TensorOptions().dtype(torch::kDouble);
   JetWeights w;
   w.f = torch::empty({np, m}, options);
-  w.j = torch::empty({np, m, k}, options);
-  if (second) w.h = torch::empty({np, m, k, k}, options);
+  w.j = torch::empty({np, m, n}, options);
+  if (second) w.h = torch::empty({np, m, n, n}, options);
   double* wf = w.f.data_ptr<double>();
   double* wj = w.j.data_ptr<double>();
   double* wh = second ? w.h.data_ptr<double>() : nullptr;
   std::vector<double> xo(static_cast<std::size_t>(k)), x_sym(static_cast<std::size_t>(k * 3)),
       xrr_omega(static_cast<std::size_t>(k)), x_omega(static_cast<std::size_t>(k * 3)),
-      xox(static_cast<std::size_t>(k * k));
+      outer(static_cast<std::size_t>(n * n)), f_sym(static_cast<std::size_t>(nf * 3));
   for (std::int64_t q = 0; q < np; ++q) {
     const double* xr = x_r.p + q * k * 3;
     const double* P = p.p + q * m;
     const double* Pr = p_r.p + q * m * 3;
-    const double* o = omega.p + q * 3;
+    const double* o = omega.p + q * nr;
     for (std::int64_t a = 0; a < k; ++a) xo[a] = xr[a * 3] * o[0] + xr[a * 3 + 1] * o[1] + xr[a * 3 + 2] * o[2];
-    const double* O = second ? omega2.p + q * 9 : nullptr;
+    const double* O = second ? omega2.p + q * nr * nr : nullptr;
     if (second) {
       const double* xrr = x_rr.p + q * k * 9;
       for (std::int64_t a = 0; a < k; ++a) {
         double contracted = 0.0;
-        for (int c = 0; c < 9; ++c) contracted += xrr[a * 9 + c] * O[c];
+        for (int b = 0; b < 3; ++b)
+          for (int c = 0; c < 3; ++c) contracted += xrr[a * 9 + b * 3 + c] * O[b * nr + c];
         xrr_omega[a] = contracted;
         for (int c = 0; c < 3; ++c) {
           double sym = 0.0, xo2 = 0.0;
           for (int b = 0; b < 3; ++b) {
-            sym += xr[a * 3 + b] * (O[b * 3 + c] + O[c * 3 + b]);
-            xo2 += xr[a * 3 + b] * O[b * 3 + c];
+            sym += xr[a * 3 + b] * (O[b * nr + c] + O[c * nr + b]);
+            xo2 += xr[a * 3 + b] * O[b * nr + c];
           }
           x_sym[a * 3 + c] = sym;
           x_omega[a * 3 + c] = xo2;
         }
       }
-      for (std::int64_t a = 0; a < k; ++a)
+      // The bracket of gamma_m (n x n), the same for every output m.
+      for (std::int64_t a = 0; a < k; ++a) {
         for (std::int64_t l = 0; l < k; ++l)
-          xox[a * k + l] =
+          outer[a * n + l] =
               x_omega[a * 3] * xr[l * 3] + x_omega[a * 3 + 1] * xr[l * 3 + 1] + x_omega[a * 3 + 2] * xr[l * 3 + 2];
+        for (std::int64_t t = 0; t < nf; ++t) {
+          double xf = 0.0, fx = 0.0;
+          for (int b = 0; b < 3; ++b) {
+            xf += xr[a * 3 + b] * O[b * nr + 3 + t];
+            fx += O[(3 + t) * nr + b] * xr[a * 3 + b];
+          }
+          outer[a * n + k + t] = xf;
+          outer[(k + t) * n + a] = fx;
+        }
+      }
+      for (std::int64_t t = 0; t < nf; ++t) {
+        for (std::int64_t u = 0; u < nf; ++u) outer[(k + t) * n + k + u] = O[(3 + t) * nr + 3 + u];
+        for (int c = 0; c < 3; ++c) f_sym[t * 3 + c] = O[(3 + t) * nr + c] + O[c * nr + 3 + t];
+      }
     }
     for (std::int64_t i = 0; i < m; ++i) {
       double alpha = eps.p[q] * P[i] + Pr[i * 3] * o[0] + Pr[i * 3 + 1] * o[1] + Pr[i * 3 + 2] * o[2];
-      double* beta = wj + (q * m + i) * k;
+      double* beta = wj + (q * m + i) * n;
       for (std::int64_t a = 0; a < k; ++a) beta[a] = P[i] * xo[a];
+      for (std::int64_t t = 0; t < nf; ++t) beta[k + t] = P[i] * o[3 + t];
       if (second) {
         const double* Prr = p_rr.p + (q * m + i) * 9;
-        for (int c = 0; c < 9; ++c) alpha += Prr[c] * O[c];
+        for (int b = 0; b < 3; ++b)
+          for (int c = 0; c < 3; ++c) alpha += Prr[b * 3 + c] * O[b * nr + c];
         for (std::int64_t a = 0; a < k; ++a)
           beta[a] += x_sym[a * 3] * Pr[i * 3] + x_sym[a * 3 + 1] * Pr[i * 3 + 1] + x_sym[a * 3 + 2] * Pr[i * 3 + 2] +
                      P[i] * xrr_omega[a];
-        double* gamma = wh + (q * m + i) * k * k;
-        for (std::int64_t al = 0; al < k * k; ++al) gamma[al] = P[i] * xox[al];
+        for (std::int64_t t = 0; t < nf; ++t)
+          beta[k + t] += f_sym[t * 3] * Pr[i * 3] + f_sym[t * 3 + 1] * Pr[i * 3 + 1] + f_sym[t * 3 + 2] * Pr[i * 3 + 2];
+        double* gamma = wh + (q * m + i) * n * n;
+        for (std::int64_t al = 0; al < n * n; ++al) gamma[al] = P[i] * outer[al];
       }
       wf[q * m + i] = alpha;
     }
   }
   return w;
+}
+
+JetWeights jet_weights(const SeparableMaps& s, const torch::Tensor& eps, const torch::Tensor& omega,
+                       const torch::Tensor& omega2) {
+  return point_feature_jet_weights_kernel(s, eps, omega, omega2, 0);
 }
 
 torch::Tensor per_point_matvec(const torch::Tensor& m, const torch::Tensor& v) {

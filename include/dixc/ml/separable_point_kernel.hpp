@@ -3,7 +3,8 @@
 // small products of the maps (P, x and their r-derivatives) with the network's jet, in registers and per-call
 // buffers, instead of torch's broadcast products, each of which writes a (points x m x k x 3)-sized temporary.
 // Here: point_jets without autograd (the torch form in separable_model.cpp remains for the differentiable case)
-// and jet_weights (separable_model.hpp; never differentiated).
+// and jet_weights (separable_model.hpp; never differentiated), both also in the non-local model's extended
+// variables (rho, sigma, tau, f) (point_feature_jets.hpp), and the per-point products of its backward.
 #include "dixc/ml/separable_model.hpp"
 
 namespace dixc::ml {
@@ -14,6 +15,11 @@ PointJets point_jets_kernel(const SeparableMaps& maps, const MlpJet& jet, bool s
 // point_feature_jets(maps, jet, nf, second) (point_feature_jets.hpp): the same in the extended variables
 // r' = (rho, sigma, tau, f) of a network whose inputs are (x, f) with nf features, no autograd graph.
 PointJets point_feature_jets_kernel(const SeparableMaps& maps, const MlpJet& jet, std::int64_t nf, bool second);
+
+// point_feature_jet_weights(maps, eps, omega, omega2) (point_feature_jets.hpp) with nf = omega.size(1) - 3
+// features; jet_weights (separable_model.hpp) is its nf = 0 case.
+JetWeights point_feature_jet_weights_kernel(const SeparableMaps& maps, const torch::Tensor& eps,
+                                            const torch::Tensor& omega, const torch::Tensor& omega2, std::int64_t nf);
 
 // out[k, p, :] = m[p] v[k, p, :] for m (np, a, b) and v (K, np, b) (torch::einsum("pab,kpb->kpa"), which runs as
 // np batched products of one tiny matrix), no autograd graph: the point Hessians e_r'r' applied to the directions'
