@@ -17,9 +17,7 @@ PointJets point_feature_jets(torch::jit::Module& model, const SeparableMaps& s, 
 }
 
 PointJets point_feature_jets(const SeparableMaps& s, const MlpJet& jet, std::int64_t nf, bool second) {
-  const bool differentiable = torch::GradMode::is_enabled() &&
-                              (jet.f.requires_grad() || jet.j.requires_grad() || (second && jet.h.requires_grad()));
-  if (!differentiable) return point_feature_jets_kernel(s, jet, nf, second);
+  if (!jet_needs_graph(jet, second)) return point_feature_jets_kernel(s, jet, nf, second);
   const std::int64_t k = s.x.size(1);
   auto x_part = [&](const torch::Tensor& t, std::int64_t dim) { return t.narrow(dim, 0, k); };
   auto f_part = [&](const torch::Tensor& t, std::int64_t dim) { return t.narrow(dim, k, nf); };

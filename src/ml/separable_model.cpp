@@ -113,10 +113,13 @@ PointJets point_jets(torch::jit::Module& model, const SeparableMaps& s, bool sec
   return point_jets(s, network_jet(model, s.x, second), second);
 }
 
+bool jet_needs_graph(const MlpJet& jet, bool second) {
+  return torch::GradMode::is_enabled() &&
+         (jet.f.requires_grad() || jet.j.requires_grad() || (second && jet.h.requires_grad()));
+}
+
 PointJets point_jets(const SeparableMaps& s, const MlpJet& jet, bool second) {
-  const bool differentiable = torch::GradMode::is_enabled() &&
-                              (jet.f.requires_grad() || jet.j.requires_grad() || (second && jet.h.requires_grad()));
-  if (!differentiable) return point_jets_kernel(s, jet, second);
+  if (!jet_needs_graph(jet, second)) return point_jets_kernel(s, jet, second);
   const torch::Tensor f = jet.f;                       // (np, m)
   const torch::Tensor j = jet.j;                       // (np, m, k)
   const torch::Tensor g = per_point_matmul(j, s.x_r);  // (np, m, 3): df/dr through x

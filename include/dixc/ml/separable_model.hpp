@@ -41,6 +41,9 @@ struct PointJets {
 PointJets point_jets(torch::jit::Module& model, const SeparableMaps& maps, bool second);
 // The same from the network's jet at maps.x (the network's value, Jacobian and, when `second`, Hessians).
 PointJets point_jets(const SeparableMaps& maps, const MlpJet& jet, bool second);
+// Whether chain-rule products of the jet need autograd's graph (grad mode on and a part of the jet that the
+// products read requires grad); else the per-point kernels (separable_point_kernel.hpp) compute them.
+bool jet_needs_graph(const MlpJet& jet, bool second);
 
 // a (np, i, j) x b (np, j, l) per point as a broadcast product: torch's batched matmul loops over the points for
 // matrices this small.
