@@ -111,7 +111,7 @@ torch::jit::Module make_model(const std::string& architecture, std::uint64_t see
 
 int hidden_width(const torch::jit::Module& model) {
   if (model.hasattr("hidden_width")) return static_cast<int>(model.attr("hidden_width").toInt());
-  const std::string architecture = model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
+  const std::string architecture = architecture_of(model);
   const auto& known = model_names();
   const bool known_learned =
       std::find(known.begin(), known.end(), architecture) != known.end() && is_learned_architecture(architecture);
@@ -151,6 +151,10 @@ void perturb_parameters(torch::jit::Module& model, double scale, std::uint64_t s
   torch::NoGradGuard no_grad;
   auto generator = at::detail::createCPUGenerator(seed);
   for (auto& p : ordered_parameters(model)) p.add_(scale * torch::randn(p.sizes(), generator, torch::kDouble));
+}
+
+std::string architecture_of(const torch::jit::Module& model) {
+  return model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
 }
 
 bool is_nonlocal(const torch::jit::Module& model) {

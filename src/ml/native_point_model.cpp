@@ -261,7 +261,7 @@ bool close(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
 
 std::unique_ptr<NativePointModel> native_point_model(torch::jit::Module& model,
                                                      const std::shared_ptr<const xc::SemilocalIntegrator>& integrator) {
-  const std::string architecture = model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
+  const std::string architecture = architecture_of(model);
   if (architecture != "gga-mlp" && architecture != "mgga-mlp" && architecture != "xcdiff") return nullptr;
   if (!model.hasattr("uses_tau") || is_nonlocal(model)) return nullptr;
   try {

@@ -2,14 +2,15 @@
 
 #include <torch/torch.h>
 
+#include "dixc/ml/models.hpp"
 #include "dixc/ml/nonlocal_model.hpp"
 #include "dixc/ml/separable_point_kernel.hpp"
 
 namespace dixc::ml {
 
 bool has_point_feature_jets(const torch::jit::Module& model) {
-  return model.hasattr("architecture") && model.attr("architecture").toStringRef() == "nonlocal" &&
-         has_atom_embeddings(model) && has_separable_maps(model) && model.find_method("atom_weights");
+  return architecture_of(model) == "nonlocal" && has_atom_embeddings(model) && has_separable_maps(model) &&
+         model.find_method("atom_weights");
 }
 
 PointJets point_feature_jets(torch::jit::Module& model, const SeparableMaps& s, const torch::Tensor& f, bool second) {

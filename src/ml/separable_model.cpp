@@ -41,11 +41,6 @@ MlpJet kernel_jet(const MlpWeights& weights, const torch::Tensor& x, bool second
   return mlp_jet(weights, x, order);
 }
 
-// The model's "architecture" attribute ("" for files without one).
-std::string architecture_of(const torch::jit::Module& model) {
-  return model.hasattr("architecture") ? model.attr("architecture").toStringRef() : "";
-}
-
 // Whether the network whose jet the separable chain rule needs is one MLP w1, ..., b3 (the fused kernel's case):
 // gga-mlp's and mgga-mlp's whole network, the non-local model's point part.
 bool is_one_kernel_mlp(const std::string& architecture) {

@@ -30,6 +30,9 @@ int hidden_width(const torch::jit::Module& model);
 // correction); the DI-Loss then evaluates the base once per molecule.
 bool has_base(const torch::jit::Module& model);
 
+// The model's "architecture" attribute ("" for a file without one).
+std::string architecture_of(const torch::jit::Module& model);
+
 // Whether the model's energy density at a point depends on other points (then it needs all points at once).
 bool is_nonlocal(const torch::jit::Module& model);
 
