@@ -22,6 +22,7 @@
 #include "dixc/par/mpi_environment.hpp"
 #include "dixc/par/schedule.hpp"
 #include "dixc/par/tiered_schedule.hpp"
+#include "dixc/util/duration_text.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/util/number_text.hpp"
 #include "dixc/version.hpp"
@@ -31,17 +32,6 @@ namespace dixc::workflow {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string format_seconds(double s) {
-  std::ostringstream o;
-  if (s < 120)
-    o << std::fixed << std::setprecision(0) << s << " s";
-  else if (s < 7200)
-    o << std::fixed << std::setprecision(1) << s / 60 << " min";
-  else
-    o << std::fixed << std::setprecision(1) << s / 3600 << " h";
-  return o.str();
-}
 
 // Ranks per large-molecule team: as asked, or (0) the ranks sharing this node, rounded down to a multiple of
 // the small teams' size so that a small team never straddles two large teams.
@@ -233,7 +223,7 @@ GenerateSummary generate(par::Runtime& runtime, const GenerateSettings& s, std::
       if (!schedule.leader()) continue;  // the leader reports and stores the team's result
       progress << team_label(rank, par::size_of(schedule.team())) << " " << molecule.name << ": "
                << (record.status == data::RecordStatus::ok ? "ok, E = " + round_trip_text(record.scalars.energy_total) +
-                                                                 " Eh, " + format_seconds(record.scalars.wall_seconds)
+                                                                 " Eh, " + duration_text(record.scalars.wall_seconds)
                                                            : "FAILED: " + record.message)
                << "\n"
                << std::flush;
@@ -256,7 +246,7 @@ GenerateSummary generate(par::Runtime& runtime, const GenerateSettings& s, std::
       const long remaining = total - finished_now;
       progress << "progress: " << finished_now << "/" << total << " in dataset (" << ok_run << " ok, " << failed_run
                << " failed this run), " << std::setprecision(3) << rate * 60 << " molecules/min"
-               << (remaining > 0 && rate > 0 ? ", ETA " + format_seconds(remaining / rate) : "") << "\n"
+               << (remaining > 0 && rate > 0 ? ", ETA " + duration_text(remaining / rate) : "") << "\n"
                << std::flush;
     }
     if (all_exhausted) break;
@@ -277,7 +267,7 @@ GenerateSummary generate(par::Runtime& runtime, const GenerateSettings& s, std::
   summary.write_seconds = write_seconds;
   if (rank == 0 && !summary.interrupted)
     progress << "dixc generate: done; " << ok_run << " ok and " << failed_run << " failed this run, "
-             << writer.committed_names().size() << " molecules in " << output << " (" << format_seconds(wall)
+             << writer.committed_names().size() << " molecules in " << output << " (" << duration_text(wall)
              << "; rank 0 spent " << std::setprecision(3) << write_seconds << " s = " << 100.0 * write_seconds / wall
              << "% in dataset writes incl. waiting for other ranks)\n";
   return summary;

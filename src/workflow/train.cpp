@@ -30,6 +30,7 @@
 #include "dixc/par/batch_schedule.hpp"
 #include "dixc/par/collectives.hpp"
 #include "dixc/par/schedule.hpp"
+#include "dixc/util/duration_text.hpp"
 #include "dixc/util/error.hpp"
 #include "dixc/version.hpp"
 #include "dixc/workflow/training_checkpoint.hpp"
@@ -343,6 +344,15 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   int steps_this_call = 0;
   double allreduce_seconds = 0.0;  // in the gradient allreduce, this epoch (includes waiting for other ranks)
   auto epoch_start = std::chrono::steady_clock::now();
+  // The ETA of the epoch lines: this run's seconds per step (validation included) times the steps left.
+  const auto run_start = epoch_start;
+  const int run_first_step = state.step;
+  auto eta_text = [&] {
+    const int done = state.step - run_first_step, left = total_steps - state.step;
+    if (done <= 0 || left <= 0) return std::string();
+    const double per_step = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count() / done;
+    return "  ETA " + duration_text(per_step * left) + (o.patience > 0 ? " (at most: --patience)" : "");
+  };
 
   for (; state.epoch < o.epochs && !reached_end(); ++state.epoch, state.batch = 0, state.epoch_sums = TermSums(),
                                                                   allreduce_seconds = 0.0,
@@ -450,7 +460,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
                << std::scientific << std::setprecision(4) << state.epoch_sums.mean(0) << "  validation loss "
                << val.mean(0) << std::defaultfloat << std::setprecision(6) << "  ("
                << std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() << " s)"
-               << (state.epochs_since_best == 0 ? "  best" : "") << "\n"
+               << (state.epochs_since_best == 0 ? "  best" : "") << eta_text() << "\n"
                << std::flush;
     }
   }

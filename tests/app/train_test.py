@@ -320,8 +320,12 @@ class Train(unittest.TestCase):
         # best_model.pt below can fail; where another trajectory makes the last epoch the best, only the first checks
         # hold.
         run = os.path.join(TMP, "select_last")
-        mpirun(2, "train", DATA, "-o", run, *without(COMMON, "--lr", "--warmup"), "--lr", "0.3", "--warmup", "15",
-               "--loss", "energy", "--epochs", "2", "--select", "last")
+        log = mpirun(2, "train", DATA, "-o", run, *without(COMMON, "--lr", "--warmup"), "--lr", "0.3", "--warmup", "15",
+                     "--loss", "energy", "--epochs", "2", "--select", "last").stdout
+        # the epoch lines estimate the time left (none after the last epoch)
+        epochs = [line for line in log.splitlines() if line.startswith("epoch ")]
+        self.assertRegex(epochs[0], r"^epoch 1/2 .* ETA [0-9.]+ (s|min|h)$", log)
+        self.assertNotIn("ETA", epochs[1], log)
         exported, model = parameters(run)
         live, _ = parameters(os.path.join(run, "checkpoint"))
         self.assertEqual(model.selection, "last")
