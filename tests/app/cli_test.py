@@ -140,6 +140,40 @@ class Cli(unittest.TestCase):
         self.assertEqual(run("scf", os.path.join(DATA, "H2O.xyz"), "--config", cfg).returncode, 3)
         proc = run("scf", os.path.join(DATA, "H2O.xyz"), "--config", cfg, "--max-iter", "60", "-q")
         self.assertEqual(proc.returncode, 0, proc.stderr)
+        # Repeated --config: a later file overrides an earlier one, whatever it says.
+        more = self.write("more.ini", "max-iter = 60\n")
+        proc = run("scf", os.path.join(DATA, "H2O.xyz"), "--config", cfg, "--config", more, "-q")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(run("scf", os.path.join(DATA, "H2O.xyz"), "--config", more, "--config", cfg,
+                             "-q").returncode, 3)
+
+    def test_config_file_errors_name_the_file(self):
+        bad = self.write("bad.ini", "no-such-option = 1\n")
+        self.assert_one_line_error(run("scf", os.path.join(DATA, "H2O.xyz"), "--config", bad), 2, "bad.ini",
+                                   "no-such-option")
+        self.assert_one_line_error(run("scf", os.path.join(DATA, "H2O.xyz"), "--config", bad + ".missing"), 2,
+                                   "bad.ini.missing")
+
+    def test_shipped_configs_parse(self):
+        # Every INI file under configs/ holds only options of the command it is for (named by the file), alone and,
+        # for a per-architecture change (configs/<set>/<arch>/<phase>.ini), after its phase's file as
+        # scripts/distill-bench reads them; a misspelt option would end a benchmark after hours of earlier phases.
+        configs = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(DATA))), "configs")
+        checked = 0
+        for folder, _, files in os.walk(configs):
+            for name in sorted(f for f in files if f.endswith(".ini")):
+                path = os.path.join(folder, name)
+                command = {"generate.ini": "generate", "evaluate.ini": "evaluate"}.get(name, "train")
+                chain = ["--config", path]
+                base = os.path.join(os.path.dirname(folder), name)
+                if os.path.dirname(folder) != configs and os.path.exists(base):
+                    chain = ["--config", base, *chain]
+                proc = run(command, *chain, "--help")
+                self.assertEqual(proc.returncode, 0, f"{path}: {proc.stderr}")
+                checked += 1
+        self.assertGreaterEqual(checked, 10)
+        typo = self.write("train.ini", "epoch = 3\n")
+        self.assertEqual(run("train", "--config", typo, "--help").returncode, 2)
 
     def test_malformed_xyz(self):
         path = self.write("bad.xyz", "3\nwater\nO 0 0 0\nH 0 0.7 zz\nH 0 -0.7 0.5\n")
