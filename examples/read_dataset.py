@@ -19,7 +19,8 @@ def load_molecule(path, name=None):
         n = int(index.attrs["n_committed"])
         names = [x.decode().rstrip("\x00") for x in index["name"][:n]]
         status = index["status"][:n]
-        row = names.index(name) if name else int(np.flatnonzero(status == 0)[0])
+        # A name's last row is the molecule (earlier rows of a retried failure are superseded, docs/dataset.md).
+        row = len(names) - 1 - names[::-1].index(name) if name else int(np.flatnonzero(status == 0)[0])
         if status[row] != 0:
             raise SystemExit(f"{names[row]} failed: {index['message'][row].decode()}")
         dims = {d: int(index[d][row]) for d in ("natoms", "nbf", "n_mo", "n_occ", "n_vir", "n_dir", "charge")}

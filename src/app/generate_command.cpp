@@ -18,7 +18,8 @@ int run_generate_command(par::Runtime& runtime, const std::vector<std::string>& 
       "QM9 XYZ, directories of XYZ files, manifest CSVs name,path[,charge,multiplicity]; default: the molecules\n"
       "shipped in share/molecules/small). All MPI ranks work; molecules go largest first to whichever rank is\n"
       "free. Rerunning the same command on an existing output skips finished molecules and appends the rest.\n"
-      "A molecule that fails is recorded with its message and the run goes on.\n\nOptions");
+      "A molecule that fails is recorded with its message and the run goes on; a rerun keeps it as failed unless\n"
+      "--retry-failed (after fixing its input, say), whose new record then replaces the failed one.\n\nOptions");
   options.add_options()("inputs", po::value<std::vector<std::string>>()->multitoken(), "input files/directories")(
       "output,o", po::value<std::string>()->required(), "dataset file (HDF5), created or appended to")(
       "functional", po::value<std::string>()->default_value("b3lyp"), "target functional")(
@@ -46,7 +47,9 @@ int run_generate_command(par::Runtime& runtime, const std::vector<std::string>& 
       "ranks per large molecule (a multiple of --ranks-per-molecule; 0: all ranks of a node)")(
       "eigensolver", po::value<std::string>()->default_value("auto"),
       "lapack | scalapack | elpa (the latter two distribute over the ranks of a molecule's team); auto: lapack "
-      "for one rank, scalapack for more");
+      "for one rank, scalapack for more")(
+      "retry-failed", po::bool_switch(),
+      "compute the molecules recorded as failed in the output again (the new record replaces the old)");
   po::positional_options_description positional;
   positional.add("inputs", -1);
   const auto parsed = parse_options("generate", args, options, positional);
@@ -78,6 +81,7 @@ int run_generate_command(par::Runtime& runtime, const std::vector<std::string>& 
   settings.large_nbf = vm["large-nbf"].as<int>();
   settings.large_ranks = vm["large-ranks"].as<int>();
   settings.eigensolver = vm["eigensolver"].as<std::string>();
+  settings.retry_failed = vm["retry-failed"].as<bool>();
   workflow::generate(runtime, settings, std::cout);
   return 0;
 }

@@ -44,7 +44,8 @@ int run_merge_command(par::Runtime& runtime, const std::vector<std::string>& arg
   }
   // The writer refuses an existing output made with other settings; shards are checked against the first.
   data::DatasetWriter writer(vm["output"].as<std::string>(), runtime.world(), attributes);
-  std::set<std::string> present(writer.committed_names().begin(), writer.committed_names().end());
+  std::set<std::string> present;
+  for (const auto& [name, status] : writer.committed()) present.insert(name);
   std::size_t added = 0;
   for (const auto& path : shards) {
     const data::DatasetReader shard(path);
@@ -68,7 +69,7 @@ int run_merge_command(par::Runtime& runtime, const std::vector<std::string>& arg
     added += batch.size();
     std::cout << path << ": " << shard.size() << " molecules\n";
   }
-  std::cout << "dixc merge: added " << added << " molecules; " << writer.committed_names().size() << " in "
+  std::cout << "dixc merge: added " << added << " molecules; " << writer.committed().size() << " in "
             << vm["output"].as<std::string>() << "\n";
   return 0;
 }

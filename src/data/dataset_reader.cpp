@@ -74,7 +74,15 @@ DatasetReader::DatasetReader(const std::string& path) : path_(path) {
                "read " + c.name);
     }
   }
-  names_ = text_["name"];
+  // Visible rows: the last file row of each name, in file order.
+  const auto& all_names = text_["name"];
+  std::map<std::string, std::size_t> latest;
+  for (std::size_t r = 0; r < all_names.size(); ++r) latest[all_names[r]] = r;
+  for (std::size_t r = 0; r < all_names.size(); ++r)
+    if (latest.at(all_names[r]) == r) {
+      file_rows_.push_back(r);
+      names_.push_back(all_names[r]);
+    }
 }
 
 const std::string& DatasetReader::attribute(const std::string& name) const {
@@ -87,7 +95,8 @@ std::optional<std::size_t> DatasetReader::find(const std::string& name) const {
   return std::nullopt;
 }
 
-MoleculeRecord DatasetReader::read_index(std::size_t row) const {
+MoleculeRecord DatasetReader::read_index(std::size_t visible_row) const {
+  const std::size_t row = file_rows_.at(visible_row);
   MoleculeRecord r;
   r.name = text_.at("name")[row];
   r.formula = text_.at("formula")[row];
@@ -98,8 +107,9 @@ MoleculeRecord DatasetReader::read_index(std::size_t row) const {
   return r;
 }
 
-MoleculeRecord DatasetReader::read(std::size_t row) const {
-  MoleculeRecord r = read_index(row);
+MoleculeRecord DatasetReader::read(std::size_t visible_row) const {
+  MoleculeRecord r = read_index(visible_row);
+  const std::size_t row = file_rows_[visible_row];
   H5Handle arrays(h5_check(H5Gopen2(file_.get(), "arrays", H5P_DEFAULT), path_, "open /arrays"), H5Gclose);
   for (const auto& field : array_fields()) {
     const hsize_t offset = static_cast<hsize_t>(integers_.at("offset_" + field.name)[row]);

@@ -144,16 +144,21 @@ void DatasetWriter::open_existing(const std::map<std::string, std::string>& attr
     hsize_t n = static_cast<hsize_t>(committed_lengths_[field.name]);
     h5_check(H5Dset_extent(ds.get(), &n), path_, "truncate " + field.name);
   }
-  // Committed names, read by every rank.
+  // Committed names and statuses, read by every rank; rows in commit order, so a later row of a name wins.
   const std::size_t width = index_columns()[0].text_size;
   std::vector<char> buf(static_cast<std::size_t>(committed_rows_) * width + 1, '\0');
+  std::vector<long long> status(static_cast<std::size_t>(committed_rows_) + 1, 0);
   if (committed_rows_ > 0) {
-    H5Handle ds = open_dataset(index.get(), "name", path_);
+    H5Handle names = open_dataset(index.get(), "name", path_);
     H5Handle type = h5_string_type(width);
-    h5_check(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), path_, "read names");
+    h5_check(H5Dread(names.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), path_, "read names");
+    H5Handle statuses = open_dataset(index.get(), "status", path_);
+    h5_check(H5Dread(statuses.get(), H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, status.data()), path_,
+             "read statuses");
   }
   for (long long r = 0; r < committed_rows_; ++r)
-    names_.emplace_back(buf.data() + r * width, strnlen(buf.data() + r * width, width));
+    committed_[std::string(buf.data() + r * width, strnlen(buf.data() + r * width, width))] =
+        static_cast<RecordStatus>(status[r]);
   H5Fflush(f, H5F_SCOPE_GLOBAL);
 }
 
@@ -269,16 +274,21 @@ void DatasetWriter::append(const std::vector<MoleculeRecord>& local) {
   }
   H5Fflush(file, H5F_SCOPE_GLOBAL);
 
-  // Names of all new rows, so committed_names() stays the same on every rank.
-  std::vector<char> mine(static_cast<std::size_t>(n_local) * 128, '\0'), all(static_cast<std::size_t>(total) * 128);
-  for (int i = 0; i < n_local; ++i)
-    std::memcpy(mine.data() + i * 128, local[i].name.data(), std::min<std::size_t>(127, local[i].name.size()));
+  // Names and statuses of all new rows, so committed() stays the same on every rank (status in the last byte).
+  constexpr std::size_t slot = 129;
+  std::vector<char> mine(static_cast<std::size_t>(n_local) * slot, '\0'), all(static_cast<std::size_t>(total) * slot);
+  for (int i = 0; i < n_local; ++i) {
+    std::memcpy(mine.data() + i * slot, local[i].name.data(), std::min<std::size_t>(127, local[i].name.size()));
+    mine[i * slot + 128] = static_cast<char>(local[i].status);
+  }
   std::vector<int> byte_counts(size), byte_displs(size);
-  for (int p = 0; p < size; ++p) byte_counts[p] = counts[p] * 128;
+  for (int p = 0; p < size; ++p) byte_counts[p] = counts[p] * static_cast<int>(slot);
   std::partial_sum(byte_counts.begin(), byte_counts.end() - 1, byte_displs.begin() + 1);
-  MPI_Allgatherv(mine.data(), n_local * 128, MPI_CHAR, all.data(), byte_counts.data(), byte_displs.data(), MPI_CHAR,
-                 comm_);
-  for (int r = 0; r < total; ++r) names_.emplace_back(all.data() + r * 128, strnlen(all.data() + r * 128, 128));
+  MPI_Allgatherv(mine.data(), n_local * static_cast<int>(slot), MPI_CHAR, all.data(), byte_counts.data(),
+                 byte_displs.data(), MPI_CHAR, comm_);
+  for (int r = 0; r < total; ++r)
+    committed_[std::string(all.data() + r * slot, strnlen(all.data() + r * slot, 128))] =
+        static_cast<RecordStatus>(all[r * slot + 128]);
 }
 
 }  // namespace dixc::data

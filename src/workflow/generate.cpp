@@ -139,8 +139,18 @@ GenerateSummary generate(par::Runtime& runtime, const GenerateSettings& s, std::
   const std::string& output = s.output;
   data::DatasetWriter writer(output, world, attributes);
 
-  // What is left to do, largest first (ties by name, so every rank builds the same list).
-  std::set<std::string> done(writer.committed_names().begin(), writer.committed_names().end());
+  // What is left to do, largest first (ties by name, so every rank builds the same list). Failed molecules count
+  // as done unless --retry-failed: most failures (an SCF that does not converge) would only fail again.
+  std::set<std::string> inputs_named;
+  for (const auto& m : set.molecules) inputs_named.insert(m.name);
+  for (const auto& f : set.failures) inputs_named.insert(f.name);
+  std::set<std::string> done;
+  long failed_before = 0;  // among this run's inputs
+  for (const auto& [name, status] : writer.committed()) {
+    const bool failed = status == data::RecordStatus::failed && inputs_named.count(name);
+    failed_before += failed;
+    if (!failed || !s.retry_failed) done.insert(name);
+  }
   std::vector<chem::Molecule> todo;
   for (const auto& m : set.molecules)
     if (!done.count(m.name)) todo.push_back(m);
@@ -161,10 +171,19 @@ GenerateSummary generate(par::Runtime& runtime, const GenerateSettings& s, std::
         source_failures.push_back(calc::failed_record(stub, f.message));
       }
   const long total = static_cast<long>(set.molecules.size() + set.failures.size());
-  if (rank == 0)
-    progress << "dixc generate: " << total << " molecules, " << done.size() << " already in " << output << ", "
-             << todo.size() << " to compute on " << size << " rank(s)\n"
+  const long planned = static_cast<long>(todo.size() + source_failures.size());  // rank 0's count is the one used
+  if (rank == 0) {
+    const std::string failures_before =
+        failed_before == 0 ? ""
+        : s.retry_failed   ? " (" + std::to_string(failed_before) + " failed: computed again)"
+                         : " (" + std::to_string(failed_before) + " failed: kept; --retry-failed computes them again)";
+    const std::string unreadable = source_failures.empty() ? ""
+                                                           : ", " + std::to_string(source_failures.size()) +
+                                                                 " unreadable input(s) recorded as failed";
+    progress << "dixc generate: " << total << " molecules, " << writer.committed().size() << " already in " << output
+             << failures_before << ", " << todo.size() << " to compute on " << size << " rank(s)" << unreadable << "\n"
              << std::flush;
+  }
 
   // Teams of ranks share a molecule: the team leader takes work from the schedule and tells the others; every
   // member runs the same (deterministic) calculation and the eigensolver distributes over the team. Molecules
@@ -241,9 +260,9 @@ GenerateSummary generate(par::Runtime& runtime, const GenerateSettings& s, std::
     const int stop = par::max_over_ranks(stop_signal.requested(), world);
     if (rank == 0 && counts[0] + counts[1] > 0) {
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-      const long finished_now = static_cast<long>(writer.committed_names().size());
+      const long finished_now = static_cast<long>(writer.committed().size());
       const double rate = (ok_run + failed_run) / std::max(elapsed, 1e-9);
-      const long remaining = total - finished_now;
+      const long remaining = planned - (ok_run + failed_run);
       progress << "progress: " << finished_now << "/" << total << " in dataset (" << ok_run << " ok, " << failed_run
                << " failed this run), " << std::setprecision(3) << rate * 60 << " molecules/min"
                << (remaining > 0 && rate > 0 ? ", ETA " + duration_text(remaining / rate) : "") << "\n"
@@ -252,8 +271,8 @@ GenerateSummary generate(par::Runtime& runtime, const GenerateSettings& s, std::
     if (all_exhausted) break;
     if (stop) {
       if (rank == 0)
-        progress << "dixc generate: interrupted by signal " << stop << " after committing "
-                 << writer.committed_names().size() << " molecules; rerun the same command to resume\n";
+        progress << "dixc generate: interrupted by signal " << stop << " after committing " << writer.committed().size()
+                 << " molecules; rerun the same command to resume\n";
       summary.interrupted = true;
       summary.signal = stop;
       break;
@@ -262,12 +281,12 @@ GenerateSummary generate(par::Runtime& runtime, const GenerateSettings& s, std::
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   summary.ok = ok_run;
   summary.failed = failed_run;
-  summary.in_dataset = static_cast<long>(writer.committed_names().size());
+  summary.in_dataset = static_cast<long>(writer.committed().size());
   summary.wall_seconds = wall;
   summary.write_seconds = write_seconds;
   if (rank == 0 && !summary.interrupted)
     progress << "dixc generate: done; " << ok_run << " ok and " << failed_run << " failed this run, "
-             << writer.committed_names().size() << " molecules in " << output << " (" << duration_text(wall)
+             << writer.committed().size() << " molecules in " << output << " (" << duration_text(wall)
              << "; rank 0 spent " << std::setprecision(3) << write_seconds << " s = " << 100.0 * write_seconds / wall
              << "% in dataset writes incl. waiting for other ranks)\n";
   return summary;

@@ -5,7 +5,8 @@ usage: generate_test.py DIXC_BINARY SOURCE_DIR
 
 - np 2 and np 1 give the same dataset (inspect --diff, 1e-10) on >= 20 molecules; --verify passes;
   the Python reader example rebuilds D from the file.
-- overlapping atoms, an unreadable file and --max-iter 2 are recorded as failed while the rest complete.
+- overlapping atoms, an unreadable file and --max-iter 2 are recorded as failed while the rest complete; a rerun
+  keeps them, --retry-failed computes them again and the new record supersedes the failed one.
 - a rank killed with SIGKILL mid-run loses nothing: the rerun completes and every molecule is there once.
 - ScaLAPACK/ELPA teams (--ranks-per-molecule, and automatically above --large-nbf) match LAPACK to 1e-9 Eh.
 """
@@ -107,6 +108,47 @@ class Generate(unittest.TestCase):
         r = mpirun(1, "generate", inputs, "-o", out, "--grid", "medium", "--n-roots", "2", "--n-dir", "3")
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("grid", r.stderr)
+
+    def test_retry_failed_replaces_fixed_failures(self):
+        inputs = os.path.join(self.tmp, "in")
+        os.mkdir(inputs)
+        shutil.copy(os.path.join(MOLECULES, "H2O.xyz"), inputs)
+        clash, broken = os.path.join(inputs, "clash.xyz"), os.path.join(inputs, "broken.xyz")
+        with open(clash, "w") as f:  # fails in the calculation
+            f.write("2\n\nH 0 0 0\nF 0 0 0.01\n")
+        with open(broken, "w") as f:  # fails when the inputs are read
+            f.write("2\n\nH 0 0 zero\nF 0 0 0.92\n")
+        out = os.path.join(self.tmp, "r.h5")
+        r = mpirun(2, "generate", inputs, "-o", out, *FAST)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("1 unreadable input(s) recorded as failed", r.stdout)
+        self.assertEqual(names_and_status(out)[1], {"H2O": 0, "clash": 1, "broken": 1})
+        # The inputs fixed: a plain rerun keeps the failures and says how to compute them again.
+        for path in (clash, broken):
+            shutil.copy(os.path.join(MOLECULES, "HF.xyz"), path)
+        r = mpirun(2, "generate", inputs, "-o", out, *FAST)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("3 already in " + out + " (2 failed: kept; --retry-failed computes them again), 0 to compute",
+                      r.stdout)
+        self.assertEqual(names_and_status(out)[1], {"H2O": 0, "clash": 1, "broken": 1})
+        r = mpirun(2, "generate", inputs, "-o", out, "--retry-failed", *FAST)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("(2 failed: computed again), 2 to compute", r.stdout)
+        # The new records follow the failed ones in the file and supersede them in every reader.
+        names, status, _ = names_and_status(out)
+        self.assertEqual(sorted(names), ["H2O", "broken", "broken", "clash", "clash"])
+        self.assertEqual(status, {"H2O": 0, "clash": 0, "broken": 0})
+        listing = dixc("inspect", out, "--list", "--verify")
+        self.assertEqual(listing.returncode, 0, listing.stdout + listing.stderr)
+        self.assertIn("3 molecules: 3 ok, 0 failed", listing.stdout)
+        self.assertNotIn("FAILED", listing.stdout)
+        example = subprocess.run(["/usr/bin/python3", os.path.join(SOURCE, "examples", "read_dataset.py"), out,
+                                  "broken"], capture_output=True, text=True)
+        self.assertEqual(example.returncode, 0, example.stdout + example.stderr)
+        self.assertIn("consistent", example.stdout)
+        r = mpirun(2, "generate", inputs, "-o", out, "--retry-failed", *FAST)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("3 already in " + out + ", 0 to compute", r.stdout)
 
     def test_distributed_eigensolvers_and_shards_match_lapack(self):
         inputs = os.path.join(self.tmp, "in")

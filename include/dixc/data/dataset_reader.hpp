@@ -17,6 +17,8 @@ class DatasetReader {
   explicit DatasetReader(const std::string& path);
 
   const std::string& path() const { return path_; }
+  // Rows are the molecules: a name's latest committed record, earlier ones (a failure computed again by
+  // `dixc generate --retry-failed`) are superseded and not visible (docs/dataset.md).
   std::size_t size() const { return names_.size(); }
   const std::vector<std::string>& names() const { return names_; }
   std::optional<std::size_t> find(const std::string& name) const;
@@ -33,6 +35,7 @@ class DatasetReader {
   std::string path_;
   H5Handle file_;
   std::vector<std::string> names_;
+  std::vector<std::size_t> file_rows_;  // file row of each visible row
   std::map<std::string, std::vector<std::string>> text_;
   std::map<std::string, std::vector<long long>> integers_;
   std::map<std::string, std::vector<double>> reals_;

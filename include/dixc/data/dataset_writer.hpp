@@ -24,8 +24,9 @@ class DatasetWriter {
   DatasetWriter(const DatasetWriter&) = delete;
   DatasetWriter& operator=(const DatasetWriter&) = delete;
 
-  // Names of the committed records (finished or failed), identical on every rank.
-  const std::vector<std::string>& committed_names() const { return names_; }
+  // The committed molecules (finished or failed) with the status of each one's latest record (a later record of
+  // a name supersedes the earlier ones: a retried failure, docs/dataset.md), identical on every rank.
+  const std::map<std::string, RecordStatus>& committed() const { return committed_; }
 
   // Collective: each rank passes the records it finished since the last call (possibly none).
   void append(const std::vector<MoleculeRecord>& local);
@@ -39,7 +40,7 @@ class DatasetWriter {
   H5Handle file_;
   long long committed_rows_ = 0;
   std::map<std::string, long long> committed_lengths_;  // per array field
-  std::vector<std::string> names_;
+  std::map<std::string, RecordStatus> committed_;
 };
 
 }  // namespace dixc::data

@@ -1,8 +1,8 @@
 #pragma once
 // Stage 1, `dixc generate`: the reference data of a molecule collection (docs/theory.md section 3) into one
 // parallel-HDF5 dataset. Every rank works; molecules go largest first (calc/cost_model.hpp) to whichever rank or
-// team is free (par/schedule.hpp). Resumable: molecules already in the output are skipped. A molecule that fails
-// is recorded with its message and the run goes on.
+// team is free (par/schedule.hpp). Resumable: molecules already in the output are skipped (failed ones too, unless
+// retry_failed). A molecule that fails is recorded with its message and the run goes on.
 #include <ostream>
 #include <string>
 #include <vector>
@@ -25,6 +25,7 @@ struct GenerateSettings {
   int large_nbf = 1000;              // molecules above this many basis functions go first, to larger teams (0: none)
   int large_ranks = 0;               // ranks per large molecule (0: the ranks of a node)
   std::string eigensolver = "auto";  // lapack | scalapack | elpa | auto (lapack on one rank, else scalapack)
+  bool retry_failed = false;         // molecules recorded as failed are computed again (the new record wins)
 };
 
 struct GenerateSummary {
