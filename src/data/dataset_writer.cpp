@@ -275,11 +275,11 @@ void DatasetWriter::append(const std::vector<MoleculeRecord>& local) {
   H5Fflush(file, H5F_SCOPE_GLOBAL);
 
   // Names and statuses of all new rows, so committed() stays the same on every rank (status in the last byte).
-  constexpr std::size_t slot = 129;
+  const std::size_t width = index_columns()[0].text_size, slot = width + 1;
   std::vector<char> mine(static_cast<std::size_t>(n_local) * slot, '\0'), all(static_cast<std::size_t>(total) * slot);
   for (int i = 0; i < n_local; ++i) {
-    std::memcpy(mine.data() + i * slot, local[i].name.data(), std::min<std::size_t>(127, local[i].name.size()));
-    mine[i * slot + 128] = static_cast<char>(local[i].status);
+    std::memcpy(mine.data() + i * slot, local[i].name.data(), std::min(width - 1, local[i].name.size()));
+    mine[i * slot + width] = static_cast<char>(local[i].status);
   }
   std::vector<int> byte_counts(size), byte_displs(size);
   for (int p = 0; p < size; ++p) byte_counts[p] = counts[p] * static_cast<int>(slot);
@@ -287,8 +287,8 @@ void DatasetWriter::append(const std::vector<MoleculeRecord>& local) {
   MPI_Allgatherv(mine.data(), n_local * static_cast<int>(slot), MPI_CHAR, all.data(), byte_counts.data(),
                  byte_displs.data(), MPI_CHAR, comm_);
   for (int r = 0; r < total; ++r)
-    committed_[std::string(all.data() + r * slot, strnlen(all.data() + r * slot, 128))] =
-        static_cast<RecordStatus>(all[r * slot + 128]);
+    committed_[std::string(all.data() + r * slot, strnlen(all.data() + r * slot, width))] =
+        static_cast<RecordStatus>(all[r * slot + width]);
 }
 
 }  // namespace dixc::data

@@ -123,6 +123,13 @@ class Generate(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("1 unreadable input(s) recorded as failed", r.stdout)
         self.assertEqual(names_and_status(out)[1], {"H2O": 0, "clash": 1, "broken": 1})
+        # Training on a dataset of failures only points to the listing of their errors.
+        failed_only = os.path.join(self.tmp, "failed_only.h5")
+        self.assertEqual(mpirun(1, "generate", broken, "-o", failed_only, *FAST).returncode, 0)
+        r = dixc("train", failed_only, "-o", os.path.join(self.tmp, "t"), "--epochs", "1")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no successfully computed molecules in the training split (`dixc inspect " + failed_only,
+                      r.stderr)
         # The inputs fixed: a plain rerun keeps the failures and says how to compute them again.
         for path in (clash, broken):
             shutil.copy(os.path.join(MOLECULES, "HF.xyz"), path)
