@@ -5,6 +5,7 @@ usage: cli_test.py DIXC_BINARY TEST_DATA_DIR
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -174,6 +175,61 @@ class Cli(unittest.TestCase):
         self.assertGreaterEqual(checked, 10)
         typo = self.write("train.ini", "epoch = 3\n")
         self.assertEqual(run("train", "--config", typo, "--help").returncode, 2)
+
+    def test_distill_bench_finds_the_reference_molecules_or_says_where_to_point(self):
+        # The benchmark's molecule list names ../shared/reference next to the repository. From a copy elsewhere it
+        # stops before any work and names DIXC_REFERENCE; with it, generate gets a list whose files all exist.
+        source = os.path.dirname(os.path.dirname(os.path.abspath(DATA)))
+        reference = os.path.join(os.path.dirname(source), "shared", "reference")
+        if not os.path.isdir(os.path.join(reference, "molecules", "g2")):
+            self.skipTest("no ../shared/reference next to the repository")
+        root = os.path.join(self.tmp.name, "elsewhere", "dixc")
+        os.makedirs(os.path.join(root, "scripts"))
+        os.makedirs(os.path.join(root, "build"))
+        shutil.copy(os.path.join(source, "scripts", "distill-bench"), os.path.join(root, "scripts"))
+        shutil.copytree(os.path.join(source, "configs", "g2-distill"), os.path.join(root, "configs", "g2-distill"))
+        calls = os.path.join(self.tmp.name, "calls")
+        fake = os.path.join(root, "build", "dixc")  # records its arguments, then fails: the script stops there
+        with open(fake, "w") as f:
+            f.write(f"#!/bin/sh\necho \"$@\" >> {calls}\nexit 7\n")
+        os.chmod(fake, 0o755)
+        mpirun = os.path.join(self.tmp.name, "bin", "mpirun")  # runs the command after mpirun's own options
+        os.makedirs(os.path.dirname(mpirun))
+        with open(mpirun, "w") as f:
+            f.write("#!/bin/sh\nwhile [ \"${1#/}\" = \"$1\" ]; do case $1 in -np) shift 2;; *) shift;; esac; done\n"
+                    "exec \"$@\"\n")
+        os.chmod(mpirun, 0o755)
+        env = dict(os.environ, PATH=os.path.dirname(mpirun) + ":" + os.environ["PATH"],
+                   DIXC_OUT=os.path.join(self.tmp.name, "out"))
+        env.pop("DIXC_REFERENCE", None)
+        bench = os.path.join(root, "scripts", "distill-bench")
+        proc = subprocess.run([bench], capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        self.assertIn("66 molecule file(s)", proc.stderr)
+        self.assertIn("set DIXC_REFERENCE", proc.stderr)
+        self.assertFalse(os.path.exists(calls))
+        proc = subprocess.run([bench], capture_output=True, text=True, env=dict(env, DIXC_REFERENCE=reference),
+                              timeout=120)
+        self.assertEqual(proc.returncode, 7, proc.stdout + proc.stderr)
+        with open(calls) as f:
+            args = f.read().split()
+        self.assertEqual(args[0], "generate")
+        listed = os.path.join(self.tmp.name, "out", "molecules.csv")
+        self.assertEqual(args[1], listed)
+        with open(listed) as f:
+            rows = [line.strip().split(",") for line in f][1:]
+        self.assertEqual(len(rows), 66)
+        for name, path in rows:
+            self.assertTrue(os.path.isfile(path), path)
+            self.assertEqual(os.path.basename(path), name + ".xyz")
+        # Next to the reference set, the shipped list itself.
+        os.makedirs(os.path.join(self.tmp.name, "elsewhere", "shared"))
+        os.symlink(reference, os.path.join(self.tmp.name, "elsewhere", "shared", "reference"))
+        os.remove(calls)
+        proc = subprocess.run([bench], capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(proc.returncode, 7, proc.stdout + proc.stderr)
+        with open(calls) as f:
+            self.assertEqual(f.read().split()[1], os.path.join(root, "configs", "g2-distill", "molecules.csv"))
 
     def test_malformed_xyz(self):
         path = self.write("bad.xyz", "3\nwater\nO 0 0 0\nH 0 0.7 zz\nH 0 -0.7 0.5\n")
