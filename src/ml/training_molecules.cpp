@@ -55,6 +55,10 @@ std::size_t TrainingMolecules::counted_bytes(const TrainingMolecule& t) const {
 void TrainingMolecules::recount() {
   kept_bytes_ = 0;
   for (const auto& [key, t] : kept_) kept_bytes_ += counted_bytes(t);
+  for (const auto& [key, responses] : dropped_base_responses_)
+    for (const auto& [name, r] : responses)
+      for (const auto* x : {&r.gradient, &r.hessian_products})
+        if (x->defined()) kept_bytes_ += static_cast<std::size_t>(x->numel()) * sizeof(double);
   const std::size_t transient_bytes = transient_ ? counted_bytes(*transient_) : 0;
   peak_bytes_ = std::max(peak_bytes_, kept_bytes_ + transient_bytes);
 }
@@ -63,13 +67,18 @@ const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
   recount();
   if (auto it = kept_.find(key); it != kept_.end()) return it->second;
   if (transient_ && transient_key_ == key) return *transient_;
-  transient_.reset();  // at most one molecule beyond the resident set, also while the next one is built
+  drop_transient();  // at most one molecule beyond the resident set, also while the next one is built
   const std::string& name = index_.at(key);
   const auto start = std::chrono::steady_clock::now();
   TrainingMolecule t = load_training_molecule(dataset_.read(*dataset_.find(name)), basis_, grid_, chunk_points_, order_,
                                               self_consistent_);
   load_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ++loads_;
+  if (auto it = dropped_base_responses_.find(key); it != dropped_base_responses_.end()) {
+    t.features.base_responses = std::move(it->second);
+    dropped_base_responses_.erase(it);
+    ++reused_base_responses_;
+  }
   const std::size_t bytes = counted_bytes(t);
   peak_bytes_ = std::max(peak_bytes_, kept_bytes_ + bytes);
   if (fits(bytes)) {
@@ -79,6 +88,13 @@ const TrainingMolecule& TrainingMolecules::get(std::size_t key) {
   transient_key_ = key;
   transient_.emplace(std::move(t));
   return *transient_;
+}
+
+void TrainingMolecules::drop_transient() {
+  if (!transient_) return;
+  if (!transient_->features.base_responses.empty())
+    dropped_base_responses_[transient_key_] = std::move(transient_->features.base_responses);
+  transient_.reset();
 }
 
 void TrainingMolecules::load_resident() {

@@ -477,7 +477,13 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
            << " MiB; " << train_shard.loads() + val_shard.loads() << " molecule loads for "
            << train_shard.size() + val_shard.size() << " molecules in " << std::fixed << std::setprecision(1)
            << train_shard.load_seconds() + val_shard.load_seconds() << " s (" << train_shard.resident_count()
-           << " training and " << val_shard.resident_count() << " validation molecules resident)\n"
+           << " training and " << val_shard.resident_count() << " validation molecules resident"
+           << (train_shard.reused_base_responses() + val_shard.reused_base_responses() > 0
+                   ? "; the model base's response reused in " +
+                         std::to_string(train_shard.reused_base_responses() + val_shard.reused_base_responses()) +
+                         " rebuilds"
+                   : std::string())
+           << ")\n"
            << std::defaultfloat << std::setprecision(6);
   if (rank == 0) {
     Checkpoint c = state;

@@ -6,7 +6,9 @@
 // used, one at a time in a single transient slot. Memory per rank stays bounded whatever the dataset size
 // (resident set plus one molecule), and each epoch rebuilds exactly the molecules that do not fit: a least-
 // recently-used cache would rebuild far more under the shuffled order of training (measured: ~29 rebuilds per
-// epoch for a set a few molecules over budget).
+// epoch for a set a few molecules over budget). What the loss adds to a rebuilt molecule's features and is small,
+// its model base's response (E, g, H v_k; ReferenceFeatures::base_responses), is kept when the molecule is dropped
+// and handed to its next rebuild, so that each epoch does not recompute it (a Hessian-order pass over the grid).
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -59,6 +61,7 @@ class TrainingMolecules {
   std::size_t loads() const { return loads_; }            // molecules built, first loads included
   double load_seconds() const { return load_seconds_; }   // wall time spent building them
   std::size_t resident_count() const { return kept_.size(); }
+  std::size_t reused_base_responses() const { return reused_base_responses_; }  // rebuilds that found them kept
 
  private:
   // Kept molecules grow after loading (the DI-Loss keeps a separable model's maps with the features on first use),
@@ -76,7 +79,10 @@ class TrainingMolecules {
   std::map<std::size_t, TrainingMolecule> kept_;  // resident
   std::optional<TrainingMolecule> transient_;
   std::size_t transient_key_ = 0;
-  std::size_t kept_bytes_ = 0, peak_bytes_ = 0, loads_ = 0;
+  // The base responses of dropped transient molecules, by key (counted in kept_bytes_).
+  std::map<std::size_t, std::map<std::string, FixedResponse>> dropped_base_responses_;
+  void drop_transient();
+  std::size_t kept_bytes_ = 0, peak_bytes_ = 0, loads_ = 0, reused_base_responses_ = 0;
   double load_seconds_ = 0.0;
 };
 
