@@ -177,9 +177,13 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   const DatasetSplit split(usable_names, o.split_seed, o.validation_fraction, o.test_fraction);
   const std::vector<std::string> train_names = split.select(usable_names, Split::train),
                                  val_names = split.select(usable_names, Split::validation);
+  if (usable_names.empty())
+    throw InputError(o.dataset + ": no successfully computed molecules (`dixc inspect " + o.dataset +
+                     "` lists each molecule's status and error)");
   if (train_names.empty())
-    throw InputError(o.dataset + ": no successfully computed molecules in the training split (`dixc inspect " +
-                     o.dataset + "` lists each molecule's status and error)");
+    throw InputError(o.dataset +
+                     ": the training split is empty: --val-fraction and --test-fraction leave none of its " +
+                     std::to_string(usable_names.size()) + " usable molecules for training");
   if (o.log && rank == 0) {
     const std::size_t n_test = usable_names.size() - train_names.size() - val_names.size();
     *o.log << "split (seed " << o.split_seed << "): " << train_names.size() << " train, " << val_names.size()
