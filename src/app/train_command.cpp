@@ -52,7 +52,12 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
       "patience", po::value<int>()->default_value(0),
       "stop after this many epochs without a lower validation loss (0: train all epochs); model.pt always "
       "holds the parameters of the epoch with the lowest validation loss (unless --select last)")(
-      "max-steps", po::value<int>()->default_value(0), "stop after this many optimiser steps (0: no limit)")(
+      "validate-every", po::value<int>()->default_value(1),
+      "validation loss every N epochs and at the last one (the other epochs' validation columns in losses.csv "
+      "are empty); --select best and --patience see only the validated epochs. Training is the same for any N, "
+      "and validation molecules beyond --cache-mib are rebuilt only when validated, so with --select last a "
+      "larger N is the same model sooner")("max-steps", po::value<int>()->default_value(0),
+                                           "stop after this many optimiser steps (0: no limit)")(
       "batch-size", po::value<int>()->default_value(4), "molecules per step (global, over all ranks)")(
       "balance-group", po::value<int>()->default_value(0),
       "molecules of similar estimated cost (and different parent molecules) per group; a batch is batch-size / "
@@ -116,6 +121,8 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   o.loss.gradient_metric = ml::parse_gradient_metric(vm["grad-metric"].as<std::string>());
   o.epochs = vm["epochs"].as<int>();
   o.patience = vm["patience"].as<int>();
+  o.validate_every = vm["validate-every"].as<int>();
+  if (o.validate_every < 1) throw InputError("--validate-every must be at least 1");
   o.max_steps = vm["max-steps"].as<int>();
   o.batch_size = vm["batch-size"].as<int>();
   o.balance_group = vm["balance-group"].as<int>();

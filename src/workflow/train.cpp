@@ -424,18 +424,25 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
     // Validation loss (only the terms the mode uses), then one CSV row per epoch (times cover the training steps
     // and the validation). Without validation molecules the training loss decides what is best. With --ema the
     // average is validated and kept as the best; the live parameters return for the next epoch.
-    if (average) average->swap(params);
-    TermSums val;
-    for (const std::size_t key : val_shard.keys()) {
-      const TrainingMolecule& t = val_shard.get(key);
-      const LossTerms terms = training_loss(model, t, loss, 1.0, false);
-      if (usable(terms, "validation")) val.add(terms);
-    }
-    val.reduce(comm);
+    // --validate-every: the same on every rank (epoch and step counts), so the collective sums stay matched.
+    const bool validate =
+        (state.epoch + 1) % o.validate_every == 0 || state.epoch + 1 >= o.epochs || state.step >= total_steps;
     summary.final_train_loss = state.epoch_sums.mean(0);
-    summary.final_validation_loss = val.mean(0);
+    TermSums val;
+    if (validate) {
+      if (average) average->swap(params);
+      for (const std::size_t key : val_shard.keys()) {
+        const TrainingMolecule& t = val_shard.get(key);
+        const LossTerms terms = training_loss(model, t, loss, 1.0, false);
+        if (usable(terms, "validation")) val.add(terms);
+      }
+      val.reduce(comm);
+      summary.final_validation_loss = val.mean(0);
+    }
     const double judged = val_names.empty() ? summary.final_train_loss : summary.final_validation_loss;
-    if (judged < state.best_validation) {
+    if (!validate) {
+      // not judged: --select best and --patience count validated epochs only
+    } else if (judged < state.best_validation) {
       state.best_validation = judged;
       state.best_epoch = state.epoch + 1;
       state.epochs_since_best = 0;
@@ -447,7 +454,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
     } else {
       ++state.epochs_since_best;
     }
-    if (average) average->swap(params);
+    if (validate && average) average->swap(params);
     if (rank == 0) {
       const double lr = learning_rate(o, std::max(0, state.step - 1), total_steps);
       csv << state.epoch << "," << state.step << "," << lr << std::setprecision(10);
@@ -455,19 +462,22 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
       for (const TermSums* sums : {&state.epoch_sums, &val})
         for (int i = 0; i < TermSums::terms; ++i) {
           csv << ",";
-          if (used[i]) csv << sums->mean(i);
+          if (used[i] && (sums != &val || validate)) csv << sums->mean(i);
         }
       csv << "," << state.skipped << ","
           << std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() << ","
           << allreduce_seconds << "\n"
           << std::flush;
-      if (o.log)
+      if (o.log) {
+        std::ostringstream validation;
+        validation << std::scientific << std::setprecision(4) << val.mean(0);
         *o.log << "epoch " << state.epoch + 1 << "/" << o.epochs << "  step " << state.step << "  train loss "
-               << std::scientific << std::setprecision(4) << state.epoch_sums.mean(0) << "  validation loss "
-               << val.mean(0) << std::defaultfloat << std::setprecision(6) << "  ("
-               << std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() << " s)"
-               << (state.epochs_since_best == 0 ? "  best" : "") << eta_text() << "\n"
+               << std::scientific << std::setprecision(4) << state.epoch_sums.mean(0) << std::defaultfloat
+               << std::setprecision(6) << (validate ? "  validation loss " + validation.str() : "  (not validated)")
+               << "  (" << std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count()
+               << " s)" << (validate && state.epochs_since_best == 0 ? "  best" : "") << eta_text() << "\n"
                << std::flush;
+      }
     }
   }
   summary.steps = state.step;

@@ -337,6 +337,36 @@ class Train(unittest.TestCase):
             best = dict(torch.jit.load(os.path.join(run, "checkpoint", "best_model.pt")).named_parameters())
             self.assertTrue(any(not torch.equal(exported[k], best[k]) for k in live))
 
+    def test_validate_every_skips_validation_but_not_training(self):
+        # Every other epoch and the last one validated; training itself (and so the last epoch's model) unchanged.
+        args = [*COMMON, "--loss", "energy", "--epochs", "3", "--select", "last", "--cache-mib", "1"]
+        every = os.path.join(TMP, "validate_every_1")
+        r1 = mpirun(1, "train", DATA, "-o", every, *args)
+        self.assertEqual(r1.returncode, 0, r1.stdout + r1.stderr)
+        sparse = os.path.join(TMP, "validate_every_2")
+        r2 = mpirun(1, "train", DATA, "-o", sparse, *args, "--validate-every", "2")
+        self.assertEqual(r2.returncode, 0, r2.stdout + r2.stderr)
+        p1, _ = parameters(every)
+        p2, _ = parameters(sparse)
+        for k in p1:
+            self.assertTrue(torch.equal(p1[k], p2[k]), k)
+        rows1 = list(csv.DictReader(open(os.path.join(every, "losses.csv"))))
+        rows2 = list(csv.DictReader(open(os.path.join(sparse, "losses.csv"))))
+        self.assertEqual([r["val_loss"] == "" for r in rows2], [True, False, False])
+        for a, b in zip(rows1[1:], rows2[1:]):
+            self.assertEqual(a["val_loss"], b["val_loss"])
+        self.assertEqual([r["train_loss"] for r in rows1], [r["train_loss"] for r in rows2])
+        self.assertIn("epoch 1/3", r2.stdout)
+        self.assertRegex(r2.stdout, r"epoch 1/3 .*\(not validated\)")
+        # validation molecules beyond the budget are rebuilt only for the validated epochs
+        loads = lambda text: int(re.search(r"(\d+) molecule loads for", text).group(1))
+        _, v = map(int, re.search(r"rank 0: (\d+) training and (\d+) validation molecules", r1.stdout).groups())
+        self.assertEqual(loads(r1.stdout) - loads(r2.stdout), v)
+        bad = subprocess.run([DIXC, "train", DATA, "-o", sparse, "--validate-every", "0"], capture_output=True,
+                             text=True, env=ENV, timeout=600)
+        self.assertEqual(bad.returncode, 2, bad.stderr)
+        self.assertIn("--validate-every must be at least 1", bad.stderr)
+
     def test_hidden_width_is_chosen_recorded_and_inherited_by_init(self):
         pre = self.run_training("hidden_pre", 1, "--loss", "energy", "--max-steps", "2", "--hidden", "8",
                                 "--energy-norm", "total")

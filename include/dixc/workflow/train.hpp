@@ -34,7 +34,8 @@ struct TrainSettings {
   int hidden_width = 0;   // of the model's hidden layers; 0: the --init model's, else the architecture's default
   ml::LossSettings loss;  // mode and weights; the scales are set by train()
   int epochs = 10;
-  int patience = 0;          // stop after this many epochs without a lower validation loss (0: never)
+  int patience = 0;          // stop after this many validations without a lower validation loss (0: never)
+  int validate_every = 1;    // validation loss every this many epochs and at the last one
   int max_steps = 0;         // stop after this many steps in all (0: no limit)
   int stop_after_steps = 0;  // checkpoint and return after this many steps of this call (job time limits)
   int batch_size = 4;
