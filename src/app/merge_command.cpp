@@ -1,7 +1,6 @@
 // dixc merge: combines dataset shards (array jobs) into one dataset, checking they were made alike.
 #include <iostream>
 #include <map>
-#include <set>
 
 #include "dixc/app/commands.hpp"
 #include "dixc/app/options.hpp"
@@ -44,8 +43,6 @@ int run_merge_command(par::Runtime& runtime, const std::vector<std::string>& arg
   }
   // The writer refuses an existing output made with other settings; shards are checked against the first.
   data::DatasetWriter writer(vm["output"].as<std::string>(), runtime.world(), attributes);
-  std::set<std::string> present;
-  for (const auto& [name, status] : writer.committed()) present.insert(name);
   std::size_t added = 0;
   for (const auto& path : shards) {
     const data::DatasetReader shard(path);
@@ -57,7 +54,9 @@ int run_merge_command(par::Runtime& runtime, const std::vector<std::string>& arg
     }
     std::vector<data::MoleculeRecord> batch;
     for (std::size_t row = 0; row < shard.size(); ++row) {
-      if (!present.insert(shard.names()[row]).second) continue;
+      // A shard's names are unique and each shard's batches are appended before the next one: committed() knows
+      // every name added so far.
+      if (writer.committed().count(shard.names()[row])) continue;
       batch.push_back(shard.read(row));
       if (batch.size() == 32) {
         writer.append(batch);

@@ -60,6 +60,9 @@ void set_length(hid_t file, const std::string& path, hsize_t n, const std::strin
   h5_check(H5Dset_extent(ds.get(), &n), file_name, "extend " + path);
 }
 
+// A name from a fixed-width text slot of `width` bytes (NUL-padded, the index's name column).
+std::string slot_name(const char* slot, std::size_t width) { return std::string(slot, strnlen(slot, width)); }
+
 }  // namespace
 
 DatasetWriter::DatasetWriter(const std::string& path, MPI_Comm comm,
@@ -157,8 +160,7 @@ void DatasetWriter::open_existing(const std::map<std::string, std::string>& attr
              "read statuses");
   }
   for (long long r = 0; r < committed_rows_; ++r)
-    committed_[std::string(buf.data() + r * width, strnlen(buf.data() + r * width, width))] =
-        static_cast<RecordStatus>(status[r]);
+    committed_[slot_name(buf.data() + r * width, width)] = static_cast<RecordStatus>(status[r]);
   H5Fflush(f, H5F_SCOPE_GLOBAL);
 }
 
@@ -287,8 +289,7 @@ void DatasetWriter::append(const std::vector<MoleculeRecord>& local) {
   MPI_Allgatherv(mine.data(), n_local * static_cast<int>(slot), MPI_CHAR, all.data(), byte_counts.data(),
                  byte_displs.data(), MPI_CHAR, comm_);
   for (int r = 0; r < total; ++r)
-    committed_[std::string(all.data() + r * slot, strnlen(all.data() + r * slot, width))] =
-        static_cast<RecordStatus>(all[r * slot + width]);
+    committed_[slot_name(all.data() + r * slot, width)] = static_cast<RecordStatus>(all[r * slot + width]);
 }
 
 }  // namespace dixc::data
