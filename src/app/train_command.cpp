@@ -155,10 +155,12 @@ int run_train_command(par::Runtime& runtime, const std::vector<std::string>& arg
   const auto summary = workflow::train(runtime, o);
   if (rank == 0)
     std::cout << "dixc train: " << summary.steps << " steps (" << summary.skipped_steps << " skipped)"
-              << (summary.interrupted
+              << (!summary.interrupted ? "; model in " + o.output_dir + "/model.pt"
+                  : summary.resumable
                       ? "; interrupted, checkpoint in " + o.output_dir + "/checkpoint (rerun with --resume)"
-                      : "; model in " + o.output_dir + "/model.pt")
-              << ", losses in " << o.output_dir << "/losses.csv\n";
+                      : "; interrupted before the first step, no checkpoint (rerun the same command)")
+              << (!summary.interrupted || summary.resumable ? ", losses in " + o.output_dir + "/losses.csv" : "")
+              << "\n";
   return 0;
 }
 

@@ -97,8 +97,9 @@ void TrainingMolecules::drop_transient() {
   transient_.reset();
 }
 
-void TrainingMolecules::load_resident() {
+void TrainingMolecules::load_resident(const std::function<bool()>& stop) {
   for (const std::size_t key : keys_) {
+    if (stop && stop()) return;
     get(key);
     if (!kept_.count(key)) return;  // the first molecule that does not fit
   }

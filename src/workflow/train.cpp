@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <limits>
 #include <map>
@@ -59,10 +60,12 @@ double learning_rate(const TrainSettings& o, int step, int total_steps) {
 
 // Term scales: the training-set mean of each raw term for the untrained model, so each weighted term starts
 // near its weight. A term that is already ~0 at the start (a model that is exact for it) keeps scale 1.
+// `stop` ends the pass early (a signal; the caller then agrees over the ranks and discards the scales).
 LossScales initial_scales(torch::jit::Module& model, TrainingMolecules& shard, const LossSettings& settings,
-                          MPI_Comm comm) {
+                          const std::function<bool()>& stop, MPI_Comm comm) {
   TermSums sums;  // terms a mode does not compute are NaN and count as 0: their scale stays 1
   for (const std::size_t key : shard.keys()) {
+    if (stop()) break;
     const TrainingMolecule& t = shard.get(key);
     const LossTerms terms = training_loss(model, t, settings, 1.0, false);
     if (usable(terms, "term scales")) sums.add(terms);
@@ -256,8 +259,29 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   std::vector<std::size_t> group_order, dataset_order(val_names.size());
   for (const auto& g : schedule.groups) group_order.insert(group_order.end(), g.begin(), g.end());
   std::iota(dataset_order.begin(), dataset_order.end(), std::size_t{0});
+  // A signal before the first step (loading and the term-scale pass take minutes on a large dataset) ends the run
+  // at the next molecule: each rank stops its own pass, then all agree (collective) and return together.
+  auto signalled = [&] { return o.stop_signal && o.stop_signal->requested() != 0; };
+  const bool checkpoint_before = o.resume && fs::exists(fs::path(o.output_dir) / "checkpoint" / "state.txt");
+  auto stopped_before_first_step = [&](const char* during) {
+    const int stop = par::max_over_ranks(o.stop_signal ? o.stop_signal->requested() : 0, comm);
+    if (stop && o.log && rank == 0)
+      *o.log << "signal " << stop << " " << during << ": stopped before this run's first step; "
+             << (checkpoint_before ? "the checkpoint is unchanged (rerun with --resume)"
+                                   : "nothing was trained (rerun the same command)")
+             << "\n"
+             << std::flush;
+    return stop != 0;
+  };
+  auto interrupted_before_start = [&] {
+    TrainSummary stopped;
+    stopped.interrupted = true;
+    stopped.resumable = checkpoint_before;
+    return stopped;
+  };
   TrainingMolecules train_shard = shard_of(train_names, schedule.owner, group_order, o.cache_bytes);
-  train_shard.load_resident();
+  train_shard.load_resident(signalled);
+  if (stopped_before_first_step("while loading the training molecules")) return interrupted_before_start();
   TrainingMolecules val_shard =
       shard_of(val_names, par::owners_by_cost(costs_of(val_names), size), dataset_order,
                o.cache_bytes > train_shard.kept_bytes() ? o.cache_bytes - train_shard.kept_bytes() : 0);
@@ -310,7 +334,8 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   } else {
     LossSettings unscaled = o.loss;
     unscaled.scales = {};
-    state.scales = initial_scales(model, train_shard, unscaled, comm);
+    state.scales = initial_scales(model, train_shard, unscaled, signalled, comm);
+    if (stopped_before_first_step("during the term-scale pass")) return interrupted_before_start();
     if (!init.parameters.empty()) {
       if (!ml::same_parameter_shapes(init.parameters, params))
         throw InputError(o.init_model + ": --init model has a different parameter layout (older dixc?)");
@@ -417,6 +442,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
           *o.log << (stop > 0 ? "signal " + std::to_string(stop) : std::string("step limit of this run"))
                  << ": checkpoint written at step " << state.step << "\n";
         summary.interrupted = true;
+        summary.resumable = true;
         summary.steps = state.step;
         return summary;
       }

@@ -22,6 +22,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
   evaluate, which also reports the means without them (the split recomputed here in Python);
 - a dataset made on another definition of its grid level is refused;
 - a molecule that fails on one rank of np 2 ends the whole job with its name (no hang);
+- a signal to one rank of np 2 while the molecules load ends the whole job before its first step, without a
+  checkpoint for a fresh run and with a resumed run's checkpoint unchanged;
 - the self-consistent modes (energy+density through the model's SCF, di+density): np 1 and np 2 give the same
   parameters (1e-10), stopping and resuming reproduces the run, the density term is reported and scaled.
 """
@@ -30,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -434,6 +437,46 @@ class Train(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("molecule 'CH3OH'", r.stderr)
         self.assertIn("mismatched basis", r.stderr)
+
+    def signal_while_loading(self, out, *extra):
+        """Starts np 2 training, sends SIGTERM to one rank once rank 0 has logged its split (loading follows),
+        and returns the job's return code and output."""
+        args = ["mpirun", "-np", "2", DIXC, "train", DATA, "-o", out, *COMMON, "--loss", "di", *extra]
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV)
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("split ("):
+                break
+        time.sleep(0.2)  # both ranks past start-up (their handlers installed), neither done loading (~1 s here)
+        ranks = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        self.assertEqual(len(ranks), 2, "rank processes not found")
+        os.kill(int(ranks[-1]), signal.SIGTERM)
+        lines.append(proc.stdout.read())
+        return proc.wait(timeout=300), "".join(lines)
+
+    def test_signal_before_the_first_step_ends_every_rank_and_keeps_the_checkpoint(self):
+        fresh = os.path.join(TMP, "signal_fresh")
+        rc, log = self.signal_while_loading(fresh, "--epochs", "3")
+        self.assertEqual(rc, 0, log)
+        self.assertIn("signal 15 while loading the training molecules: stopped before this run's first step; "
+                      "nothing was trained (rerun the same command)", log)
+        self.assertIn("interrupted before the first step, no checkpoint (rerun the same command)", log)
+        self.assertNotIn("epoch 1/", log)
+        self.assertFalse(os.path.exists(os.path.join(fresh, "checkpoint")))
+        self.assertFalse(os.path.exists(os.path.join(fresh, "model.pt")))
+        # A resumed run stopped while loading leaves its checkpoint as it was.
+        resumed = os.path.join(TMP, "signal_resumed")
+        mpirun(2, "train", DATA, "-o", resumed, *COMMON, "--loss", "di", "--epochs", "3", "--stop-after-steps", "2")
+        checkpoint = os.path.join(resumed, "checkpoint")
+        before = {f: open(os.path.join(checkpoint, f), "rb").read() for f in os.listdir(checkpoint)}
+        rc, log = self.signal_while_loading(resumed, "--epochs", "3", "--resume")
+        self.assertEqual(rc, 0, log)
+        self.assertIn("stopped before this run's first step; the checkpoint is unchanged (rerun with --resume)", log)
+        self.assertIn("interrupted, checkpoint in", log)
+        self.assertNotIn("resuming from", log)
+        after = {f: open(os.path.join(checkpoint, f), "rb").read() for f in os.listdir(checkpoint)}
+        self.assertEqual(before, after)
 
     def test_grid_definition_change_is_detected(self):
         # A dataset whose grid integrated one molecule's density to another electron count than this dixc's grid

@@ -10,6 +10,7 @@
 // its model base's response (E, g, H v_k; ReferenceFeatures::base_responses), is kept when the molecule is dropped
 // and handed to its next rebuild, so that each epoch does not recompute it (a Hessian-order pass over the grid).
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -53,8 +54,9 @@ class TrainingMolecules {
   // stays valid until the next get().
   const TrainingMolecule& get(std::size_t key);
   // Loads molecules in the order of the keys given while they fit (so that training starts with the resident set in
-  // memory).
-  void load_resident();
+  // memory). Between molecules it asks `stop` (if given) and returns at once when that says so (a job asked to end
+  // while loading).
+  void load_resident(const std::function<bool()>& stop = {});
 
   std::size_t kept_bytes() const { return kept_bytes_; }  // of the resident molecules
   std::size_t peak_bytes() const { return peak_bytes_; }  // resident plus transient

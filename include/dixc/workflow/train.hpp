@@ -66,14 +66,16 @@ struct TrainSettings {
   std::string init_model;
   std::size_t bucket_elements = 1 << 16;
   std::ostream* log = nullptr;  // progress lines (rank 0)
-  // Polled at every step boundary (agreed over the ranks): a signal makes train() checkpoint and return.
+  // Polled at every step boundary (agreed over the ranks): a signal makes train() checkpoint and return. Before the
+  // first step (loading, term scales) it is polled between molecules and train() returns without a checkpoint.
   const par::StopSignal* stop_signal = nullptr;
 };
 
 struct TrainSummary {
   int steps = 0;
   int skipped_steps = 0;
-  bool interrupted = false;  // stopped by SIGTERM/SIGUSR1 after writing a checkpoint
+  bool interrupted = false;  // stopped by SIGTERM/SIGUSR1
+  bool resumable = false;    // ... with a checkpoint to resume from (none if stopped before a fresh run's first step)
   double final_train_loss = 0.0;
   double final_validation_loss = 0.0;
   double best_validation_loss = 0.0;
