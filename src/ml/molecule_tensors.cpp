@@ -8,6 +8,7 @@
 #include "dixc/grid/ao_values.hpp"
 #include "dixc/grid/grid_settings.hpp"
 #include "dixc/grid/molecular_grid.hpp"
+#include "dixc/ml/tensor_bytes.hpp"
 #include "dixc/util/error.hpp"
 
 namespace dixc::ml {
@@ -54,9 +55,9 @@ std::size_t MoleculeTensors::n_points() const {
 }
 
 std::size_t MoleculeTensors::bytes() const {
-  std::size_t b = 0;
-  for (const auto& c : chunks) b += (c.weights.numel() + c.points.numel() + c.phi.numel() + c.dphi.numel()) * 8;
-  return b + (c_occ.numel() + c_vir.numel() + g_xc.numel() + gaps.numel() + directions.numel() + h_xc.numel()) * 8;
+  std::size_t b = tensor_bytes({&c_occ, &c_vir, &g_xc, &gaps, &directions, &h_xc});
+  for (const auto& c : chunks) b += tensor_bytes({&c.weights, &c.points, &c.phi, &c.dphi});
+  return b;
 }
 
 MoleculeTensors load_molecule_tensors(const data::MoleculeRecord& record, const std::string& basis_name,

@@ -1,5 +1,7 @@
 #include "dixc/ml/reference_features.hpp"
 
+#include "dixc/ml/tensor_bytes.hpp"
+
 namespace dixc::ml {
 
 namespace {
@@ -44,6 +46,8 @@ OrbitalGridChunk build_chunk(const MoleculeTensors& m, const GridChunk& ao, Resp
 
 }  // namespace
 
+std::size_t FixedResponse::bytes() const { return tensor_bytes({&gradient, &hessian_products}); }
+
 std::size_t ReferenceFeatures::n_points() const {
   std::size_t n = 0;
   for (const auto& c : chunks) n += static_cast<std::size_t>(c.weights.size(0));
@@ -53,9 +57,9 @@ std::size_t ReferenceFeatures::n_points() const {
 std::size_t ReferenceFeatures::bytes() const {
   std::size_t b = 0;
   for (const auto& c : chunks)
-    for (const auto* t : {&c.weights, &c.points, &c.occ, &c.vir, &c.rho, &c.sigma, &c.tau, &c.grad_rho, &c.rho1,
-                          &c.sigma1, &c.tau1, &c.grad_rho1})
-      if (t->defined()) b += static_cast<std::size_t>(t->numel()) * sizeof(double);
+    b += tensor_bytes({&c.weights, &c.points, &c.occ, &c.vir, &c.rho, &c.sigma, &c.tau, &c.grad_rho, &c.rho1, &c.sigma1,
+                       &c.tau1, &c.grad_rho1});
+  for (const auto& [name, response] : base_responses) b += response.bytes();
   for (const auto& [architecture, calls] : separable_cache)
     for (const auto& maps : calls) b += maps.bytes();
   return b;

@@ -6,6 +6,7 @@
 #include "dixc/ml/di_loss.hpp"
 #include "dixc/ml/eigen_torch.hpp"
 #include "dixc/ml/reference_features.hpp"
+#include "dixc/ml/tensor_bytes.hpp"
 #include "dixc/ml/torch_functional.hpp"
 
 namespace dixc::ml {
@@ -42,7 +43,7 @@ SelfConsistentMolecule::SelfConsistentMolecule(const data::MoleculeRecord& recor
 
 std::size_t SelfConsistentMolecule::bytes() const {
   std::size_t b = reference_.bytes() + static_cast<std::size_t>(density_reference_.size()) * sizeof(double);
-  for (const auto& rho : rho_reference_) b += static_cast<std::size_t>(rho.numel()) * sizeof(double);
+  for (const auto& rho : rho_reference_) b += tensor_bytes({&rho});
   return b;
 }
 

@@ -6,6 +6,7 @@
 #include "dixc/ml/mlp_jet_kernel.hpp"
 #include "dixc/ml/models.hpp"
 #include "dixc/ml/separable_point_kernel.hpp"
+#include "dixc/ml/tensor_bytes.hpp"
 
 namespace dixc::ml {
 
@@ -82,11 +83,7 @@ bool is_separable(const torch::jit::Module& model) {
   return has_separable_maps(model) && model.find_method("network") && model.find_method("network_jet");
 }
 
-std::size_t SeparableMaps::bytes() const {
-  std::size_t b = 0;
-  for (const auto* t : {&x, &x_r, &x_rr, &p, &p_r, &p_rr}) b += static_cast<std::size_t>(t->numel()) * sizeof(double);
-  return b;
-}
+std::size_t SeparableMaps::bytes() const { return tensor_bytes({&x, &x_r, &x_rr, &p, &p_r, &p_rr}); }
 
 SeparableMaps separable_maps(torch::jit::Module& model, const torch::Tensor& rho, const torch::Tensor& sigma,
                              const torch::Tensor& tau) {

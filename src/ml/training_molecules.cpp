@@ -14,11 +14,8 @@ constexpr std::size_t assembly_chunk_points = 4096;
 }  // namespace
 
 std::size_t TrainingMolecule::bytes() const {
-  return features.bytes() +
-         static_cast<std::size_t>(targets.c_occ.numel() + targets.c_vir.numel() + targets.g_xc.numel() +
-                                  targets.directions.numel() + targets.h_xc.numel()) *
-             sizeof(double) +
-         (self_consistent ? self_consistent->bytes() : 0);
+  // targets without their grid chunks (cleared once the features are built)
+  return features.bytes() + targets.bytes() + (self_consistent ? self_consistent->bytes() : 0);
 }
 
 TrainingMolecule load_training_molecule(const data::MoleculeRecord& record, const std::string& basis,
@@ -56,9 +53,7 @@ void TrainingMolecules::recount() {
   kept_bytes_ = 0;
   for (const auto& [key, t] : kept_) kept_bytes_ += counted_bytes(t);
   for (const auto& [key, responses] : dropped_base_responses_)
-    for (const auto& [name, r] : responses)
-      for (const auto* x : {&r.gradient, &r.hessian_products})
-        if (x->defined()) kept_bytes_ += static_cast<std::size_t>(x->numel()) * sizeof(double);
+    for (const auto& [name, r] : responses) kept_bytes_ += r.bytes();
   const std::size_t transient_bytes = transient_ ? counted_bytes(*transient_) : 0;
   peak_bytes_ = std::max(peak_bytes_, kept_bytes_ + transient_bytes);
 }

@@ -38,6 +38,7 @@ struct OrbitalGridChunk {
 struct FixedResponse {
   double e_xc = 0.0;
   torch::Tensor gradient, hessian_products;
+  std::size_t bytes() const;
 };
 
 struct ReferenceFeatures {
