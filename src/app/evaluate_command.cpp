@@ -37,7 +37,11 @@ int run_evaluate_command(par::Runtime& runtime, const std::vector<std::string>& 
       "OUT/summary.json and OUT/report.md with plots (needs python3-matplotlib).\n"
       "A molecule that fails (no SCF convergence, ...) is recorded with its reason in metrics.csv and left out of\n"
       "the means; the others are evaluated and reported, and the command then exits with code 3 naming the\n"
-      "failed molecules.\n\nOptions");
+      "failed molecules.\n"
+      "Each finished molecule is kept in OUT/finished/ at once: a rerun of the same command (same model file,\n"
+      "dataset, settings and dixc build) computes only the molecules not finished yet (failed ones again), so an\n"
+      "evaluation stopped by SIGTERM/SIGUSR1 (it finishes the current molecules and exits 0), a time limit or a\n"
+      "lost node resumes; delete OUT/finished/ to compute everything again.\n\nOptions");
   options.add_options()("dataset", po::value<std::string>(), "dataset written by dixc generate")(
       "model", po::value<std::string>(), "TorchScript model (DIR/model.pt from dixc train)")(
       "output-dir,o", po::value<std::string>(), "where the metrics and the report go")(
@@ -86,7 +90,7 @@ int run_evaluate_command(par::Runtime& runtime, const std::vector<std::string>& 
   settings.max_scf_iterations = vm["max-iter"].as<int>();
   settings.baselines = comma_list(vm["baselines"].as<std::string>());
   const auto summary = workflow::evaluate(runtime, settings, std::cout);
-  if (!runtime.is_root()) return 0;
+  if (!runtime.is_root() || summary.interrupted) return 0;
   std::cout << "dixc evaluate: report in " << summary.report << "\n";
   if (summary.failed.empty()) return 0;
   std::string failed;

@@ -1,6 +1,8 @@
 #include "dixc/par/collectives.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <string>
 #include <vector>
 
 #include "dixc/par/mpi_environment.hpp"
@@ -62,6 +64,19 @@ std::string gather_text(const std::string& text, int root, MPI_Comm comm) {
   }
   MPI_Gatherv(text.data(), length, MPI_CHAR, all.data(), lengths.data(), displacements.data(), MPI_CHAR, root, comm);
   return all;
+}
+
+std::string broadcast_text(const std::string& text, int root, MPI_Comm comm) {
+  unsigned long long length = text.size();
+  MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG_LONG, root, comm);
+  std::string out = rank_of(comm) == root ? text : std::string(length, '\0');
+  // In pieces of at most INT_MAX bytes (MPI counts are int).
+  for (unsigned long long first = 0; first < length;) {
+    const int piece = static_cast<int>(std::min<unsigned long long>(length - first, INT_MAX));
+    MPI_Bcast(out.data() + first, piece, MPI_CHAR, root, comm);
+    first += static_cast<unsigned long long>(piece);
+  }
+  return out;
 }
 
 int smallest_node_size(MPI_Comm comm) {

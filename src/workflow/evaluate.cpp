@@ -1,7 +1,10 @@
 #include "dixc/workflow/evaluate.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 
@@ -16,8 +19,12 @@
 #include "dixc/par/collectives.hpp"
 #include "dixc/par/schedule.hpp"
 #include "dixc/par/tiered_schedule.hpp"
+#include "dixc/util/duration_text.hpp"
 #include "dixc/util/error.hpp"
+#include "dixc/util/stable_hash.hpp"
+#include "dixc/version.hpp"
 #include "dixc/workflow/evaluation_report.hpp"
+#include "dixc/workflow/finished_molecules.hpp"
 #include "dixc/workflow/molecule_evaluation.hpp"
 
 namespace fs = std::filesystem;
@@ -74,10 +81,29 @@ std::vector<Row> rows_of_split(const data::DatasetReader& dataset, const ml::Mod
   return rows;
 }
 
+// What decides a molecule's metrics: the model file's bytes, the dataset (its attributes and the molecules
+// evaluated), the settings and this build. Finished molecules of an earlier run count only under the same key.
+std::string evaluation_key(const data::DatasetReader& dataset, const std::vector<Row>& rows,
+                           const EvaluateSettings& s) {
+  std::ifstream model_file(s.model, std::ios::binary);
+  const std::string model_bytes((std::istreambuf_iterator<char>(model_file)), std::istreambuf_iterator<char>());
+  std::vector<std::string> names;
+  for (const Row& row : rows) names.push_back(dataset.read_index(row.index).name);
+  std::string baselines;
+  for (const auto& b : s.baselines) baselines += b + ",";
+  std::ostringstream key;
+  key << std::hex << stable_hash(model_bytes) << "/"
+      << stable_hash(ml::dataset_fingerprint(dataset.attributes(), names)) << std::dec << "/" << s.split << "/"
+      << baselines << "/" << s.max_scf_iterations << "/" << version_string << "-" << git_hash;
+  return key.str();
+}
+
 }  // namespace
 
 EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::ostream& progress) {
   const int rank = runtime.rank();
+  // SIGTERM/SIGUSR1 (a job near its time limit): finish the current molecule, keep it, stop taking more.
+  const par::StopSignal& stop_signal = runtime.stop_signal();
   const data::DatasetReader dataset(s.dataset);
   const torch::jit::Module model = ml::load_checked_model(s.model);  // once per rank, not per molecule
   const ml::ModelInfo info = ml::model_info(model);
@@ -100,33 +126,71 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
   settings.max_scf_iterations = s.max_scf_iterations;
   settings.target_scf = calc::reference_scf_options(reference);
 
+  // Molecules an earlier run of this evaluation finished (interrupted, or complete) are not computed again.
+  FinishedMolecules finished(s.output_dir, evaluation_key(dataset, rows, s), runtime.world());
+  std::vector<std::size_t> todo;  // positions in rows
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (!finished.contains(dataset.read_index(rows[i].index).name)) todo.push_back(i);
+  if (rank == 0 && (!finished.earlier().empty() || finished.other_key_lines() > 0 || finished.torn_lines() > 0))
+    progress << "dixc evaluate: " << rows.size() - todo.size() << " of " << rows.size()
+             << " molecules finished by an earlier run of this evaluation (" << finished.directory().string()
+             << "), computing the other " << todo.size()
+             << (finished.other_key_lines() > 0
+                     ? "; " + std::to_string(finished.other_key_lines()) +
+                           " results of another evaluation there (other model, dataset, settings or dixc) removed"
+                     : std::string())
+             << (finished.torn_lines() > 0
+                     ? "; " + std::to_string(finished.torn_lines()) + " incomplete line(s) skipped"
+                     : std::string())
+             << "\n"
+             << std::flush;
+
   // Largest first, to whichever rank is free: a few large molecules no longer decide the wall time.
   std::vector<double> cost;
-  for (const Row& row : rows) cost.push_back(row.cost);
-  const std::vector<std::size_t> ordered = par::largest_first(cost);  // positions in rows
+  for (const std::size_t i : todo) cost.push_back(rows[i].cost);
+  const std::vector<std::size_t> ordered = par::largest_first(cost);  // positions in todo
   par::TieredSchedule schedule(runtime.world(), 0, static_cast<long>(ordered.size()), 1, 1);
+  const auto start = std::chrono::steady_clock::now();
   std::string mine;
-  for (long k; (k = schedule.next(true)) != par::TieredSchedule::kExhausted;) {
-    const Row& row = rows[ordered[k]];
+  bool exhausted = false;  // every molecule handed out (else this rank stopped taking more after a signal)
+  for (long k;;) {
+    if ((k = schedule.next(!stop_signal.requested())) < 0) {
+      exhausted = k == par::TieredSchedule::kExhausted;
+      break;
+    }
+    const Row& row = rows[todo[ordered[static_cast<std::size_t>(k)]]];
     const auto m = evaluate_molecule(dataset.read(row.index), settings);
+    nlohmann::json metrics = to_json(m);
+    metrics["rare_elements"] = row.rare_elements;
+    finished.add(metrics);
     std::ostringstream line;
+    // k + 1 molecules handed out so far (largest first, so the rate rises towards the end).
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     line << "[rank " << rank << "] " << m.name << ": "
          << (m.ok ? "dE = " + std::to_string(m.energy_error_mEh) + " mEh, E_rho = " + std::to_string(m.e_rho_mEh) +
                         " mEh"
                   : "FAILED: " + m.message)
-         << "\n";
+         << "  (" << k + 1 << "/" << ordered.size() << " started, " << duration_text(elapsed) << ")\n";
     progress << line.str() << std::flush;
-    nlohmann::json metrics = to_json(m);
-    metrics["rare_elements"] = row.rare_elements;
     mine += metrics.dump() + "\n";
   }
-  // Every rank's lines on rank 0, in name order.
-  const std::string all = par::gather_text(mine, 0, runtime.world());
   EvaluateSummary summary;
   summary.n_molecules = static_cast<int>(rows.size());
+  // Unless every rank stopped early, the others took the rest: all molecules are done, and the report is written.
+  const int stop = par::max_over_ranks(stop_signal.requested(), runtime.world());
+  if (par::all_ranks(!exhausted, runtime.world())) {
+    if (rank == 0)
+      progress << "dixc evaluate: interrupted by signal " << stop << "; finished molecules are kept in "
+               << finished.directory().string() << ", rerun the same command to evaluate the rest\n";
+    summary.interrupted = true;
+    return summary;
+  }
+  // Every rank's lines on rank 0 with the earlier runs', in name order.
+  const std::string all = par::gather_text(mine, 0, runtime.world());
   if (rank != 0) return summary;
 
   std::vector<nlohmann::json> results;
+  for (const auto& [name, metrics] : finished.earlier()) results.push_back(metrics);
   std::istringstream lines(all);
   for (std::string line; std::getline(lines, line);)
     if (!line.empty()) results.push_back(nlohmann::json::parse(line));

@@ -24,6 +24,9 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
 - a molecule that fails on one rank of np 2 ends the whole job with its name (no hang);
 - a signal to one rank of np 2 while the molecules load ends the whole job before its first step, without a
   checkpoint for a fresh run and with a resumed run's checkpoint unchanged;
+- evaluate keeps each finished molecule: stopped by a signal it exits 0 without a report, and its rerun computes
+  only the rest and writes the same metrics.csv as an uninterrupted evaluation; a complete evaluation's rerun
+  computes nothing; other settings recompute everything;
 - the self-consistent modes (energy+density through the model's SCF, di+density): np 1 and np 2 give the same
   parameters (1e-10), stopping and resuming reproduces the run, the density term is reported and scaled.
 """
@@ -477,6 +480,52 @@ class Train(unittest.TestCase):
         self.assertNotIn("resuming from", log)
         after = {f: open(os.path.join(checkpoint, f), "rb").read() for f in os.listdir(checkpoint)}
         self.assertEqual(before, after)
+
+    def test_evaluate_resumes_after_a_signal_with_the_same_metrics(self):
+        model = os.path.join(self.run_training("eval_resume", 2, "--epochs", "1"), "model.pt")
+        args = [DATA, "--model", model, "--split", "all", "--max-molecules", "6", "--baselines", "blyp"]
+        full = os.path.join(TMP, "eval_resume_full")
+        mpirun(2, "evaluate", *args, "-o", full)
+        with open(os.path.join(full, "metrics.csv")) as f:
+            expected = f.read()
+        # SIGTERM to both ranks (as SLURM signals every task) once the first molecule is done.
+        out = os.path.join(TMP, "eval_resume")
+        proc = subprocess.Popen(["mpirun", "-np", "2", DIXC, "evaluate", *args, "-o", out], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, env=ENV)
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("[rank "):
+                break
+        for pid in subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split():
+            os.kill(int(pid), signal.SIGTERM)
+        lines.append(proc.stdout.read())
+        log = "".join(lines)
+        self.assertEqual(proc.wait(timeout=300), 0, log)
+        self.assertIn("interrupted by signal 15; finished molecules are kept in", log)
+        self.assertFalse(os.path.exists(os.path.join(out, "metrics.csv")), log)
+        self.assertFalse(os.path.exists(os.path.join(out, "report.md")), log)
+        kept = sum(len(open(os.path.join(out, "finished", f)).readlines())
+                   for f in os.listdir(os.path.join(out, "finished")))
+        self.assertGreaterEqual(kept, 1)
+        self.assertLess(kept, 6, "every molecule finished before the signal; nothing was tested")
+        r = mpirun(2, "evaluate", *args, "-o", out)
+        self.assertIn(f"{kept} of 6 molecules finished by an earlier run of this evaluation", r.stdout)
+        self.assertEqual(len(re.findall(r"^\[rank \d\] ", r.stdout, re.M)), 6 - kept, r.stdout)
+        with open(os.path.join(out, "metrics.csv")) as f:
+            self.assertEqual(f.read(), expected)
+        # Complete: a rerun computes nothing and writes the same metrics.
+        r = mpirun(2, "evaluate", *args, "-o", out)
+        self.assertIn("6 of 6 molecules finished by an earlier run", r.stdout)
+        self.assertNotIn("[rank ", r.stdout)
+        with open(os.path.join(out, "metrics.csv")) as f:
+            self.assertEqual(f.read(), expected)
+        # Other settings are another evaluation: its results are removed and everything is computed.
+        r = mpirun(2, "evaluate", *args, "--max-iter", "99", "-o", out)
+        self.assertIn("0 of 6 molecules finished", r.stdout)
+        self.assertIn("6 results of another evaluation there (other model, dataset, settings or dixc) removed",
+                      r.stdout)
+        self.assertEqual(len(re.findall(r"^\[rank \d\] ", r.stdout, re.M)), 6, r.stdout)
 
     def test_grid_definition_change_is_detected(self):
         # A dataset whose grid integrated one molecule's density to another electron count than this dixc's grid

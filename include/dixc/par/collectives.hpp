@@ -25,6 +25,8 @@ void broadcast(double* values, int n, int root, MPI_Comm comm);
 void barrier(MPI_Comm comm);
 // Every rank's `text` concatenated in rank order on `root` (empty on the other ranks).
 std::string gather_text(const std::string& text, int root, MPI_Comm comm);
+// Rank `root`'s `text` on every rank.
+std::string broadcast_text(const std::string& text, int root, MPI_Comm comm);
 
 // Number of ranks on the smallest node (shared-memory domain) of `comm`, the same on every rank.
 int smallest_node_size(MPI_Comm comm);

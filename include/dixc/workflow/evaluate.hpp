@@ -2,6 +2,7 @@
 // Stage 3, `dixc evaluate`: a trained functional self-consistently on the held-out molecules of a dataset
 // (docs/theory.md section 6), next to libxc baselines on the same molecules. Molecules go largest first to
 // whichever rank is free (par/schedule.hpp); rank 0 writes OUT/metrics.csv, OUT/summary.json and the report.
+// Each finished molecule is kept at once (finished_molecules.hpp): a rerun computes only the rest.
 #include <ostream>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ struct EvaluateSummary {
   int n_molecules = 0, n_ok = 0;
   std::vector<std::string> failed;  // "name: reason", on rank 0
   std::string report;               // OUT/report.md
+  bool interrupted = false;         // stopped by SIGTERM/SIGUSR1: no report; the finished molecules are kept
 };
 
 // Collective over the runtime's ranks. One line per molecule (from the rank that ran it) and the means (rank 0)
