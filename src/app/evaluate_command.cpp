@@ -38,10 +38,11 @@ int run_evaluate_command(par::Runtime& runtime, const std::vector<std::string>& 
       "A molecule that fails (no SCF convergence, ...) is recorded with its reason in metrics.csv and left out of\n"
       "the means; the others are evaluated and reported, and the command then exits with code 3 naming the\n"
       "failed molecules.\n"
-      "Each finished molecule is kept in OUT/finished/ at once: a rerun of the same command (same model file,\n"
-      "dataset, settings and dixc build) computes only the molecules not finished yet (failed ones again), so an\n"
-      "evaluation stopped by SIGTERM/SIGUSR1 (it finishes the current molecules and exits 0), a time limit or a\n"
-      "lost node resumes; delete OUT/finished/ to compute everything again.\n\nOptions");
+      "Each finished molecule is kept in OUT/finished/ at once: a rerun into the same OUT with the same model file,\n"
+      "dataset settings, --baselines, --max-iter and dixc build computes only the molecules not finished yet (failed\n"
+      "ones, and ones whose reference data changed, again; any --split or --max-molecules), so an evaluation stopped\n"
+      "by SIGTERM/SIGUSR1 (it finishes the current molecules and exits 0), a time limit or a lost node resumes;\n"
+      "delete OUT/finished/ to compute everything again.\n\nOptions");
   options.add_options()("dataset", po::value<std::string>(), "dataset written by dixc generate")(
       "model", po::value<std::string>(), "TorchScript model (DIR/model.pt from dixc train)")(
       "output-dir,o", po::value<std::string>(), "where the metrics and the report go")(

@@ -81,20 +81,17 @@ std::vector<Row> rows_of_split(const data::DatasetReader& dataset, const ml::Mod
   return rows;
 }
 
-// What decides a molecule's metrics: the model file's bytes, the dataset (its attributes and the molecules
-// evaluated), the settings and this build. Finished molecules of an earlier run count only under the same key.
-std::string evaluation_key(const data::DatasetReader& dataset, const std::vector<Row>& rows,
-                           const EvaluateSettings& s) {
+// What decides a molecule's metrics besides its own record: the model file's bytes, the dataset's settings (its
+// attributes), the evaluation's settings and this build. Not the split or --max-molecules, which only choose the
+// molecules: a finished molecule counts for any selection that includes it.
+std::string evaluation_key(const data::DatasetReader& dataset, const EvaluateSettings& s) {
   std::ifstream model_file(s.model, std::ios::binary);
   const std::string model_bytes((std::istreambuf_iterator<char>(model_file)), std::istreambuf_iterator<char>());
-  std::vector<std::string> names;
-  for (const Row& row : rows) names.push_back(dataset.read_index(row.index).name);
   std::string baselines;
   for (const auto& b : s.baselines) baselines += b + ",";
   std::ostringstream key;
-  key << std::hex << stable_hash(model_bytes) << "/"
-      << stable_hash(ml::dataset_fingerprint(dataset.attributes(), names)) << std::dec << "/" << s.split << "/"
-      << baselines << "/" << s.max_scf_iterations << "/" << version_string << "-" << git_hash;
+  key << std::hex << stable_hash(model_bytes) << "/" << stable_hash(ml::dataset_fingerprint(dataset.attributes(), {}))
+      << std::dec << "/" << baselines << "/" << s.max_scf_iterations << "/" << version_string << "-" << git_hash;
   return key.str();
 }
 
@@ -127,12 +124,24 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
   settings.target_scf = calc::reference_scf_options(reference);
 
   // Molecules an earlier run of this evaluation finished (interrupted, or complete) are not computed again.
-  FinishedMolecules finished(s.output_dir, evaluation_key(dataset, rows, s), runtime.world());
+  // A finished molecule is taken only for the same reference data (its record's total energy, bit for bit: a
+  // dataset regenerated from other geometries under the same settings differs there).
+  FinishedMolecules finished(s.output_dir, evaluation_key(dataset, s), runtime.world());
   std::vector<std::size_t> todo;  // positions in rows
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    if (!finished.contains(dataset.read_index(rows[i].index).name)) todo.push_back(i);
+  std::vector<nlohmann::json> reused;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const data::MoleculeRecord index = dataset.read_index(rows[i].index);
+    const auto earlier = finished.earlier().find(index.name);
+    if (earlier != finished.earlier().end() &&
+        earlier->second.value("energy_reference", 0.0) == index.scalars.energy_total) {
+      reused.push_back(earlier->second);
+      reused.back()["rare_elements"] = rows[i].rare_elements;  // of this run's split
+    } else {
+      todo.push_back(i);
+    }
+  }
   if (rank == 0 && (!finished.earlier().empty() || finished.other_key_lines() > 0 || finished.torn_lines() > 0))
-    progress << "dixc evaluate: " << rows.size() - todo.size() << " of " << rows.size()
+    progress << "dixc evaluate: " << reused.size() << " of " << rows.size()
              << " molecules finished by an earlier run of this evaluation (" << finished.directory().string()
              << "), computing the other " << todo.size()
              << (finished.other_key_lines() > 0
@@ -189,8 +198,7 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
   const std::string all = par::gather_text(mine, 0, runtime.world());
   if (rank != 0) return summary;
 
-  std::vector<nlohmann::json> results;
-  for (const auto& [name, metrics] : finished.earlier()) results.push_back(metrics);
+  std::vector<nlohmann::json> results = std::move(reused);
   std::istringstream lines(all);
   for (std::string line; std::getline(lines, line);)
     if (!line.empty()) results.push_back(nlohmann::json::parse(line));

@@ -47,7 +47,7 @@ FinishedMolecules::FinishedMolecules(const fs::path& output_dir, std::string key
     // A failed molecule is tried again (its cause may have been transient: memory, a lost file system).
     if (!metrics.value("ok", false)) continue;
     const std::string name = metrics.at("name").get<std::string>();
-    earlier_.emplace(name, std::move(metrics));  // the first of duplicates (there are none unless copied by hand)
+    earlier_.insert_or_assign(name, std::move(metrics));  // the later of two (a molecule computed again)
   }
   par::barrier(comm);  // nobody appends before rank 0 has read and pruned
 }

@@ -26,7 +26,8 @@ usage: train_test.py DIXC_BINARY SOURCE_DIR
   checkpoint for a fresh run and with a resumed run's checkpoint unchanged;
 - evaluate keeps each finished molecule: stopped by a signal it exits 0 without a report, and its rerun computes
   only the rest and writes the same metrics.csv as an uninterrupted evaluation; a complete evaluation's rerun
-  computes nothing; other settings recompute everything;
+  computes nothing, nor does one of a subset of its molecules; a molecule whose reference data changed and other
+  settings are computed again;
 - the self-consistent modes (energy+density through the model's SCF, di+density): np 1 and np 2 give the same
   parameters (1e-10), stopping and resuming reproduces the run, the density term is reported and scaled.
 """
@@ -520,10 +521,30 @@ class Train(unittest.TestCase):
         self.assertNotIn("[rank ", r.stdout)
         with open(os.path.join(out, "metrics.csv")) as f:
             self.assertEqual(f.read(), expected)
-        # Other settings are another evaluation: its results are removed and everything is computed.
+        # A subset of the finished molecules (another --max-molecules) is computed from them alone.
+        r = mpirun(2, "evaluate", *without(args, "--max-molecules"), "--max-molecules", "4", "-o", out)
+        self.assertIn("4 of 4 molecules finished by an earlier run", r.stdout)
+        self.assertNotIn("[rank ", r.stdout)
+        with open(os.path.join(out, "metrics.csv")) as f:
+            rows = f.read().splitlines()
+        self.assertEqual(len(rows), 5)
+        self.assertTrue(set(rows) <= set(expected.splitlines()), rows)
+        # The same settings on other reference data for one molecule (its total energy changed in a copy of the
+        # dataset): that molecule alone is computed again.
+        changed = rows[1].split(",")[0]
+        other = os.path.join(TMP, "eval_resume_other.h5")
+        shutil.copy(DATA, other)
+        with h5py.File(other, "r+") as f:
+            names = [n.decode().rstrip("\x00") for n in f["index/name"][()]]
+            f["index/energy_total"][names.index(changed)] += 1e-6
+        r = mpirun(2, "evaluate", other, *args[1:], "-o", out)
+        self.assertIn("5 of 6 molecules finished by an earlier run", r.stdout)
+        self.assertEqual(re.findall(r"^\[rank \d\] (\S+):", r.stdout, re.M), [changed], r.stdout)
+        # Other settings are another evaluation: its results (6 + the one computed again) are removed and
+        # everything is computed.
         r = mpirun(2, "evaluate", *args, "--max-iter", "99", "-o", out)
         self.assertIn("0 of 6 molecules finished", r.stdout)
-        self.assertIn("6 results of another evaluation there (other model, dataset, settings or dixc) removed",
+        self.assertIn("7 results of another evaluation there (other model, dataset, settings or dixc) removed",
                       r.stdout)
         self.assertEqual(len(re.findall(r"^\[rank \d\] ", r.stdout, re.M)), 6, r.stdout)
 

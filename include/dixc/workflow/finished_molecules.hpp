@@ -1,10 +1,11 @@
 #pragma once
 // The molecules an evaluation has finished, kept as they finish (OUT/finished/rank-R.jsonl, one JSON object per
 // line: {"key": ..., "metrics": {...}}), so that a rerun after a signal, a time limit or a lost node computes only
-// the rest. The key names the evaluation (model file, dataset, settings): lines of another key belong to another
-// evaluation and are dropped with their files; a torn last line (a rank killed while writing) is skipped, so that
-// molecule is computed again, as is a molecule that failed. The directory stays after the report: a rerun with
-// the same key only rewrites the report (the key includes dixc's build, so another build computes everything).
+// the rest. The key names the evaluation (model file, dataset settings, evaluation settings, dixc build; the caller
+// also checks each molecule's reference data): lines of another key belong to another evaluation and are dropped
+// with their files; a torn last line (a rank killed while writing) is skipped, so that molecule is computed again,
+// as is a molecule that failed. The directory stays after the report: a rerun with the same key only rewrites the
+// report, also for a subset of the molecules (--split, --max-molecules).
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
@@ -22,7 +23,6 @@ class FinishedMolecules {
   // Collective: rank 0 reads OUT/finished/ (and removes files of another key); every rank gets the same set.
   FinishedMolecules(const std::filesystem::path& output_dir, std::string key, MPI_Comm comm);
 
-  bool contains(const std::string& name) const { return earlier_.count(name) != 0; }
   // Metrics of the molecules finished successfully by earlier runs, by name.
   const std::map<std::string, nlohmann::json>& earlier() const { return earlier_; }
   std::size_t other_key_lines() const { return other_key_lines_; }  // dropped: another evaluation's
