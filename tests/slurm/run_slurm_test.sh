@@ -12,7 +12,8 @@
 #   coarse grid, 2 roots, 2 directions, no rattling, 3 epochs). After the generate job's first progress line it is
 #   sent SIGUSR1 as a time limit would (`scancel --signal=USR1 --batch`): it must commit, requeue itself and on
 #   restart finish the rest, every molecule exactly once (h5py). The train job (started by afterok only then) is
-#   interrupted the same way after its first epoch and must resume from its checkpoint; evaluate follows. Checks
+#   interrupted the same way after its first epoch and must resume from its checkpoint; evaluate (8 molecules)
+#   after its first finished molecule, and its restart must reuse what the first run finished. Checks
 #   train/model.pt and evaluate/report.md.
 # - Scenario 2: jobs/pipeline.sh --array 2 --to generate: two shard jobs and the merge; the merged dataset must
 #   hold every molecule once and equal scenario 1's dataset (dixc inspect --diff).
@@ -253,8 +254,8 @@ test-fraction = 0.2
 checkpoint-every = 100
 EOF
 cat >"$config/evaluate.ini" <<EOF
-split = test
-max-molecules = 2
+split = all
+max-molecules = 8
 EOF
 export DIXC_CONFIG="$config"
 # 2 ranks x 1 thread; more tasks than CPUs on a 1-CPU machine need --overcommit.
@@ -277,7 +278,7 @@ print(f"{path}: {n} molecules, each once, all ok")
 EOF
 }
 
-# --- scenario 1: pipeline generate -> train -> evaluate; generate and train interrupted and requeued ------------
+# --- scenario 1: pipeline generate -> train -> evaluate, each interrupted and requeued --------------------------
 out1="$tmp/out1"
 log "scenario 1: jobs/pipeline.sh (generate -> train -> evaluate) into $out1"
 submitted=$(DIXC_OUT="$out1" bash "$source_dir/jobs/pipeline.sh" -- "${sbatch_extra[@]}") || fail "pipeline.sh failed: $submitted"
@@ -288,6 +289,7 @@ eval=$(job_id evaluate "$submitted")
 if [ -z "$gen" ] || [ -z "$train" ] || [ -z "$eval" ]; then fail "could not read the job ids from pipeline.sh's output"; fi
 gen_log="$out1/logs/dixc-generate-$gen.out"
 train_log="$out1/logs/dixc-train-$train.out"
+eval_log="$out1/logs/dixc-evaluate-$eval.out"
 
 # interrupt ID LOG PATTERN: once LOG has a line matching PATTERN, send SIGUSR1 to the job's batch shell as
 # --signal=B:USR1@120 would; the job must then requeue itself (Restarts >= 1) rather than finish.
@@ -316,6 +318,7 @@ interrupt() {
 
 interrupt "$gen" "$gen_log" '^progress:'
 interrupt "$train" "$train_log" '^epoch 1/'
+interrupt "$eval" "$eval_log" '^\[rank '
 wait_jobs "$gen" "$train" "$eval"
 expect_completed generate "$gen" "$gen_log"
 grep -q 'interrupted' "$gen_log" || fail "the first run of generate job $gen did not report an interruption: $(cat "$gen_log")"
@@ -326,11 +329,14 @@ names_check "$out1/data.h5" "$expected" || fail "dataset after requeue is wrong"
 expect_completed train "$train" "$train_log"
 grep -q 'resuming from' "$train_log" || fail "the requeued train job $train did not resume from its checkpoint: $(cat "$train_log")"
 [ "$(grep -c '^epoch 3/3' "$train_log")" -eq 1 ] || fail "train job $train did not finish its 3 epochs once: $(cat "$train_log")"
-expect_completed evaluate "$eval" "$out1"/logs/dixc-evaluate-"$eval".out
+expect_completed evaluate "$eval" "$eval_log"
+kept=$(grep -m1 'finished by an earlier run' "$eval_log" | sed -n 's/^dixc evaluate: \([0-9]*\) of 8 molecules.*/\1/p')
+log "the requeued evaluate job found ${kept:-no} of 8 molecules finished by its first run"
+if [ -z "$kept" ] || [ "$kept" -lt 1 ]; then fail "the requeued evaluate job $eval did not reuse its first run's molecules: $(cat "$eval_log")"; fi
 [ -s "$out1/train/model.pt" ] || fail "no $out1/train/model.pt"
 [ -s "$out1/evaluate/report.md" ] || fail "no $out1/evaluate/report.md"
 grep -q "report: *$out1/evaluate/report.md" <<<"$submitted" || fail "pipeline.sh did not say where the report goes"
-log "scenario 1 passed: generate and train interrupted, requeued and resumed; train/model.pt, evaluate/report.md"
+log "scenario 1 passed: generate, train and evaluate interrupted, requeued and resumed; train/model.pt, evaluate/report.md"
 
 # --- scenario 2: array generate (2 shards) -> merge ------------------------------------------------------------
 if "$dixc" --help | grep -q '^ *merge'; then
