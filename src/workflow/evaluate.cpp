@@ -158,6 +158,11 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
   std::vector<double> cost;
   for (const std::size_t i : todo) cost.push_back(rows[i].cost);
   const std::vector<std::size_t> ordered = par::largest_first(cost);  // positions in todo
+  // The ETA: remaining = elapsed (total - started) / started in the estimated cost (nbf^3), with this rank's last
+  // molecule's position as "started" (others may have started more since; with many molecules a small error). A
+  // rough guide: small molecules cost more than nbf^3 says.
+  std::vector<double> started_cost(ordered.size());
+  for (std::size_t j = 0; j < ordered.size(); ++j) started_cost[j] = (j ? started_cost[j - 1] : 0.0) + cost[ordered[j]];
   par::TieredSchedule schedule(runtime.world(), 0, static_cast<long>(ordered.size()), 1, 1);
   const auto start = std::chrono::steady_clock::now();
   std::string mine;
@@ -173,13 +178,15 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
     metrics["rare_elements"] = row.rare_elements;
     finished.add(metrics);
     std::ostringstream line;
-    // k + 1 molecules handed out so far (largest first, so the rate rises towards the end).
+    const auto j = static_cast<std::size_t>(k);  // molecules 0..j handed out so far
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double left = started_cost.back() - started_cost[j];
     line << "[rank " << rank << "] " << m.name << ": "
          << (m.ok ? "dE = " + std::to_string(m.energy_error_mEh) + " mEh, E_rho = " + std::to_string(m.e_rho_mEh) +
                         " mEh"
                   : "FAILED: " + m.message)
-         << "  (" << k + 1 << "/" << ordered.size() << " started, " << duration_text(elapsed) << ")\n";
+         << "  (" << j + 1 << "/" << ordered.size() << " started, " << duration_text(elapsed)
+         << (left > 0.0 ? ", ETA ~" + duration_text(elapsed * left / started_cost[j]) : std::string()) << ")\n";
     progress << line.str() << std::flush;
     mine += metrics.dump() + "\n";
   }
