@@ -38,6 +38,8 @@ struct Row {
   std::size_t index;
   double cost;
   std::string rare_elements;  // its elements that training barely has (ml/element_coverage.hpp); empty if none
+  std::string name;
+  double energy_reference;  // the record's total energy (a finished molecule is reused only for the same)
 };
 
 // Dataset rows of the requested split: the trainer's split, recomputed from the same names (only meaningful on
@@ -51,7 +53,7 @@ std::vector<Row> rows_of_split(const data::DatasetReader& dataset, const ml::Mod
   std::vector<std::string> usable_names, usable_formulas;
   for (std::size_t i = 0; i < dataset.size(); ++i)
     if (const auto r = dataset.read_index(i); r.status == data::RecordStatus::ok) {
-      usable_rows.push_back({i, calc::scf_cost(static_cast<double>(r.dims.nbf)), {}});
+      usable_rows.push_back({i, calc::scf_cost(static_cast<double>(r.dims.nbf)), {}, r.name, r.scalars.energy_total});
       usable_names.push_back(r.name);
       usable_formulas.push_back(r.formula);
     }
@@ -130,10 +132,9 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
   std::vector<std::size_t> todo;  // positions in rows
   std::vector<nlohmann::json> reused;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const data::MoleculeRecord index = dataset.read_index(rows[i].index);
-    const auto earlier = finished.earlier().find(index.name);
+    const auto earlier = finished.earlier().find(rows[i].name);
     if (earlier != finished.earlier().end() &&
-        earlier->second.value("energy_reference", 0.0) == index.scalars.energy_total) {
+        earlier->second.value("energy_reference", 0.0) == rows[i].energy_reference) {
       reused.push_back(earlier->second);
       reused.back()["rare_elements"] = rows[i].rare_elements;  // of this run's split
     } else {
@@ -193,8 +194,8 @@ EvaluateSummary evaluate(par::Runtime& runtime, const EvaluateSettings& s, std::
   EvaluateSummary summary;
   summary.n_molecules = static_cast<int>(rows.size());
   // Unless every rank stopped early, the others took the rest: all molecules are done, and the report is written.
-  const int stop = par::max_over_ranks(stop_signal.requested(), runtime.world());
   if (par::all_ranks(!exhausted, runtime.world())) {
+    const int stop = par::max_over_ranks(stop_signal.requested(), runtime.world());  // every rank is here
     if (rank == 0)
       progress << "dixc evaluate: interrupted by signal " << stop << "; finished molecules are kept in "
                << finished.directory().string() << ", rerun the same command to evaluate the rest\n";

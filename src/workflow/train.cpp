@@ -262,7 +262,8 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   // A signal before the first step (loading and the term-scale pass take minutes on a large dataset) ends the run
   // at the next molecule: each rank stops its own pass, then all agree (collective) and return together.
   auto signalled = [&] { return o.stop_signal && o.stop_signal->requested() != 0; };
-  const bool checkpoint_before = o.resume && fs::exists(fs::path(o.output_dir) / "checkpoint" / "state.txt");
+  const fs::path out(o.output_dir), ckpt_dir = out / "checkpoint";
+  const bool checkpoint_before = o.resume && fs::exists(ckpt_dir / "state.txt");  // resumed from below
   auto stopped_before_first_step = [&](const char* during) {
     const int stop = par::max_over_ranks(o.stop_signal ? o.stop_signal->requested() : 0, comm);
     if (stop && o.log && rank == 0)
@@ -309,7 +310,6 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   broadcast_parameters(params, comm);
   torch::optim::Adam optimizer(params, torch::optim::AdamOptions(o.learning_rate));
 
-  const fs::path out(o.output_dir), ckpt_dir = out / "checkpoint";
   if (rank == 0) fs::create_directories(out);
   Checkpoint state;
   std::vector<torch::Tensor> best_params;
@@ -326,7 +326,7 @@ TrainSummary train(par::Runtime& runtime, const TrainSettings& o) {
   run.seed = std::to_string(o.seed);
   run.batches = batch_fingerprint(schedule, train_names, o.seed);
   std::optional<ParameterAverage> average;  // --ema: validated and exported instead of the live parameters
-  if (o.resume && fs::exists(ckpt_dir / "state.txt")) {
+  if (checkpoint_before) {
     if (o.ema_decay > 0.0) average.emplace(o.ema_decay, params);  // its values come from the checkpoint
     state = read_checkpoint(ckpt_dir, params, optimizer, best_params, average ? &*average : nullptr);
     check_same_run(state.run, run, ckpt_dir / "state.txt");
